@@ -1,0 +1,3 @@
+from mockpost.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""One settings object: CLI flags and MOCKPOST_* environment variables.
+
+Every flag of `mockpost serve` is also an environment variable: `--seed 7` is `MOCKPOST_SEED=7`.
+Flags win over the environment. List values in the environment are comma-separated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LogLevel = Literal["critical", "error", "warning", "info", "debug"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOCKPOST_", extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="Interface to listen on (0.0.0.0 in the container)")
+    port: int = Field(default=8080, ge=0, le=65535, description="Port to listen on (0 picks a free one)")
+    seed: int | None = Field(default=None, description="Seed for ids, fake data and random faults")
+    fixtures: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="Seed-data YAML files"
+    )
+    accounts: Path | None = Field(default=None, description="YAML accounts file; switches to strict mode")
+    log_level: LogLevel = Field(default="info")
+    access_log: bool = Field(default=False, description="uvicorn access log (slow; the journal records all)")
+    journal_size: int = Field(default=10_000, ge=1, description="Requests kept in the journal")
+    max_body_mb: float = Field(default=32.0, gt=0, description="Largest request body accepted")
+    public_url: str | None = Field(default=None, description="Base URL clients use to reach the mock")
+    freeze_at: str | None = Field(default=None, description="Start with the clock frozen at this instant")
+    options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Provider options, e.g. {'ekopost': {'print_after': '2d'}}"
+    )
+
+    @field_validator("fixtures", mode="before")
+    @classmethod
+    def _split_paths(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_mb * 1024 * 1024)
+
+
+def parse_option(text: str) -> tuple[str, str, str]:
+    """`provider.key=value` -> (provider, key, value)."""
+    name, sep, value = text.partition("=")
+    provider, dot, key = name.partition(".")
+    if not sep or not dot or not provider or not key:
+        raise ValueError(f"option {text!r} must look like provider.key=value, e.g. ekopost.print_after=2d")
+    return provider.strip(), key.strip(), value.strip()

@@ -1,0 +1,1 @@
+"""The /_mockpost control plane: clock, reset, journal, faults, webhooks, inboxes, state."""

@@ -1,0 +1,84 @@
+"""Request and response bodies of the control plane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(BaseModel):
+    status: str = "ok"
+    version: str
+
+
+class ClockState(BaseModel):
+    now: str = Field(description="ISO-8601 UTC")
+    frozen: bool
+
+
+class FreezeRequest(Strict):
+    at: str | None = Field(default=None, description="ISO-8601 instant; now when absent")
+
+
+class SetClockRequest(Strict):
+    at: str = Field(description="ISO-8601 instant; moving forward applies due work on the way")
+
+
+class AdvanceRequest(Strict):
+    seconds: float | None = Field(default=None, ge=0)
+    duration: str | None = Field(default=None, description="e.g. '90s', '15m', '2h30m', '7d'")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> AdvanceRequest:
+        if (self.seconds is None) == (self.duration is None):
+            raise ValueError("give exactly one of 'seconds' or 'duration'")
+        return self
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    resource: str = Field(description="Resource kind, e.g. 'envelope'")
+    id: str
+    state: str
+    reason: str | None = None
+
+
+class JournalVerifyRequest(Strict):
+    provider: str | None = None
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    count: int = Field(ge=0, description="How many matching requests are expected")
+
+
+class JournalVerifyResult(BaseModel):
+    ok: bool
+    expected: int
+    actual: int
+
+
+class Items(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class ResetResult(BaseModel):
+    reset: str
+    clock: ClockState
+
+
+class ProviderInfo(BaseModel):
+    name: str
+    title: str
+    mount: str
+    openapi: str
+    lifecycles: list[dict[str, Any]]
+
+
+class ControlError(BaseModel):
+    error: str
+    detail: Any = None

@@ -1,0 +1,470 @@
+"""HTTP <-> sandbox for the control plane. Same operations as the in-process handle."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockpost import __version__
+from mockpost.control import models
+from mockpost.core.api import Endpoint, Param, build_routes, openapi_document
+from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.control import ControlError, validate_body
+from mockpost.core.faults import FaultRule, FaultSpec
+from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
+from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
+from mockpost.core.middleware import TENANT_KEY
+from mockpost.sandbox import Sandbox
+
+
+async def parse(request: Request, model: type[BaseModel], empty: Any = None) -> Any:
+    return validate_body(model, await read_json(request, empty=empty))
+
+
+def query_int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}") from None
+
+
+class ControlPlane:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    # -- health, clock ------------------------------------------------------------
+    async def health(self, request: Request) -> Response:
+        return JSON({"status": "ok", "version": __version__})
+
+    async def version(self, request: Request) -> Response:
+        return JSON({"version": __version__})
+
+    async def clock(self, request: Request) -> Response:
+        return JSON(self.sandbox.describe_clock())
+
+    async def freeze(self, request: Request) -> Response:
+        body = await parse(request, models.FreezeRequest)
+        self.sandbox.freeze(self._instant(body.at) if body.at else None)
+        return JSON(self.sandbox.describe_clock())
+
+    async def unfreeze(self, request: Request) -> Response:
+        self.sandbox.unfreeze()
+        return JSON(self.sandbox.describe_clock())
+
+    async def set_clock(self, request: Request) -> Response:
+        body = await parse(request, models.SetClockRequest)
+        await self.sandbox.set_clock(self._instant(body.at))
+        return JSON(self.sandbox.describe_clock())
+
+    async def advance(self, request: Request) -> Response:
+        body = await parse(request, models.AdvanceRequest)
+        try:
+            seconds = (
+                body.seconds if body.seconds is not None else parse_duration(body.duration).total_seconds()
+            )
+        except ValueError as exc:
+            raise ControlError(422, str(exc)) from None
+        await self.sandbox.advance(seconds)
+        return JSON(self.sandbox.describe_clock())
+
+    @staticmethod
+    def _instant(text: str) -> Any:
+        try:
+            return parse_instant(text)
+        except ValueError:
+            raise ControlError(422, f"{text!r} is not an ISO-8601 instant") from None
+
+    # -- reset --------------------------------------------------------------------
+    async def reset(self, request: Request) -> Response:
+        provider = request.query_params.get("provider") or None
+        tenant = request.query_params.get("tenant") or None
+        if provider is not None and provider not in self.sandbox.providers:
+            raise ControlError(404, f"unknown provider {provider!r}", sorted(self.sandbox.providers))
+        self.sandbox.reset(provider, tenant)
+        return JSON({"reset": provider or "all", "clock": self.sandbox.describe_clock()})
+
+    # -- journal ------------------------------------------------------------------
+    async def journal(self, request: Request) -> Response:
+        q = request.query_params
+        entries = self.sandbox.journal.query(
+            provider=q.get("provider") or None,
+            method=q.get("method") or None,
+            path=q.get("path") or None,
+            status=query_int(request, "status"),
+            tenant=q.get("tenant") or None,
+            limit=query_int(request, "limit"),
+        )
+        return JSON({"items": [entry.as_dict() for entry in entries]})
+
+    async def clear_journal(self, request: Request) -> Response:
+        self.sandbox.journal.clear()
+        return JSON({"items": []})
+
+    async def verify_journal(self, request: Request) -> Response:
+        body = await parse(request, models.JournalVerifyRequest)
+        filters = body.model_dump(exclude={"count"})
+        actual = self.sandbox.journal.count(**filters)
+        result = {"ok": actual == body.count, "expected": body.count, "actual": actual}
+        return JSON(result, status_code=200 if result["ok"] else 409)
+
+    # -- faults -------------------------------------------------------------------
+    async def add_fault(self, request: Request) -> Response:
+        spec = await parse(request, FaultSpec)
+        if spec.provider is not None and spec.provider not in self.sandbox.providers:
+            raise ControlError(422, f"unknown provider {spec.provider!r}", sorted(self.sandbox.providers))
+        rule = self.sandbox.faults.add(spec)
+        return JSON(rule.model_dump(), status_code=201)
+
+    async def list_faults(self, request: Request) -> Response:
+        return JSON({"items": [rule.model_dump() for rule in self.sandbox.faults.list()]})
+
+    async def clear_faults(self, request: Request) -> Response:
+        self.sandbox.faults.clear()
+        return JSON({"items": []})
+
+    async def delete_fault(self, request: Request) -> Response:
+        if not self.sandbox.faults.remove(request.path_params["fault_id"]):
+            raise ControlError(404, f"no fault {request.path_params['fault_id']!r}")
+        return Response(status_code=204)
+
+    # -- webhooks -----------------------------------------------------------------
+    async def deliveries(self, request: Request) -> Response:
+        provider = request.query_params.get("provider") or None
+        items = []
+        for delivery in self.sandbox.outbox.deliveries(provider):
+            for attempt in delivery.attempts:
+                items.append(
+                    {
+                        **attempt.as_dict(),
+                        "provider": delivery.provider,
+                        "event": delivery.event,
+                        "tenant": delivery.tenant,
+                        "delivery_state": delivery.state,
+                    }
+                )
+        items.sort(key=lambda item: item["id"])
+        return JSON({"items": items})
+
+    async def delivery(self, request: Request) -> Response:
+        delivery = self.sandbox.outbox.get(request.path_params["delivery_id"])
+        if delivery is None:
+            raise ControlError(404, f"no delivery {request.path_params['delivery_id']!r}")
+        return JSON(delivery.as_dict())
+
+    async def delivery_list(self, request: Request) -> Response:
+        provider = request.query_params.get("provider") or None
+        return JSON({"items": [d.as_dict() for d in self.sandbox.outbox.deliveries(provider)]})
+
+    async def redeliver(self, request: Request) -> Response:
+        delivery = self.sandbox.outbox.redeliver(request.path_params["delivery_id"])
+        if delivery is None:
+            raise ControlError(404, f"no delivery {request.path_params['delivery_id']!r}")
+        await self.sandbox.run_due()
+        return JSON(delivery.as_dict())
+
+    # -- inbox --------------------------------------------------------------------
+    async def inbox_put(self, request: Request) -> Response:
+        raw = await read_body(request)
+        self.sandbox.inboxes.put(
+            request.path_params["name"],
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": request.url.query,
+                "headers": dict(request.headers),
+                "body": raw.decode("utf-8", "replace"),
+                "received_at": self.sandbox.describe_clock()["now"],
+            },
+        )
+        return JSON({"received": True})
+
+    async def inbox_get(self, request: Request) -> Response:
+        return JSON({"items": self.sandbox.inboxes.items(request.path_params["name"])})
+
+    async def inbox_delete(self, request: Request) -> Response:
+        self.sandbox.inboxes.clear(request.path_params["name"])
+        return JSON({"items": []})
+
+    # -- per-provider state ---------------------------------------------------------
+    def _provider(self, request: Request) -> Any:
+        name = request.path_params["provider"]
+        provider = self.sandbox.providers.get(name)
+        if provider is None:
+            raise ControlError(404, f"unknown provider {name!r}", sorted(self.sandbox.providers))
+        return provider
+
+    async def state(self, request: Request) -> Response:
+        provider = self._provider(request)
+        tenant = provider.authenticate(request)
+        request.scope[TENANT_KEY] = tenant
+        return JSON({"provider": provider.name, "tenant": tenant, "state": provider.dump(tenant)})
+
+    async def transition(self, request: Request) -> Response:
+        provider = self._provider(request)
+        tenant = provider.authenticate(request)
+        request.scope[TENANT_KEY] = tenant
+        body = await parse(request, models.TransitionRequest)
+        try:
+            result = provider.transition(tenant, body.model_dump())
+        except TransitionRefused as exc:
+            raise ControlError(409, exc.reason, {"from": exc.current, "to": exc.target}) from None
+        except UnknownState as exc:
+            raise ControlError(422, str(exc)) from None
+        except UnknownResource as exc:
+            raise ControlError(404, str(exc.args[0] if exc.args else exc)) from None
+        await self.sandbox.run_due()  # cascades due "now" (webhooks, completion) before answering
+        return JSON(result)
+
+    async def providers(self, request: Request) -> Response:
+        return JSON({"items": [self.provider_info(p) for p in self.sandbox.providers.values()]})
+
+    @staticmethod
+    def provider_info(provider: Any) -> dict[str, Any]:
+        return {
+            "name": provider.name,
+            "title": provider.title,
+            "mount": provider.mount,
+            "openapi": f"{provider.mount}/openapi.json",
+            "lifecycles": [lc.describe() for lc in provider.lifecycles()],
+        }
+
+    async def openapi(self, request: Request) -> Response:
+        base = str(request.base_url).rstrip("/")
+        return JSON(
+            openapi_document(
+                "mockpost control plane",
+                __version__,
+                self.all_endpoints(),
+                base + "/_mockpost",
+                "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state.",
+                error_schema=models.ControlError,
+            )
+        )
+
+    # -- the table ----------------------------------------------------------------
+    def endpoints(self) -> list[Endpoint]:
+        E = Endpoint
+        filters = (
+            Param("provider", "Provider name"),
+            Param("method", "HTTP method"),
+            Param("path", "Glob on the full path, e.g. /ekopost/campaigns/*"),
+            Param("status", "Response status", "integer"),
+            Param("tenant", "Tenant id"),
+            Param("limit", "Keep only the newest N", "integer"),
+        )
+        bad = {422: "Invalid request body"}
+        table = [
+            E("GET", "/health", self.health, "Liveness and version", response=models.Health, tag="meta"),
+            E("GET", "/version", self.version, "Version", tag="meta"),
+            E(
+                "GET",
+                "/providers",
+                self.providers,
+                "Providers, mounts and lifecycle tables",
+                tag="meta",
+                response=models.Items,
+            ),
+            E("GET", "/clock", self.clock, "Current virtual time", response=models.ClockState, tag="clock"),
+            E(
+                "POST",
+                "/clock/freeze",
+                self.freeze,
+                "Freeze time (optionally at an instant)",
+                body=models.FreezeRequest,
+                response=models.ClockState,
+                tag="clock",
+                errors=bad,
+            ),
+            E(
+                "POST",
+                "/clock/unfreeze",
+                self.unfreeze,
+                "Let time run on from the virtual instant",
+                response=models.ClockState,
+                tag="clock",
+            ),
+            E(
+                "POST",
+                "/clock/set",
+                self.set_clock,
+                "Jump to an instant (forward applies due work)",
+                body=models.SetClockRequest,
+                response=models.ClockState,
+                tag="clock",
+                errors=bad,
+            ),
+            E(
+                "POST",
+                "/clock/advance",
+                self.advance,
+                "Advance time; returns after due transitions are applied and their webhooks delivered",
+                body=models.AdvanceRequest,
+                response=models.ClockState,
+                tag="clock",
+                errors=bad,
+            ),
+            E(
+                "POST",
+                "/reset",
+                self.reset,
+                "Empty state (all, one provider, or one tenant)",
+                query=(Param("provider", "Only this provider"), Param("tenant", "Only this tenant")),
+                response=models.ResetResult,
+                tag="state",
+                errors={404: "Unknown provider"},
+            ),
+            E(
+                "GET",
+                "/journal",
+                self.journal,
+                "Recorded requests, oldest first",
+                query=filters,
+                response=models.Items,
+                tag="journal",
+            ),
+            E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
+            E(
+                "POST",
+                "/journal/verify",
+                self.verify_journal,
+                "Check how many requests matched (409 if not)",
+                body=models.JournalVerifyRequest,
+                response=models.JournalVerifyResult,
+                tag="journal",
+                errors={409: "Count differs", **bad},
+            ),
+            E(
+                "POST",
+                "/faults",
+                self.add_fault,
+                "Add a fault rule",
+                body=FaultSpec,
+                response=FaultRule,
+                status=201,
+                tag="faults",
+                errors=bad,
+            ),
+            E("GET", "/faults", self.list_faults, "List fault rules", response=models.Items, tag="faults"),
+            E("DELETE", "/faults", self.clear_faults, "Remove every fault rule", tag="faults"),
+            E(
+                "DELETE",
+                "/faults/{fault_id}",
+                self.delete_fault,
+                "Remove one fault rule",
+                status=204,
+                tag="faults",
+                errors={404: "No such fault"},
+            ),
+            E(
+                "GET",
+                "/webhooks/deliveries",
+                self.deliveries,
+                "Every delivery attempt, oldest first",
+                query=(Param("provider", "Provider name"),),
+                response=models.Items,
+                tag="webhooks",
+            ),
+            E(
+                "GET",
+                "/webhooks/outbox",
+                self.delivery_list,
+                "Deliveries with their attempts",
+                query=(Param("provider", "Provider name"),),
+                response=models.Items,
+                tag="webhooks",
+            ),
+            E(
+                "GET",
+                "/webhooks/deliveries/{delivery_id}",
+                self.delivery,
+                "One delivery and its attempts",
+                tag="webhooks",
+                errors={404: "No such delivery"},
+            ),
+            E(
+                "POST",
+                "/webhooks/deliveries/{delivery_id}/redeliver",
+                self.redeliver,
+                "Send a delivery again",
+                tag="webhooks",
+                errors={404: "No such delivery"},
+            ),
+            E(
+                "POST",
+                "/inbox/{name}",
+                self.inbox_put,
+                "Store any request (a webhook receiver for tests)",
+                tag="inbox",
+            ),
+            E(
+                "GET",
+                "/inbox/{name}",
+                self.inbox_get,
+                "Stored requests, oldest first",
+                response=models.Items,
+                tag="inbox",
+            ),
+            E("DELETE", "/inbox/{name}", self.inbox_delete, "Empty an inbox", tag="inbox"),
+            E(
+                "GET",
+                "/state/{provider}",
+                self.state,
+                "The calling tenant's state (provider's auth headers)",
+                tag="state",
+                errors={404: "Unknown provider"},
+            ),
+            E(
+                "POST",
+                "/{provider}/transition",
+                self.transition,
+                "Force a resource into a state its lifecycle allows (provider's auth headers)",
+                body=models.TransitionRequest,
+                tag="state",
+                errors={404: "Unknown provider or resource"},
+            ),
+        ]
+        return table
+
+    def all_endpoints(self) -> list[Endpoint]:
+        """The generic table plus each provider's own control routes under /<provider>/..."""
+        extra = [
+            replace(endpoint, path=f"/{provider.name}{endpoint.path}", tag=endpoint.tag or provider.name)
+            for provider in self.sandbox.providers.values()
+            for endpoint in provider.control_endpoints()
+        ]
+        return [*self.endpoints(), *extra]
+
+    def asgi_app(self) -> Starlette:
+        def api_error(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, ApiError)
+            return exc.response()
+
+        def http_error(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, HTTPException)
+            return ControlError(
+                exc.status_code, f"{exc.detail}: {request.method} {request.url.path}"
+            ).response()
+
+        def bad_body(request: Request, exc: Exception) -> Response:
+            return ControlError(400 if isinstance(exc, BadJSON) else 413, str(exc)).response()
+
+        routes = [Route("/openapi.json", self.openapi, methods=["GET"]), *build_routes(self.all_endpoints())]
+        return Starlette(
+            routes=routes,
+            exception_handlers={
+                ApiError: api_error,
+                HTTPException: http_error,
+                BadJSON: bad_body,
+                BodyTooLarge: bad_body,
+            },
+        )

@@ -1,0 +1,1 @@
+"""Provider-agnostic machinery. Nothing in here knows a provider's name."""

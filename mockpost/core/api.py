@@ -1,0 +1,137 @@
+"""One table per API: each entry serves a route and documents it in OpenAPI.
+
+Routes and the OpenAPI document are both built from the same `Endpoint` list and the same
+pydantic models, so the documentation cannot drift from what is served.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+Handler = Callable[[Request], Awaitable[Response]]
+_PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-z]+)?}")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str = ""
+    type: str = "string"
+    required: bool = False
+    location: str = "query"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    body: Any = None  # a pydantic model or type describing the JSON request body
+    response: Any = None  # a pydantic model or type describing the success body
+    status: int = 200
+    query: Sequence[Param] = ()
+    headers: Sequence[Param] = ()
+    errors: dict[int, str] = field(default_factory=dict)
+    tag: str = ""
+    content_type: str = "application/json"  # of the request body
+    response_type: str = "application/json"
+    public: bool = False  # needs no credentials
+
+    @property
+    def operation_id(self) -> str:
+        cleaned = re.sub(r"[^a-zA-Z0-9]+", "_", f"{self.method}_{self.path}").strip("_")
+        return cleaned.lower()
+
+
+def build_routes(endpoints: Sequence[Endpoint]) -> list[Route]:
+    return [
+        Route(endpoint.path, endpoint.handler, methods=[endpoint.method], name=endpoint.operation_id)
+        for endpoint in endpoints
+    ]
+
+
+def openapi_document(
+    title: str,
+    version: str,
+    endpoints: Sequence[Endpoint],
+    server_url: str,
+    description: str = "",
+    security: dict[str, Any] | None = None,
+    error_schema: Any = None,
+) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+
+    def schema_of(model: Any) -> dict[str, Any]:
+        schema = TypeAdapter(model).json_schema(
+            ref_template="#/components/schemas/{model}", mode="serialization"
+        )
+        components.update(schema.pop("$defs", {}))
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            components[model.__name__] = schema
+            return {"$ref": f"#/components/schemas/{model.__name__}"}
+        return schema
+
+    error_ref = schema_of(error_schema) if error_schema is not None else {}
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        parameters: list[dict[str, Any]] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in _PATH_PARAM.findall(endpoint.path)
+        ]
+        for param in (*endpoint.query, *endpoint.headers):
+            location = "header" if param in endpoint.headers else param.location
+            parameters.append(
+                {
+                    "name": param.name,
+                    "in": location,
+                    "required": param.required,
+                    "description": param.description,
+                    "schema": {"type": param.type},
+                }
+            )
+        operation: dict[str, Any] = {
+            "operationId": endpoint.operation_id,
+            "summary": endpoint.summary,
+            "parameters": parameters,
+            "responses": {},
+        }
+        if endpoint.tag:
+            operation["tags"] = [endpoint.tag]
+        if endpoint.public and security:
+            operation["security"] = []
+        if endpoint.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {endpoint.content_type: {"schema": schema_of(endpoint.body)}},
+            }
+        success: dict[str, Any] = {"description": "Success"}
+        if endpoint.response is not None:
+            success["content"] = {endpoint.response_type: {"schema": schema_of(endpoint.response)}}
+        operation["responses"][str(endpoint.status)] = success
+        for status, description in sorted(endpoint.errors.items()):
+            error: dict[str, Any] = {"description": description}
+            if error_ref:
+                error["content"] = {"application/json": {"schema": error_ref}}
+            operation["responses"][str(status)] = error
+        path = _PATH_PARAM.sub(r"{\1}", endpoint.path)
+        paths.setdefault(path, {})[endpoint.method.lower()] = operation
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version, "description": description},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": components},
+    }
+    if security:
+        document["components"]["securitySchemes"] = security
+        document["security"] = [{name: []} for name in security]
+    return document

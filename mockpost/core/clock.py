@@ -1,0 +1,113 @@
+"""The virtual clock: the only source of "now" for business time.
+
+Real time by default. It can be frozen (time stands still), set to an instant, and advanced.
+Unfreezing keeps the virtual instant and lets it run on from there, so a sandbox moved into the
+future stays there.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+
+class Clock:
+    def __init__(self) -> None:
+        self._offset = 0.0  # seconds added to wall time while running
+        self._frozen_at: float | None = None  # epoch seconds while frozen
+
+    # -- reading -----------------------------------------------------------------
+    def timestamp(self) -> float:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return time.time() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp(), UTC)
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    @property
+    def is_real(self) -> bool:
+        return self._frozen_at is None and self._offset == 0.0
+
+    # -- moving ------------------------------------------------------------------
+    def freeze(self, at: datetime | None = None) -> None:
+        self._frozen_at = self.timestamp() if at is None else _epoch(at)
+
+    def unfreeze(self) -> None:
+        if self._frozen_at is not None:
+            self._offset = self._frozen_at - time.time()
+            self._frozen_at = None
+
+    def set(self, at: datetime) -> None:
+        """Jump to an instant, keeping the frozen/running mode."""
+        target = _epoch(at)
+        if self._frozen_at is not None:
+            self._frozen_at = target
+        else:
+            self._offset = target - time.time()
+
+    def reset(self) -> None:
+        self._offset = 0.0
+        self._frozen_at = None
+
+
+def _epoch(at: datetime) -> float:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.timestamp()
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)", re.IGNORECASE)
+_UNIT_SECONDS = {"ms": 0.001, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+
+
+def parse_duration(text: str | int | float) -> timedelta:
+    """Parse "2h30m", "90s", "1d", "500ms" or a number of seconds into a timedelta."""
+    if isinstance(text, bool):
+        raise ValueError("a duration is a number of seconds or a string like '2h30m'")
+    if isinstance(text, int | float):
+        if text < 0:
+            raise ValueError("a duration cannot be negative")
+        return timedelta(seconds=text)
+    stripped = text.strip().replace(" ", "")
+    if not stripped:
+        raise ValueError("empty duration")
+    try:
+        seconds = float(stripped)
+    except ValueError:
+        pos, seconds = 0, 0.0
+        for match in _DURATION_PART.finditer(stripped):
+            if match.start() != pos:
+                break
+            seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+            pos = match.end()
+        if pos != len(stripped):
+            raise ValueError(f"cannot read duration {text!r}; use e.g. '90s', '15m', '2h30m', '7d'") from None
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return timedelta(seconds=seconds)
+
+
+_LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO-8601 instant (or a date); a naive value is taken as UTC. Fractions longer than
+    microseconds (.NET sends seven digits) are cut to microseconds."""
+    value = _LONG_FRACTION.sub(r"\1", text.strip())
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def iso_utc(at: datetime) -> str:
+    """ISO-8601 in UTC with a Z, to the second or the microsecond as the value has it."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")

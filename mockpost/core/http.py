@@ -1,0 +1,71 @@
+"""HTTP helpers shared by every provider: fast JSON, bounded body reading, error base class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
+class JSON(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+class ApiError(Exception):
+    """An error a provider answers with, in its own envelope. Subclasses define `body()`."""
+
+    status: int = 400
+    headers: dict[str, str] | None = None
+
+    def body(self) -> Any:
+        raise NotImplementedError
+
+    def response(self) -> Response:
+        body = self.body()
+        if body is None:
+            return Response(status_code=self.status, headers=self.headers, media_type="application/json")
+        return JSON(body, status_code=self.status, headers=self.headers)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BadJSON(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"request body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, limit: int = MAX_BODY_BYTES, empty: Any = None) -> Any:
+    """The parsed JSON body; `empty` when there is no body; BadJSON when it does not parse."""
+    raw = await read_body(request, limit)
+    if not raw.strip():
+        return empty
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadJSON(f"the body is not valid JSON: {exc}") from None
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)

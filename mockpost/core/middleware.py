@@ -1,0 +1,145 @@
+"""The request path's own machinery: journal recording and fault injection.
+
+A pure ASGI middleware (no BaseHTTPMiddleware) so the cost per request stays small: it reads the
+provider from the path prefix, applies a matching fault, and records the exchange in the journal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockpost.core.clock import Clock, iso_utc
+from mockpost.core.faults import FaultRule, Faults
+from mockpost.core.http import dumps
+from mockpost.core.journal import BODY_LIMIT, Entry, Journal, safe_headers, truncate
+
+TENANT_KEY = "mockpost.tenant"
+
+
+class ConnectionDropped(Exception):
+    """Raised to cut a connection on purpose (a `drop` fault)."""
+
+
+class SandboxMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        clock: Clock,
+        journal: Journal,
+        faults: Faults,
+        mounts: dict[str, str],
+        error_body: Callable[[str, int, str], tuple[Any, dict[str, str]]],
+    ) -> None:
+        self.app = app
+        self.clock = clock
+        self.journal = journal
+        self.faults = faults
+        self.mounts = sorted(mounts.items(), key=lambda item: -len(item[0]))  # prefix -> provider
+        self.error_body = error_body
+
+    def provider_of(self, path: str) -> tuple[str, str]:
+        for prefix, provider in self.mounts:
+            if path == prefix or path.startswith(prefix + "/"):
+                return provider, path[len(prefix) :] or "/"
+        return "", path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        provider, sub_path = self.provider_of(path)
+        if not provider and path.startswith("/_mockpost"):
+            await self.app(scope, receive, send)  # the control plane is not journalled
+            return
+        started = time.perf_counter()
+        at = iso_utc(self.clock.now())
+        request_chunks: list[bytes] = []
+        response_chunks: list[bytes] = []
+        status_holder = [0]
+        captured = [0]
+
+        async def receive_recorded() -> Message:
+            message = await receive()
+            if message["type"] == "http.request" and captured[0] < BODY_LIMIT:
+                chunk = message.get("body", b"")
+                request_chunks.append(chunk[: BODY_LIMIT - captured[0]])
+                captured[0] += len(chunk)
+            return message
+
+        async def send_recorded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+            elif message["type"] == "http.response.body" and sum(map(len, response_chunks)) < BODY_LIMIT:
+                response_chunks.append(message.get("body", b""))
+            await send(message)
+
+        fault: FaultRule | None = None
+        if provider and self.faults:
+            fault = self.faults.match(provider, scope["method"], sub_path)
+        try:
+            if fault is not None:
+                await self._apply_fault(fault, provider, sub_path, scope, receive_recorded, send_recorded)
+            else:
+                await self.app(scope, receive_recorded, send_recorded)
+        finally:
+            self.journal.record(
+                Entry(
+                    id=self.journal.next_id(),
+                    at=at,
+                    provider=provider or "",
+                    tenant=scope.get(TENANT_KEY),
+                    method=scope["method"],
+                    path=path,
+                    query=scope.get("query_string", b"").decode("latin-1"),
+                    status=status_holder[0],
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    request_headers=safe_headers(scope.get("headers", ())),
+                    request_body=truncate(b"".join(request_chunks)),
+                    response_body=truncate(b"".join(response_chunks)),
+                    fault=fault.id if fault is not None else None,
+                )
+            )
+
+    async def _apply_fault(
+        self, rule: FaultRule, provider: str, sub_path: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        delay = self.faults.delay_seconds(rule)
+        if delay:
+            await asyncio.sleep(delay)
+        if rule.action == "drop":
+            # Headers go out, then the connection is cut before the body: the client sees a broken
+            # response, as with a reset in the middle of an exchange.
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]}
+            )
+            raise ConnectionDropped(f"fault {rule.id} dropped the connection")
+        if rule.action == "malformed":
+            body = b'{"truncated": '
+            await _send_raw(
+                send, rule.status or 200, body, {"content-type": "application/json", **rule.headers}
+            )
+            return
+        if rule.status is None:
+            await self.app(scope, receive, send)  # latency only
+            return
+        if rule.body is None:
+            payload, extra = self.error_body(provider, rule.status, f"Injected fault {rule.id}")
+        else:
+            payload, extra = rule.body, {}
+        raw = payload.encode() if isinstance(payload, str) else dumps(payload)
+        headers = {"content-type": "application/json", **extra, **rule.headers}
+        await _send_raw(send, rule.status, raw, headers)
+
+
+async def _send_raw(send: Send, status: int, body: bytes, headers: dict[str, str]) -> None:
+    raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    raw_headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,117 @@
+"""Content checks: base64 data, declared length, mime per content type, and that a main document
+is a PDF with at least one page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from mockpost.providers.ekopost.errors import EkopostError, InvalidData
+
+CONTENT_TYPES = ("document", "attachment", "markup", "sms")
+REQUIRED_MIME = {
+    "document": ("application/pdf", "104"),
+    "attachment": ("application/pdf", "108"),
+    "markup": ("application/xml", "109"),
+    "sms": ("text/plain", "128"),
+}
+SIZE_ERROR = {"document": "117", "attachment": "118"}
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class CheckedContent:
+    type: str
+    mime: str
+    length: int
+    data: bytes
+    return_address: bool
+    address: dict[str, Any] | None
+
+
+def check_content_fields(body: Any) -> CheckedContent:
+    """Everything about a content request that does not depend on the envelope."""
+    if not isinstance(body, dict):
+        raise InvalidData("the body must be a content object")
+    kind = body.get("type")
+    if kind not in CONTENT_TYPES:
+        raise InvalidData(f"type must be one of {list(CONTENT_TYPES)}, got {kind!r}")
+    mime = body.get("mime")
+    required_mime, mime_code = REQUIRED_MIME[kind]
+    if not isinstance(mime, str) or mime.split(";")[0].strip().lower() != required_mime:
+        raise EkopostError(mime_code, f"mime is {mime!r}; content of type {kind!r} needs {required_mime!r}")
+    data = decode_data(body.get("data"), kind)
+    length = body.get("length")
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise InvalidData("length must be the file's size in bytes (a non-negative integer)")
+    if kind in SIZE_ERROR and length != len(data):
+        raise EkopostError(SIZE_ERROR[kind], f"length is {length} but data decodes to {len(data)} bytes")
+    if kind == "markup" and length != len(data):
+        raise InvalidData(f"length is {length} but data decodes to {len(data)} bytes")
+    if kind == "document" and not has_pages(data):
+        raise EkopostError("107", "data is not a PDF with at least one page")
+    return CheckedContent(
+        type=kind,
+        mime=mime,
+        length=length,
+        data=data,
+        return_address=parse_flag(body.get("return_address", False), "return_address"),
+        address=body.get("address"),
+    )
+
+
+def decode_data(value: Any, kind: str) -> bytes:
+    if value is None or value == "":
+        raise EkopostError("129", "data must hold the file (or sms text) as a base64 string")
+    if not isinstance(value, str):
+        raise InvalidData("data must be a base64 encoded string")
+    compact = _WHITESPACE.sub("", value)
+    try:
+        decoded = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        if kind == "sms":
+            raise EkopostError("130", "data must be the sms text encoded as base64") from None
+        raise InvalidData("data is not valid base64") from None
+    if not decoded:
+        raise EkopostError("129", "data decodes to nothing")
+    if kind == "sms":
+        try:
+            decoded.decode("utf-8")
+        except UnicodeDecodeError:
+            raise EkopostError("130", "data must be UTF-8 sms text encoded as base64") from None
+    return decoded
+
+
+def parse_flag(value: Any, field: str) -> bool:
+    """A boolean; the documentation's own samples also send "true"/"false" as strings."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if value is None:
+        return False
+    raise InvalidData(f"{field} must be true or false")
+
+
+def has_pages(data: bytes) -> bool:
+    """A PDF header and at least one page object, looking inside compressed object streams too."""
+    head = data[:1024].lstrip()
+    if not head.startswith(b"%PDF-"):
+        return False
+    if _PAGE.search(data):
+        return True
+    if b"/ObjStm" not in data:
+        return False
+    for match in _STREAM.finditer(data):
+        try:
+            if _PAGE.search(zlib.decompress(match.group(1))):
+                return True
+        except zlib.error:
+            continue
+    return False

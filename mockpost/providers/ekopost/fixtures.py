@@ -1,0 +1,91 @@
+"""Seed data from --fixtures: accounts with settings, and campaigns/envelopes in given states.
+
+ekopost:
+  accounts:
+    - api_key: demo-key            # or username + password
+      webhook: {url: http://localhost:9000/hooks, secret: s3cret}
+      credit_limit: 500
+      campaigns:
+        - name: March invoices
+          output_date: "2030-03-01T12:00:00"
+          state: closed            # opened (default), closed, transferred, completed, cancelled, failed
+          envelopes:
+            - name: Invoice 1
+              address: {"$type": "email", "recipient": "a@example.com", "subject": "Invoice"}
+              state: closed        # any envelope state; a document is added for you
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from mockpost.core.pdf import make_pdf
+from mockpost.core.tenancy import tenant_id_for
+from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
+from mockpost.providers.ekopost.state import SMS_CHANNEL, Account, Campaign, apply_settings
+
+
+def load_accounts(provider: Any, data: Any) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
+        raise ValueError("ekopost fixtures: expected {accounts: [...]}")
+    for index, entry in enumerate(data.get("accounts", [])):
+        credentials = provider.credentials_of(entry) if isinstance(entry, dict) else set()
+        if not credentials:
+            raise ValueError(f"ekopost fixtures: accounts[{index}] needs api_key or username + password")
+        credential = sorted(credentials)[0]
+        tenant = provider.ctx.tenancy.resolve(provider.name, credential) or tenant_id_for(
+            provider.name, credential
+        )
+        account: Account = provider.tenant_state(tenant)
+        apply_settings(account, entry)
+        for campaign_data in entry.get("campaigns", []) or []:
+            _load_campaign(provider.backend, account, campaign_data)
+
+
+def _load_campaign(backend: Any, account: Account, data: dict[str, Any]) -> Campaign:
+    campaign = backend.create_campaign(
+        account, {k: data.get(k) for k in ("name", "output_date", "cost_center")}
+    )
+    for envelope_data in data.get("envelopes", []) or []:
+        fields = {k: v for k, v in envelope_data.items() if k not in ("state", "reason")}
+        envelope = backend.create_envelope(account, campaign.id, fields)
+        backend.create_content(account, campaign.id, envelope.id, _content_for(envelope))
+        target = envelope_data.get("state", "opened")
+        for step in ENVELOPE.path(envelope.state, target):
+            if step == "closed":
+                backend.close_envelope(account, campaign.id, envelope.id)
+            else:
+                backend.force(account, "envelope", envelope.id, step, envelope_data.get("reason"))
+    for step in CAMPAIGN.path(campaign.state, data.get("state", "opened")):
+        if step == "closed":
+            backend.close_campaign(account, campaign.id)
+        else:
+            backend.force(account, "campaign", campaign.id, step, data.get("reason"))
+    return campaign
+
+
+def _content_for(envelope: Any) -> dict[str, Any]:
+    if envelope.channel == SMS_CHANNEL:
+        text = (envelope.name or "Message").encode()
+        return {
+            "type": "sms",
+            "mime": "text/plain",
+            "data": base64.b64encode(text).decode(),
+            "length": len(text),
+        }
+    if (envelope.address or {}).get("$type") == "einvoice":
+        xml = b"<?xml version='1.0'?><Invoice/>"
+        return {
+            "type": "markup",
+            "mime": "application/xml",
+            "data": base64.b64encode(xml).decode(),
+            "length": len(xml),
+        }
+    pdf = make_pdf([[envelope.name or "Letter"]])
+    return {
+        "type": "document",
+        "mime": "application/pdf",
+        "data": base64.b64encode(pdf).decode(),
+        "length": len(pdf),
+    }

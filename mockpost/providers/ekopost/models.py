@@ -1,0 +1,219 @@
+"""Ekopost's documented resources on the wire (snake_case, dates as UTC "YYYY-MM-DDTHH:MM:SS").
+
+Request models document what a client sends (the backend validates it field by field to give the
+documented error codes); response models document what `render_*` produce, and a test checks that
+every rendered object validates against its model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mockpost.providers.ekopost.backend import wire_date
+from mockpost.providers.ekopost.state import Campaign, Content, Envelope
+
+State = str
+
+
+class CampaignCreate(BaseModel):
+    name: str | None = Field(default=None, description="A friendly name to identify the campaign.")
+    output_date: str | None = Field(
+        default=None, description="When to print & distribute (UTC); now if absent."
+    )
+    cost_center: str | None = None
+
+
+class CampaignOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str | None
+    output_date: str
+    cost_center: str | None
+    envelope_count: int
+    state: Literal["opened", "closed", "transferred", "completed", "cancelled", "failed"]
+    state_changed_at: str
+    created_at: str
+    signing: bool
+
+
+class EnvelopeCreate(BaseModel):
+    name: str | None = None
+    address: dict[str, Any] | None = Field(
+        default=None, description="Address object; $type decides; null = postal"
+    )
+    postage: Literal["priority", "economy", "rek"] = "economy"
+    plex: Literal["simplex", "duplex"] = "simplex"
+    color: bool = False
+    agent: str | None = None
+    unique_id: str | None = Field(default=None, description="External id; unique per account")
+
+
+class Transaction(BaseModel):
+    state: str
+    state_changed_at: str
+
+
+class Tracking(BaseModel):
+    tracking_state: str
+    track_url: str
+    parcel_no: str
+
+
+class EnvelopeOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str | None
+    address: dict[str, Any] | None
+    postage: str
+    plex: str
+    color: bool
+    state: Literal["opened", "closed", "transferred", "printed", "posted", "cancelled", "failed"]
+    state_changed_at: str
+    created_at: str
+    transaction: Transaction
+    warning: str | None = None
+    agent: str | None = None
+    unique_id: str | None = None
+    failed_reason: str | None = None
+    tracking: Tracking | None = None
+
+
+class ContentCreate(BaseModel):
+    data: str = Field(description="The file (or sms text) as base64")
+    mime: str
+    length: int = Field(description="The original file's size in bytes")
+    type: Literal["document", "attachment", "markup", "sms"]
+    return_address: bool | None = None
+    address: dict[str, Any] | None = None
+
+
+class ContentOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    mime: str
+    length: int
+    type: str
+    created_at: str
+    return_address: bool
+
+
+class ReachableRequest(BaseModel):
+    recipient: str
+    sender: str | None = None
+
+
+class ReachableOut(BaseModel):
+    recipient: str
+
+
+class EbankListRequest(BaseModel):
+    sender: str = Field(description="The FUI to get e-bank receivers for")
+
+
+class EbankReceiver(BaseModel):
+    identifier: str
+    address: str
+    reachable: bool
+
+
+class EinvoiceReadyRequest(BaseModel):
+    ReceiverCin: str | None = None
+    SenderCin: str | None = None
+    ReceiverGln: str | None = None
+    SenderGln: str | None = None
+
+
+class EinvoiceReadyOut(EinvoiceReadyRequest):
+    Success: bool
+    ErrorMessage: str
+
+
+class DirectSmsRequest(BaseModel):
+    From: str
+    Recipient: str
+    Text: str
+    Title: str | None = None
+    Cost_Center: str | None = None
+
+
+class DirectSmsOut(BaseModel):
+    campaign_id: str
+    envelope_id: str
+    error: str
+    to_from: str = Field(alias="from")
+    recipient: str
+    text: str
+    title: str | None
+    cost_center: str | None
+
+
+class ErrorObject(BaseModel):
+    error_code: str
+    error_message: str
+    developer_message: str
+
+
+class WebhookSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(min_length=1, description="Where completed-campaign events are POSTed")
+    secret: str = Field(default="", description="HMAC-SHA1 key for X-Ekopost-Signature")
+
+
+class AccountSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    credit_limit: int | None = Field(
+        default=None, ge=0, description="Envelopes per calendar month; null = none"
+    )
+    unreachable: list[str] | None = Field(
+        default=None, description="Recipients reachable checks answer 404 for"
+    )
+
+
+# -- rendering ------------------------------------------------------------------------
+def render_campaign(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "output_date": wire_date(campaign.output_date),
+        "cost_center": campaign.cost_center,
+        "envelope_count": len(campaign.envelopes),
+        "state": campaign.state,
+        "state_changed_at": wire_date(campaign.state_changed_at),
+        "created_at": wire_date(campaign.created_at),
+        "signing": campaign.signing,
+    }
+
+
+def render_envelope(envelope: Envelope) -> dict[str, Any]:
+    changed = wire_date(envelope.state_changed_at)
+    out: dict[str, Any] = {
+        "id": envelope.id,
+        "name": envelope.name,
+        "address": envelope.address,
+        "postage": envelope.postage,
+        "plex": envelope.plex,
+        "color": envelope.color,
+        "state": envelope.state,
+        "state_changed_at": changed,
+        "created_at": wire_date(envelope.created_at),
+        # the last state change, applied synchronously by the mock, hence always completed
+        "transaction": {"state": "completed", "state_changed_at": changed},
+    }
+    for key in ("warning", "agent", "unique_id", "failed_reason", "tracking"):
+        value = getattr(envelope, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def render_content(content: Content) -> dict[str, Any]:
+    return {
+        "id": content.id,
+        "mime": content.mime,
+        "length": content.length,
+        "type": content.type,
+        "created_at": wire_date(content.created_at),
+        "return_address": content.return_address,
+    }

@@ -1,0 +1,100 @@
+"""One Ekopost account's data: campaigns, envelopes, contents, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockpost.core.scheduler import Job
+
+PRINTED_CHANNEL = "print"  # postal (and lookup, which resolves to postal)
+ELECTRONIC_CHANNEL = "electronic"
+SMS_CHANNEL = "sms"
+
+
+@dataclass
+class Content:
+    id: str
+    type: str
+    mime: str
+    length: int
+    data: bytes
+    created_at: datetime
+    return_address: bool = False
+    address: dict[str, Any] | None = None
+
+
+@dataclass
+class Envelope:
+    id: str
+    campaign_id: str
+    name: str | None
+    address: dict[str, Any] | None
+    channel: str
+    postage: str
+    plex: str
+    color: bool
+    created_at: datetime
+    state: str = "opened"
+    state_changed_at: datetime | None = None
+    agent: str | None = None
+    unique_id: str | None = None
+    warning: str | None = None
+    failed_reason: str | None = None
+    tracking: dict[str, Any] | None = None
+    contents: list[Content] = field(default_factory=list)
+    pending: Job | None = None  # the next timed step, cancelled when the envelope moves otherwise
+
+    def has_content(self, kind: str) -> bool:
+        return any(content.type == kind for content in self.contents)
+
+
+@dataclass
+class Campaign:
+    id: str
+    name: str | None
+    output_date: datetime
+    cost_center: str | None
+    created_at: datetime
+    state: str = "opened"
+    state_changed_at: datetime | None = None
+    failed_reason: str | None = None
+    envelopes: dict[str, Envelope] = field(default_factory=dict)
+    pending: Job | None = None
+
+    @property
+    def signing(self) -> bool:
+        return any((e.address or {}).get("$type") == "einbox_signer" for e in self.envelopes.values())
+
+
+@dataclass
+class Webhook:
+    url: str
+    secret: str
+
+
+@dataclass
+class Account:
+    tenant: str
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    unique_ids: dict[str, str] = field(default_factory=dict)  # unique_id -> envelope id
+    envelope_index: dict[str, str] = field(default_factory=dict)  # envelope id -> campaign id
+    webhook: Webhook | None = None
+    credit_limit: int | None = None
+    monthly_envelopes: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> count
+    fui: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    unreachable: set[str] = field(default_factory=set)
+    report_seq: int = 1000  # sms delivery report ids
+
+
+def apply_settings(account: Account, settings: dict[str, Any]) -> None:
+    if "credit_limit" in settings:
+        account.credit_limit = settings["credit_limit"]
+    if settings.get("unreachable") is not None:
+        account.unreachable = set(settings["unreachable"])
+    if settings.get("fui") is not None:
+        account.fui = {str(k): list(v or []) for k, v in settings["fui"].items()}
+    hook = settings.get("webhook")
+    if isinstance(hook, dict) and hook.get("url"):
+        account.webhook = Webhook(str(hook["url"]), str(hook.get("secret") or ""))

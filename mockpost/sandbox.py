@@ -1,0 +1,226 @@
+"""The running sandbox: one clock, scheduler, store, journal, fault list and outbox, shared by
+every provider, plus the operations the control plane and the pytest fixture expose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import yaml
+
+from mockpost.config import Settings
+from mockpost.core.clock import Clock, iso_utc
+from mockpost.core.faults import Faults
+from mockpost.core.ids import derive_seed
+from mockpost.core.inbox import Inboxes
+from mockpost.core.journal import Journal
+from mockpost.core.provider import Provider, ProviderContext
+from mockpost.core.scheduler import Scheduler
+from mockpost.core.store import Store
+from mockpost.core.tenancy import Tenancy
+from mockpost.core.webhooks import Outbox
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
+INBOX_PREFIX = "/_mockpost/inbox/"
+
+
+class ConfigError(Exception):
+    """A fixtures or accounts file that cannot be used; the message says which and why."""
+
+
+class Sandbox:
+    def __init__(self, settings: Settings, provider_classes: Iterable[type[Provider]]) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.scheduler = Scheduler(self.clock)
+        self.store = Store()
+        self.tenancy = Tenancy()
+        self.journal = Journal(settings.journal_size)
+        self.faults = Faults(self._fault_rng())
+        self.inboxes = Inboxes()
+        self.outbox = Outbox(self.clock, self.scheduler, self._send_webhook)
+        self.app: Any = None  # the ASGI app, set by create_app, for deliveries addressed to the mock
+        self.self_origins: set[tuple[str, int]] = set()  # (host, port) where the server listens
+        self._http: httpx.AsyncClient | None = None
+        self.providers: dict[str, Provider] = {}
+        for cls in provider_classes:
+            ctx = ProviderContext(
+                name=cls.name,
+                clock=self.clock,
+                scheduler=self.scheduler,
+                outbox=self.outbox,
+                tenancy=self.tenancy,
+                store=self.store,
+                seed=settings.seed,
+                options=dict(settings.options.get(cls.name, {})),
+            )
+            provider = cls(ctx)
+            self.providers[cls.name] = provider
+        self._fixtures = [_load_yaml(path, "fixtures") for path in settings.fixtures]
+        if settings.accounts is not None:
+            self._load_accounts(_load_yaml(settings.accounts, "accounts"))
+        self._start_clock()
+        self._apply_fixtures()
+
+    # -- clock --------------------------------------------------------------------
+    def _start_clock(self) -> None:
+        self.clock.reset()
+        if self.settings.freeze_at:
+            from mockpost.core.clock import parse_instant
+
+            self.clock.freeze(parse_instant(self.settings.freeze_at))
+
+    def freeze(self, at: datetime | None = None) -> None:
+        self.clock.freeze(at)
+        self.scheduler.wakeup.set()
+
+    def unfreeze(self) -> None:
+        self.clock.unfreeze()
+        self.scheduler.wakeup.set()
+
+    async def set_clock(self, at: datetime) -> None:
+        """Move to an instant: forward applies due work on the way, backward just jumps."""
+        if at.timestamp() >= self.clock.timestamp():
+            await self.scheduler.run_until(at.timestamp())
+        else:
+            self.clock.set(at)
+        self.scheduler.wakeup.set()
+
+    async def advance(self, seconds: float) -> datetime:
+        """Move time forward, applying every due transition and delivering its webhooks first."""
+        if seconds < 0:
+            raise ValueError("the clock only advances forward")
+        await self.scheduler.run_until(self.clock.timestamp() + seconds)
+        self.scheduler.wakeup.set()
+        return self.clock.now()
+
+    async def run_due(self) -> int:
+        return await self.scheduler.run_due()
+
+    # -- reset --------------------------------------------------------------------
+    def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
+        """Empty state. A full reset also empties journal, faults, inboxes, deliveries and puts the
+        clock back to real time; fixtures given at start-up are loaded again."""
+        names = [provider] if provider else list(self.providers)
+        for name in names:
+            self.store.reset(name, tenant)
+            if tenant is None:
+                self.scheduler.clear(owner=name)
+                self.outbox.clear(name)
+                self.providers[name].ctx.reseed()
+            self.providers[name].on_reset()
+        if provider is None and tenant is None:
+            self.scheduler.clear()
+            self.journal.clear()
+            self.faults.clear()
+            self.faults.rng = self._fault_rng()
+            self.inboxes.clear()
+            self._start_clock()
+        self._apply_fixtures(only=provider)
+
+    def _fault_rng(self) -> random.Random:
+        return random.Random(derive_seed(self.settings.seed, "faults"))
+
+    # -- accounts and fixtures ----------------------------------------------------
+    def _load_accounts(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError("accounts file: expected a mapping of provider name -> list of accounts")
+        for name, entries in data.items():
+            provider = self.providers.get(name)
+            if provider is None:
+                raise ConfigError(
+                    f"accounts file: unknown provider {name!r}; known: {sorted(self.providers)}"
+                )
+            if not isinstance(entries, list):
+                raise ConfigError(f"accounts file: {name}: expected a list of accounts")
+            for index, entry in enumerate(entries):
+                if not isinstance(entry, dict):
+                    raise ConfigError(f"accounts file: {name}[{index}]: expected a mapping")
+                credentials = provider.credentials_of(entry)
+                if not credentials:
+                    raise ConfigError(f"accounts file: {name}[{index}]: no credentials in {sorted(entry)}")
+                settings = {k: v for k, v in entry.items() if k not in {"name"}}
+                self.tenancy.add_account(
+                    name, str(entry.get("name", f"{name}-{index}")), credentials, settings
+                )
+        self.tenancy.strict = True
+
+    def _apply_fixtures(self, only: str | None = None) -> None:
+        for data in self._fixtures:
+            if not isinstance(data, dict):
+                raise ConfigError("fixtures file: expected a mapping of provider name -> data")
+            for name, section in data.items():
+                if name not in self.providers:
+                    raise ConfigError(
+                        f"fixtures file: unknown provider {name!r}; known: {sorted(self.providers)}"
+                    )
+                if only is None or only == name:
+                    self.providers[name].load_fixtures(section)
+
+    # -- webhooks -----------------------------------------------------------------
+    def addressed_to_self(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if not parts.path.startswith(INBOX_PREFIX):
+            return False
+        if not self.self_origins:
+            return True  # in-process: there is no socket, the inbox is ours
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if (host, port) in self.self_origins:
+            return True
+        return host in LOOPBACK_HOSTS and any(p == port for h, p in self.self_origins)
+
+    async def _send_webhook(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        if self.app is not None and self.addressed_to_self(url):
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mockpost") as client:
+                response = await client.post(urlsplit(url).path, content=body, headers=headers)
+                return response.status_code
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+        response = await self._http.post(url, content=body, headers=headers)
+        return response.status_code
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            with contextlib.suppress(Exception):
+                await self._http.aclose()
+            self._http = None
+
+    # -- real-time progress -------------------------------------------------------
+    async def ticker(self, max_wait: float = 1.0) -> None:
+        """Apply due work as real time passes (server mode): wakes when work is added or due."""
+        while True:
+            try:
+                await self.scheduler.run_due()
+            except Exception:  # a failing job must not stop time for everyone else
+                import logging
+
+                logging.getLogger("mockpost").exception("scheduled job failed")
+            due = self.scheduler.next_due()
+            wait = max_wait if due is None else max(0.0, min(max_wait, due - self.clock.timestamp()))
+            self.scheduler.wakeup.clear()
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.scheduler.wakeup.wait(), wait)
+
+    def describe_clock(self) -> dict[str, Any]:
+        return {"now": iso_utc(self.clock.now()), "frozen": self.clock.frozen}
+
+
+def _load_yaml(path: Path, what: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{what} file {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} file {path}: not valid YAML: {exc}") from None

@@ -1,0 +1,41 @@
+"""pytest plugin (entry point `pytest11`): the `mockpost` and `mockpost_server` fixtures.
+
+`mockpost`: a fresh in-process sandbox per test (no sockets). `mockpost_server`: one real server
+per test session on a free port (`.url`), reset before each test that uses it. Settings come from
+`@pytest.mark.mockpost(seed=7, ...)` on the test, else the defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mockpost.testing.inprocess import Mockpost
+from mockpost.testing.live import LiveServer
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "mockpost(**settings): settings for the mockpost fixtures (seed, ...)")
+
+
+@pytest.fixture
+def mockpost(request: pytest.FixtureRequest) -> Iterator[Mockpost]:
+    marker = request.node.get_closest_marker("mockpost")
+    handle = Mockpost(**(marker.kwargs if marker else {}))
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+@pytest.fixture(scope="session")
+def _mockpost_live_server() -> Iterator[LiveServer]:
+    with LiveServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mockpost_server(_mockpost_live_server: LiveServer) -> LiveServer:
+    _mockpost_live_server.sandbox.reset()
+    return _mockpost_live_server
