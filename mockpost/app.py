@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -16,6 +17,7 @@ from starlette.routing import Mount, Route
 from mockpost import __version__
 from mockpost.config import Settings
 from mockpost.control.routes import ControlPlane
+from mockpost.core.control import ControlError
 from mockpost.core.middleware import SandboxMiddleware
 from mockpost.core.provider import Provider
 from mockpost.providers import PROVIDERS
@@ -44,6 +46,16 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 await ticker
             await sandbox.aclose()
 
+    def unmatched(request: Request, exc: Exception) -> Response:
+        """Paths no mount matched (e.g. an encoded newline): answer in the prefix owner's envelope."""
+        assert isinstance(exc, HTTPException)
+        path = request.url.path
+        message = f"No such route: {request.method} {path}"
+        for provider in sandbox.providers.values():
+            if path == provider.mount or path.startswith(provider.mount + "/"):
+                return provider.error(exc.status_code, message).response()
+        return ControlError(exc.status_code, message).response()
+
     async def index(request: Request) -> Response:
         return HTMLResponse(render_index(str(request.base_url).rstrip("/"), list(sandbox.providers.values())))
 
@@ -55,6 +67,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        exception_handlers={HTTPException: unmatched},
         middleware=[
             Middleware(
                 SandboxMiddleware,

@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run the HTTP server", description="Every flag is also MOCKPOST_<FLAG>."
     )
     serve.add_argument("--host", help="interface (MOCKPOST_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (MOCKPOST_PORT, default 8080; 0 = any free port)")
+    serve.add_argument("--port", type=int, help="port (MOCKPOST_PORT, default 8000; 0 = any free port)")
     serve.add_argument("--seed", type=int, help="seed for ids, fake data, random faults (MOCKPOST_SEED)")
     serve.add_argument(
         "--fixtures", nargs="+", metavar="FILE", help="seed-data YAML files (MOCKPOST_FIXTURES)"
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     openapi = commands.add_parser("openapi", help="print a provider's (or the control plane's) OpenAPI JSON")
     openapi.add_argument("name", help="provider name, or 'control'")
-    openapi.add_argument("--base-url", default="http://127.0.0.1:8080")
+    openapi.add_argument("--base-url", default="http://127.0.0.1:8000")
 
     commands.add_parser("version", help="print the version")
     return parser
@@ -115,10 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = create_app()
         sandbox = app.state.sandbox
         if args.name == "control":
-            from starlette.testclient import TestClient
+            from mockpost.control.routes import ControlPlane
 
-            with TestClient(app, base_url=args.base_url) as client:
-                print(json.dumps(client.get("/_mockpost/openapi.json").json(), indent=2))
+            print(json.dumps(ControlPlane(sandbox).openapi_document(args.base_url), indent=2))
             return 0
         provider = sandbox.providers.get(args.name)
         if provider is None:

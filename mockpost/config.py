@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOCKPOST_", extra="forbid")
 
     host: str = Field(default="127.0.0.1", description="Interface to listen on (0.0.0.0 in the container)")
-    port: int = Field(default=8080, ge=0, le=65535, description="Port to listen on (0 picks a free one)")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port to listen on (0 picks a free one)")
     seed: int | None = Field(default=None, description="Seed for ids, fake data and random faults")
     fixtures: Annotated[list[Path], NoDecode] = Field(
         default_factory=list, description="Seed-data YAML files"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 from collections.abc import Iterable
 from datetime import datetime
@@ -17,7 +18,7 @@ import httpx
 import yaml
 
 from mockpost.config import Settings
-from mockpost.core.clock import Clock, iso_utc
+from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
 from mockpost.core.faults import Faults
 from mockpost.core.ids import derive_seed
 from mockpost.core.inbox import Inboxes
@@ -28,6 +29,7 @@ from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
 from mockpost.core.webhooks import Outbox
 
+logger = logging.getLogger("mockpost")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 INBOX_PREFIX = "/_mockpost/inbox/"
 
@@ -61,6 +63,7 @@ class Sandbox:
                 store=self.store,
                 seed=settings.seed,
                 options=dict(settings.options.get(cls.name, {})),
+                max_body=settings.max_body_bytes,
             )
             provider = cls(ctx)
             self.providers[cls.name] = provider
@@ -74,12 +77,13 @@ class Sandbox:
     def _start_clock(self) -> None:
         self.clock.reset()
         if self.settings.freeze_at:
-            from mockpost.core.clock import parse_instant
-
             self.clock.freeze(parse_instant(self.settings.freeze_at))
 
-    def freeze(self, at: datetime | None = None) -> None:
-        self.clock.freeze(at)
+    async def freeze(self, at: datetime | None = None) -> None:
+        """Stop time (at an instant: moving there like `set_clock`, due work applied on the way)."""
+        self.clock.freeze()
+        if at is not None:
+            await self.set_clock(at)
         self.scheduler.wakeup.set()
 
     def unfreeze(self) -> None:
@@ -98,7 +102,9 @@ class Sandbox:
         """Move time forward, applying every due transition and delivering its webhooks first."""
         if seconds < 0:
             raise ValueError("the clock only advances forward")
-        await self.scheduler.run_until(self.clock.timestamp() + seconds)
+        target = self.clock.timestamp() + seconds
+        checked_instant(target)  # refuse before anything moves
+        await self.scheduler.run_until(target)
         self.scheduler.wakeup.set()
         return self.clock.now()
 
@@ -163,7 +169,12 @@ class Sandbox:
                         f"fixtures file: unknown provider {name!r}; known: {sorted(self.providers)}"
                     )
                 if only is None or only == name:
-                    self.providers[name].load_fixtures(section)
+                    try:
+                        self.providers[name].load_fixtures(section)
+                    except ConfigError:
+                        raise
+                    except Exception as exc:  # a provider's own refusal, e.g. an invalid address
+                        raise ConfigError(f"fixtures: {name}: {exc}") from None
 
     # -- webhooks -----------------------------------------------------------------
     def addressed_to_self(self, url: str) -> bool:
@@ -202,9 +213,7 @@ class Sandbox:
             try:
                 await self.scheduler.run_due()
             except Exception:  # a failing job must not stop time for everyone else
-                import logging
-
-                logging.getLogger("mockpost").exception("scheduled job failed")
+                logger.exception("scheduled job failed")
             due = self.scheduler.next_due()
             wait = max_wait if due is None else max(0.0, min(max_wait, due - self.clock.timestamp()))
             self.scheduler.wakeup.clear()

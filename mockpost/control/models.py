@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 
 class Strict(BaseModel):
@@ -30,7 +30,7 @@ class SetClockRequest(Strict):
 
 
 class AdvanceRequest(Strict):
-    seconds: float | None = Field(default=None, ge=0)
+    seconds: StrictFloat | StrictInt | None = Field(default=None, ge=0, le=100 * 366 * 86400)
     duration: str | None = Field(default=None, description="e.g. '90s', '15m', '2h30m', '7d'")
 
     @model_validator(mode="after")
@@ -52,8 +52,8 @@ class JournalVerifyRequest(Strict):
     provider: str | None = None
     method: str | None = None
     path: str | None = None
-    status: int | None = None
-    count: int = Field(ge=0, description="How many matching requests are expected")
+    status: StrictInt | None = None
+    count: StrictInt = Field(ge=0, description="How many matching requests are expected")
 
 
 class JournalVerifyResult(BaseModel):

@@ -24,10 +24,6 @@ from mockpost.core.middleware import TENANT_KEY
 from mockpost.sandbox import Sandbox
 
 
-async def parse(request: Request, model: type[BaseModel], empty: Any = None) -> Any:
-    return validate_body(model, await read_json(request, empty=empty))
-
-
 def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
@@ -41,6 +37,10 @@ def query_int(request: Request, name: str) -> int | None:
 class ControlPlane:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
+        self.max_body = sandbox.settings.max_body_bytes
+
+    async def parse(self, request: Request, model: type[BaseModel]) -> Any:
+        return validate_body(model, await read_json(request, self.max_body))
 
     # -- health, clock ------------------------------------------------------------
     async def health(self, request: Request) -> Response:
@@ -53,8 +53,8 @@ class ControlPlane:
         return JSON(self.sandbox.describe_clock())
 
     async def freeze(self, request: Request) -> Response:
-        body = await parse(request, models.FreezeRequest)
-        self.sandbox.freeze(self._instant(body.at) if body.at else None)
+        body = await self.parse(request, models.FreezeRequest)
+        await self.sandbox.freeze(self._instant(body.at) if body.at else None)
         return JSON(self.sandbox.describe_clock())
 
     async def unfreeze(self, request: Request) -> Response:
@@ -62,12 +62,12 @@ class ControlPlane:
         return JSON(self.sandbox.describe_clock())
 
     async def set_clock(self, request: Request) -> Response:
-        body = await parse(request, models.SetClockRequest)
+        body = await self.parse(request, models.SetClockRequest)
         await self.sandbox.set_clock(self._instant(body.at))
         return JSON(self.sandbox.describe_clock())
 
     async def advance(self, request: Request) -> Response:
-        body = await parse(request, models.AdvanceRequest)
+        body = await self.parse(request, models.AdvanceRequest)
         try:
             seconds = (
                 body.seconds if body.seconds is not None else parse_duration(body.duration).total_seconds()
@@ -81,8 +81,8 @@ class ControlPlane:
     def _instant(text: str) -> Any:
         try:
             return parse_instant(text)
-        except ValueError:
-            raise ControlError(422, f"{text!r} is not an ISO-8601 instant") from None
+        except ValueError as exc:
+            raise ControlError(422, f"{text!r} is not a usable ISO-8601 instant: {exc}") from None
 
     # -- reset --------------------------------------------------------------------
     async def reset(self, request: Request) -> Response:
@@ -111,7 +111,7 @@ class ControlPlane:
         return JSON({"items": []})
 
     async def verify_journal(self, request: Request) -> Response:
-        body = await parse(request, models.JournalVerifyRequest)
+        body = await self.parse(request, models.JournalVerifyRequest)
         filters = body.model_dump(exclude={"count"})
         actual = self.sandbox.journal.count(**filters)
         result = {"ok": actual == body.count, "expected": body.count, "actual": actual}
@@ -119,7 +119,7 @@ class ControlPlane:
 
     # -- faults -------------------------------------------------------------------
     async def add_fault(self, request: Request) -> Response:
-        spec = await parse(request, FaultSpec)
+        spec = await self.parse(request, FaultSpec)
         if spec.provider is not None and spec.provider not in self.sandbox.providers:
             raise ControlError(422, f"unknown provider {spec.provider!r}", sorted(self.sandbox.providers))
         rule = self.sandbox.faults.add(spec)
@@ -174,7 +174,7 @@ class ControlPlane:
 
     # -- inbox --------------------------------------------------------------------
     async def inbox_put(self, request: Request) -> Response:
-        raw = await read_body(request)
+        raw = await read_body(request, self.max_body)
         self.sandbox.inboxes.put(
             request.path_params["name"],
             {
@@ -213,7 +213,7 @@ class ControlPlane:
         provider = self._provider(request)
         tenant = provider.authenticate(request)
         request.scope[TENANT_KEY] = tenant
-        body = await parse(request, models.TransitionRequest)
+        body = await self.parse(request, models.TransitionRequest)
         try:
             result = provider.transition(tenant, body.model_dump())
         except TransitionRefused as exc:
@@ -239,16 +239,16 @@ class ControlPlane:
         }
 
     async def openapi(self, request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
-        return JSON(
-            openapi_document(
-                "mockpost control plane",
-                __version__,
-                self.all_endpoints(),
-                base + "/_mockpost",
-                "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state.",
-                error_schema=models.ControlError,
-            )
+        return JSON(self.openapi_document(str(request.base_url)))
+
+    def openapi_document(self, base_url: str) -> dict[str, Any]:
+        return openapi_document(
+            "mockpost control plane",
+            __version__,
+            self.all_endpoints(),
+            base_url.rstrip("/") + "/_mockpost",
+            "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state.",
+            error_schema=models.ControlError,
         )
 
     # -- the table ----------------------------------------------------------------
@@ -341,7 +341,7 @@ class ControlPlane:
                 body=models.JournalVerifyRequest,
                 response=models.JournalVerifyResult,
                 tag="journal",
-                errors={409: "Count differs", **bad},
+                errors={409: ("Count differs", models.JournalVerifyResult), **bad},
             ),
             E(
                 "POST",
@@ -458,6 +458,9 @@ class ControlPlane:
         def bad_body(request: Request, exc: Exception) -> Response:
             return ControlError(400 if isinstance(exc, BadJSON) else 413, str(exc)).response()
 
+        def crashed(request: Request, exc: Exception) -> Response:
+            return ControlError(500, f"internal error: {type(exc).__name__}").response()
+
         routes = [Route("/openapi.json", self.openapi, methods=["GET"]), *build_routes(self.all_endpoints())]
         return Starlette(
             routes=routes,
@@ -466,5 +469,6 @@ class ControlPlane:
                 HTTPException: http_error,
                 BadJSON: bad_body,
                 BodyTooLarge: bad_body,
+                Exception: crashed,
             },
         )

@@ -40,7 +40,7 @@ class Endpoint:
     status: int = 200
     query: Sequence[Param] = ()
     headers: Sequence[Param] = ()
-    errors: dict[int, str] = field(default_factory=dict)
+    errors: dict[int, Any] = field(default_factory=dict)  # status -> description, or (description, schema)
     tag: str = ""
     content_type: str = "application/json"  # of the request body
     response_type: str = "application/json"
@@ -117,10 +117,12 @@ def openapi_document(
         if endpoint.response is not None:
             success["content"] = {endpoint.response_type: {"schema": schema_of(endpoint.response)}}
         operation["responses"][str(endpoint.status)] = success
-        for status, description in sorted(endpoint.errors.items()):
+        for status, spec in sorted(endpoint.errors.items()):
+            description, schema = spec if isinstance(spec, tuple) else (spec, None)
             error: dict[str, Any] = {"description": description}
-            if error_ref:
-                error["content"] = {"application/json": {"schema": error_ref}}
+            body_schema = schema_of(schema) if schema is not None else error_ref
+            if body_schema:
+                error["content"] = {"application/json": {"schema": body_schema}}
             operation["responses"][str(status)] = error
         path = _PATH_PARAM.sub(r"{\1}", endpoint.path)
         paths.setdefault(path, {})[endpoint.method.lower()] = operation

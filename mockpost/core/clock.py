@@ -73,7 +73,10 @@ def parse_duration(text: str | int | float) -> timedelta:
     if isinstance(text, int | float):
         if text < 0:
             raise ValueError("a duration cannot be negative")
-        return timedelta(seconds=text)
+        try:
+            return timedelta(seconds=text)
+        except OverflowError:
+            raise ValueError(f"duration {text!r} is too long") from None
     stripped = text.strip().replace(" ", "")
     if not stripped:
         raise ValueError("empty duration")
@@ -90,7 +93,10 @@ def parse_duration(text: str | int | float) -> timedelta:
             raise ValueError(f"cannot read duration {text!r}; use e.g. '90s', '15m', '2h30m', '7d'") from None
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"duration {text!r} is too long") from None
 
 
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -102,10 +108,21 @@ def parse_instant(text: str) -> datetime:
     value = _LONG_FRACTION.sub(r"\1", text.strip())
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the years 1..9999") from None
+
+
+def checked_instant(epoch: float) -> datetime:
+    """The instant for an epoch second, or ValueError when the clock cannot go there."""
+    try:
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError("the clock cannot move beyond the years 1..9999") from None
 
 
 def iso_utc(at: datetime) -> str:

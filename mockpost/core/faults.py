@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from fnmatch import fnmatchcase
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_FIELD_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")
+_FRAMING_HEADERS = {"content-length", "transfer-encoding", "connection"}
 
 
 class Latency(BaseModel):
@@ -35,7 +40,7 @@ class FaultSpec(BaseModel):
     method: str | None = Field(default=None, description="HTTP method; any when absent")
     path: str = Field(default="*", description="Glob on the path below the provider mount, e.g. /campaigns/*")
     latency_ms: float | Latency | None = Field(default=None, description="Fixed delay, or {min_ms, max_ms}")
-    status: int | None = Field(default=None, ge=100, le=599, description="Answer with this status instead")
+    status: int | None = Field(default=None, ge=200, le=599, description="Answer with this status instead")
     body: Any = Field(default=None, description="Body for `status` (JSON value, or a string sent as is)")
     headers: dict[str, str] = Field(default_factory=dict)
     action: Literal["respond", "drop", "malformed"] | None = Field(
@@ -43,6 +48,18 @@ class FaultSpec(BaseModel):
     )
     times: int | None = Field(default=None, ge=1, description="Fire at most this many times")
     probability: float = Field(default=1.0, ge=0.0, le=1.0)
+
+    @field_validator("headers")
+    @classmethod
+    def _sendable_headers(cls, headers: dict[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            if not _TOKEN.match(name):
+                raise ValueError(f"header name {name!r} is not a valid HTTP token")
+            if name.lower() in _FRAMING_HEADERS:
+                raise ValueError(f"header {name!r} is set by the server")
+            if not _FIELD_VALUE.match(value):
+                raise ValueError(f"header {name!r}: the value must be printable Latin-1 text on one line")
+        return headers
 
     @model_validator(mode="after")
     def _does_something(self) -> FaultSpec:

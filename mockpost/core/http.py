@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_JSON_DEPTH = 64  # far beyond any documented body; keeps rendering and copying bounded
 
 
 class JSON(Response):
@@ -62,9 +63,29 @@ async def read_json(request: Request, limit: int = MAX_BODY_BYTES, empty: Any = 
     if not raw.strip():
         return empty
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise BadJSON(f"the body is not valid JSON: {exc}") from None
+    if too_deep(value, MAX_JSON_DEPTH):
+        raise BadJSON(f"the body is nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether arrays/objects nest deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def dumps(value: Any) -> bytes:

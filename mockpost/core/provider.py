@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockpost.core.api import Endpoint, build_routes, openapi_document
 from mockpost.core.clock import Clock
@@ -43,6 +44,7 @@ class ProviderContext:
     store: Store
     seed: int | None
     options: dict[str, Any] = field(default_factory=dict)  # provider-specific settings (timelines, ...)
+    max_body: int = 32 * 1024 * 1024  # largest request body, in bytes
     ids: Ids = field(init=False)
     rng: random.Random = field(init=False)
     _fakers: dict[str, Faker] = field(default_factory=dict, init=False)
@@ -153,7 +155,7 @@ class Provider(ABC):
             self.error_schema(),
         )
 
-    def asgi_app(self) -> Starlette:
+    def asgi_app(self) -> ASGIApp:
         async def openapi(request: Request) -> Response:
             base = str(request.base_url).rstrip("/")
             return JSON(self.openapi(base))
@@ -178,13 +180,28 @@ class Provider(ABC):
             return self.error(500, "Internal error in the mock").response()
 
         routes = [Route("/openapi.json", openapi, methods=["GET"]), *build_routes(self.endpoints())]
-        return Starlette(
-            routes=routes,
-            exception_handlers={
-                HTTPException: http_error,
-                ApiError: api_error,
-                BodyTooLarge: too_large,
-                BadJSON: bad_json,
-                Exception: crashed,
-            },
+        return _optional_trailing_slash(
+            Starlette(
+                routes=routes,
+                exception_handlers={
+                    HTTPException: http_error,
+                    ApiError: api_error,
+                    BodyTooLarge: too_large,
+                    BadJSON: bad_json,
+                    Exception: crashed,
+                },
+            )
         )
+
+
+def _optional_trailing_slash(app: ASGIApp) -> ASGIApp:
+    """`POST /campaigns/` reaches `POST /campaigns`, as provider documentation samples use both
+    (a redirect would lose the body for many clients)."""
+
+    async def strip(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if len(path) > 1 and path.endswith("/"):
+            scope["path"] = path[:-1]
+        await app(scope, receive, send)
+
+    return strip

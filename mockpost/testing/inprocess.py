@@ -61,7 +61,7 @@ class Clock:
         return self._handle.sandbox.clock.frozen
 
     def freeze(self, at: datetime | str | None = None) -> datetime:
-        self._handle.sandbox.freeze(_instant(at) if at is not None else None)
+        self._handle.run(self._handle.sandbox.freeze(_instant(at) if at is not None else None))
         return self.now()
 
     def unfreeze(self) -> datetime:

@@ -19,7 +19,7 @@ from mockpost.core.provider import Provider, ProviderContext
 from mockpost.providers.ekopost import models
 from mockpost.providers.ekopost.addresses import lookup_faker
 from mockpost.providers.ekopost.backend import EkopostBackend
-from mockpost.providers.ekopost.errors import GenericError, Unauthorized
+from mockpost.providers.ekopost.errors import EkopostError, GenericError, InvalidData, Unauthorized
 from mockpost.providers.ekopost.fixtures import load_accounts
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE, Timeline
 from mockpost.providers.ekopost.routes import EkopostRoutes
@@ -45,7 +45,7 @@ class EkopostProvider(Provider):
             resources.files(__package__).joinpath("data/defaults.yaml").read_text(encoding="utf-8")
         )
         self.backend = EkopostBackend(ctx, self.timeline)
-        self.routes = EkopostRoutes(self, self.backend, ctx.options.get("max_body", 32 * 1024 * 1024))
+        self.routes = EkopostRoutes(self, self.backend, ctx.max_body)
         ctx.store.register(self.name, self.new_account)
         lookup_faker()  # build the Navet-lookup Faker now, not on the first lookup request
 
@@ -90,6 +90,8 @@ class EkopostProvider(Provider):
         return self.routes.endpoints()
 
     def error(self, status: int, message: str) -> ApiError:
+        if status in (400, 413):  # unreadable or oversized bodies are Ekopost's "Invalid data"
+            return InvalidData(message) if status == 400 else EkopostError("127", message, status=413)
         return GenericError(status, message)
 
     def error_schema(self) -> Any:
@@ -170,7 +172,7 @@ class EkopostProvider(Provider):
     # -- control routes -------------------------------------------------------------------
     async def put_webhook(self, request: Request) -> Response:
         account: Account = self.tenant_state(self.authenticate(request))
-        setting = validate_body(models.WebhookSetting, await read_json(request, empty={}))
+        setting = validate_body(models.WebhookSetting, await read_json(request, self.ctx.max_body, empty={}))
         account.webhook = Webhook(setting.url, setting.secret)
         return JSON({"url": setting.url, "secret": setting.secret})
 
@@ -186,7 +188,7 @@ class EkopostProvider(Provider):
 
     async def put_account(self, request: Request) -> Response:
         account: Account = self.tenant_state(self.authenticate(request))
-        setting = validate_body(models.AccountSetting, await read_json(request, empty={}))
+        setting = validate_body(models.AccountSetting, await read_json(request, self.ctx.max_body, empty={}))
         apply_settings(account, setting.model_dump(exclude_unset=True))
         return JSON({"credit_limit": account.credit_limit, "unreachable": sorted(account.unreachable)})
 

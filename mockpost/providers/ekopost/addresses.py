@@ -35,7 +35,7 @@ MAX_SMS_FROM = 11
 KIVRA_TYPES = {0: "letter", 1: "invoice", 2: "letter salary", 3: "booking", 4: "invoice renewal"}
 EINVOICE_FORMATS = {"svefaktura-1.0", "svefaktura-2.0-invoice", "svefaktura-2.0-creditnote"}
 IDENTIFIER_TYPES = {"SE.REGNO", "SE.SSNNO", "GS1.GLN"}
-INTERMEDIATORS = {None, "peppol"}
+INTERMEDIATORS = (None, "peppol")
 POSTAGES = ("priority", "economy", "rek")
 
 INCOMPLETE_WARNING = "The postal address is not complete; an extra cost is added."
@@ -207,7 +207,7 @@ def _einbox_kivra(raw: dict[str, Any], postage: str) -> CheckedAddress:
     _text(raw, "subject", where)
     _text(raw, "sender_id", where)
     kivra_type = raw.get("kivra_type", 0)
-    if isinstance(kivra_type, bool) or kivra_type not in KIVRA_TYPES:
+    if not isinstance(kivra_type, int) or isinstance(kivra_type, bool) or kivra_type not in KIVRA_TYPES:
         raise AddressInvalid(f"address.kivra_type must be one of {sorted(KIVRA_TYPES)} ({KIVRA_TYPES})")
     if kivra_type == 3:
         booking = raw.get("booking")

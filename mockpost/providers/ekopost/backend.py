@@ -170,6 +170,16 @@ class EkopostBackend:
             account.unique_ids[unique_id] = envelope.id
         return envelope
 
+    def _check_credit(self, account: Account) -> str:
+        """The current month, or 113 when the account's monthly envelope allowance is used up."""
+        month = self.ctx.now().strftime("%Y-%m")
+        if (
+            account.credit_limit is not None
+            and account.monthly_envelopes.get(month, 0) >= account.credit_limit
+        ):
+            raise EkopostError("113", f"the account's limit is {account.credit_limit} envelopes in {month}")
+        return month
+
     def envelope(self, account: Account, campaign_id: str, envelope_id: str) -> Envelope:
         campaign = self.campaign(account, campaign_id)
         envelope = campaign.envelopes.get(envelope_id)
@@ -280,6 +290,7 @@ class EkopostBackend:
             if value is not None and not isinstance(value, str):
                 raise InvalidData(f"{key} must be a string")
         check_address({"$type": "sms", "from_name": sender, "recipients": [recipient]}, "economy")
+        self._check_credit(account)  # every check before the first write: nothing half-created
         campaign = self.create_campaign(account, {"name": title or "Direct sms", "cost_center": cost_center})
         envelope = self.create_envelope(
             account,
@@ -362,7 +373,9 @@ class EkopostBackend:
         )
 
     def _transfer(self, account: Account, campaign: Campaign) -> None:
-        campaign.pending = None
+        self._cancel_job(campaign)
+        if campaign.state != "closed":
+            return
         live = [e for e in campaign.envelopes.values() if e.state == "closed"]
         if not live:
             self._cancel_campaign(campaign)

@@ -44,24 +44,33 @@ def load_accounts(provider: Any, data: Any) -> None:
 
 
 def _load_campaign(backend: Any, account: Account, data: dict[str, Any]) -> Campaign:
+    """Build through the API's own rules as far as they go (close), then walk the lifecycle: the
+    campaign up to transferred, the envelopes to their states, the campaign to its final state."""
     campaign = backend.create_campaign(
         account, {k: data.get(k) for k in ("name", "output_date", "cost_center")}
     )
+    targets: list[tuple[Any, str, Any]] = []
     for envelope_data in data.get("envelopes", []) or []:
         fields = {k: v for k, v in envelope_data.items() if k not in ("state", "reason")}
         envelope = backend.create_envelope(account, campaign.id, fields)
         backend.create_content(account, campaign.id, envelope.id, _content_for(envelope))
         target = envelope_data.get("state", "opened")
-        for step in ENVELOPE.path(envelope.state, target):
-            if step == "closed":
-                backend.close_envelope(account, campaign.id, envelope.id)
-            else:
-                backend.force(account, "envelope", envelope.id, step, envelope_data.get("reason"))
-    for step in CAMPAIGN.path(campaign.state, data.get("state", "opened")):
+        if target not in ("opened", "cancelled"):  # a failed envelope fails in production, after closing
+            backend.close_envelope(account, campaign.id, envelope.id)
+        targets.append((envelope, target, envelope_data.get("reason")))
+    campaign_target = data.get("state", "opened")
+    for step in CAMPAIGN.path(campaign.state, campaign_target):
+        if step in ("completed", "failed"):
+            break
         if step == "closed":
             backend.close_campaign(account, campaign.id)
         else:
             backend.force(account, "campaign", campaign.id, step, data.get("reason"))
+    for envelope, target, reason in targets:
+        for step in ENVELOPE.path(envelope.state, target):
+            backend.force(account, "envelope", envelope.id, step, reason)
+    for step in CAMPAIGN.path(campaign.state, campaign_target):
+        backend.force(account, "campaign", campaign.id, step, data.get("reason"))
     return campaign
 
 

@@ -46,7 +46,7 @@ class Timeline:
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Timeline:
         known = {f.name for f in fields(cls)}
-        unknown = set(options) - known - {"webhook_retry"}
+        unknown = set(options) - known
         if unknown:
             raise ValueError(f"unknown ekopost option(s) {sorted(unknown)}; known: {sorted(known)}")
         values = {name: parse_duration(options[name]) for name in known if name in options}

@@ -1,0 +1,1 @@
+"""Benchmarks for mockpost: `python -m benchmarks` (see benchmarks/README.md)."""

@@ -1,0 +1,110 @@
+"""python -m benchmarks [--quick] [--duration S] [--concurrency N] [--json PATH] [--only NAME ...]
+
+Runs each measurement next to its baseline, prints a table, writes JSON (benchmarks/results/latest.json).
+Reports figures only: it never fails on a speed target, only when a measurement cannot be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks import inprocess, loadgen, report, startup, throughput
+from benchmarks.procs import ROOT
+
+MEASUREMENTS = ("throughput", "startup", "inprocess")
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
+    parser.add_argument("--quick", action="store_true", help="CI smoke: ~1 s of load, few iterations")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        help="seconds of load per server, split into --rounds (default 5, --quick 1)",
+    )
+    parser.add_argument("--concurrency", type=int, default=50, help="open connections (default 50)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="wrk threads (default 1: the server gets a core)"
+    )
+    parser.add_argument(
+        "--loadgen",
+        choices=("auto", "wrk", "asyncio", "httpx"),
+        default="auto",
+        help="auto = wrk when on PATH, else asyncio (pure Python); httpx only for comparison",
+    )
+    parser.add_argument(
+        "--rounds", type=int, help="load rounds per server, --duration split (default 3, --quick 1)"
+    )
+    parser.add_argument("--runs", type=int, help="start-up runs, median taken (default 5, --quick 2)")
+    parser.add_argument("--flows", type=int, help="in-process Ekopost flows (default 300, --quick 20)")
+    parser.add_argument("--only", nargs="+", choices=MEASUREMENTS, help="run only these measurements")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=ROOT / "benchmarks" / "results" / "latest.json",
+        help="where to write the results (default benchmarks/results/latest.json)",
+    )
+    args = parser.parse_args(argv)
+    args.duration = args.duration or (1.0 if args.quick else 5.0)
+    args.runs = args.runs or (2 if args.quick else 5)
+    args.rounds = args.rounds or (1 if args.quick else 3)
+    args.flows = args.flows or (20 if args.quick else 300)
+    if (
+        args.duration <= 0
+        or args.concurrency < 1
+        or args.runs < 1
+        or args.flows < 1
+        or args.threads < 1
+        or args.rounds < 1
+    ):
+        parser.error("--duration, --concurrency, --rounds, --runs, --flows and --threads must be positive")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    jobs: dict[str, Callable[[], dict[str, Any]]] = {
+        "throughput": lambda: throughput.measure(
+            args.duration, args.concurrency, args.loadgen, args.threads, args.rounds
+        ),
+        "startup": lambda: startup.measure(args.runs),
+        "inprocess": lambda: inprocess.measure(args.flows, resets=3 if args.quick else 5),
+    }
+    chosen = args.only or list(MEASUREMENTS)
+    print(
+        f"benchmarks: {', '.join(chosen)}; load {args.duration:g}s x {args.concurrency} connections via "
+        f"{loadgen.available(args.loadgen)}; 127.0.0.1 only",
+        flush=True,
+    )
+    results: dict[str, Any] = {}
+    failed = False
+    for name in chosen:
+        t0 = time.perf_counter()
+        print(f"  {name} ...", end="", flush=True)
+        try:
+            results[name] = jobs[name]()
+            print(f" {time.perf_counter() - t0:.1f}s", flush=True)
+        except Exception as exc:  # report and go on with the others; the run then exits 1
+            failed = True
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(" FAILED", flush=True)
+            traceback.print_exc()
+    document = {
+        "meta": report.meta({k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}),
+        **results,
+    }
+    report.write_json(args.json, document)
+    print()
+    print(report.table(results))
+    print(f"\nwritten {args.json}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
