@@ -11,6 +11,7 @@ import yaml
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mockpost.core.account_webhook import webhook_endpoints
 from mockpost.core.api import Endpoint
 from mockpost.core.control import validate_body
 from mockpost.core.http import JSON, ApiError, read_json
@@ -23,7 +24,7 @@ from mockpost.providers.ekopost.errors import EkopostError, GenericError, Invali
 from mockpost.providers.ekopost.fixtures import load_accounts
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE, Timeline
 from mockpost.providers.ekopost.routes import EkopostRoutes
-from mockpost.providers.ekopost.state import Account, Webhook, apply_settings
+from mockpost.providers.ekopost.state import Account, apply_settings
 
 BAD_CREDENTIALS = "Please verify that the account is activated and the username and password are valid."
 
@@ -147,18 +148,7 @@ class EkopostProvider(Provider):
 
     def control_endpoints(self) -> list[Endpoint]:
         return [
-            Endpoint(
-                "PUT",
-                "/webhook",
-                self.put_webhook,
-                "Set the account's webhook (url, secret)",
-                body=models.WebhookSetting,
-                tag="ekopost",
-            ),
-            Endpoint("GET", "/webhook", self.get_webhook, "The account's webhook", tag="ekopost"),
-            Endpoint(
-                "DELETE", "/webhook", self.delete_webhook, "Remove the account's webhook", tag="ekopost"
-            ),
+            *webhook_endpoints(self, self.account_of, self.ctx.max_body),
             Endpoint(
                 "PUT",
                 "/account",
@@ -170,24 +160,12 @@ class EkopostProvider(Provider):
         ]
 
     # -- control routes -------------------------------------------------------------------
-    async def put_webhook(self, request: Request) -> Response:
+    def account_of(self, request: Request) -> Account:
         account: Account = self.tenant_state(self.authenticate(request))
-        setting = validate_body(models.WebhookSetting, await read_json(request, self.ctx.max_body, empty={}))
-        account.webhook = Webhook(setting.url, setting.secret)
-        return JSON({"url": setting.url, "secret": setting.secret})
-
-    async def get_webhook(self, request: Request) -> Response:
-        account: Account = self.tenant_state(self.authenticate(request))
-        hook = account.webhook
-        return JSON({"url": hook.url, "secret": hook.secret} if hook else None)
-
-    async def delete_webhook(self, request: Request) -> Response:
-        account: Account = self.tenant_state(self.authenticate(request))
-        account.webhook = None
-        return Response(status_code=204)
+        return account
 
     async def put_account(self, request: Request) -> Response:
-        account: Account = self.tenant_state(self.authenticate(request))
+        account = self.account_of(request)
         setting = validate_body(models.AccountSetting, await read_json(request, self.ctx.max_body, empty={}))
         apply_settings(account, setting.model_dump(exclude_unset=True))
         return JSON({"credit_limit": account.credit_limit, "unreachable": sorted(account.unreachable)})

@@ -155,12 +155,6 @@ class ErrorObject(BaseModel):
     developer_message: str
 
 
-class WebhookSetting(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=1, description="Where completed-campaign events are POSTed")
-    secret: str = Field(default="", description="HMAC-SHA1 key for X-Ekopost-Signature")
-
-
 class AccountSetting(BaseModel):
     model_config = ConfigDict(extra="forbid")
     credit_limit: int | None = Field(

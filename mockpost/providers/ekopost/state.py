@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mockpost.core.account_webhook import AccountWebhook, webhook_from
 from mockpost.core.scheduler import Job
 
 PRINTED_CHANNEL = "print"  # postal (and lookup, which resolves to postal)
@@ -69,18 +70,12 @@ class Campaign:
 
 
 @dataclass
-class Webhook:
-    url: str
-    secret: str
-
-
-@dataclass
 class Account:
     tenant: str
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     unique_ids: dict[str, str] = field(default_factory=dict)  # unique_id -> envelope id
     envelope_index: dict[str, str] = field(default_factory=dict)  # envelope id -> campaign id
-    webhook: Webhook | None = None
+    webhook: AccountWebhook | None = None
     credit_limit: int | None = None
     monthly_envelopes: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> count
     fui: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -95,6 +90,5 @@ def apply_settings(account: Account, settings: dict[str, Any]) -> None:
         account.unreachable = set(settings["unreachable"])
     if settings.get("fui") is not None:
         account.fui = {str(k): list(v or []) for k, v in settings["fui"].items()}
-    hook = settings.get("webhook")
-    if isinstance(hook, dict) and hook.get("url"):
-        account.webhook = Webhook(str(hook["url"]), str(hook.get("secret") or ""))
+    if settings.get("webhook") is not None:
+        account.webhook = webhook_from(settings["webhook"])
