@@ -38,12 +38,15 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         import asyncio
 
         ticker = asyncio.create_task(sandbox.ticker())
+        warming = asyncio.create_task(asyncio.to_thread(sandbox.warm_up))  # serving already
         try:
             yield
         finally:
             ticker.cancel()
             with contextlib.suppress(BaseException):
                 await ticker
+            with contextlib.suppress(BaseException):
+                await warming
             await sandbox.aclose()
 
     def unmatched(request: Request, exc: Exception) -> Response:

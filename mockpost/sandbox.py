@@ -11,13 +11,13 @@ import random
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 import yaml
 
 from mockpost.config import Settings
+from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
 from mockpost.core.faults import Faults
 from mockpost.core.ids import derive_seed
@@ -28,6 +28,9 @@ from mockpost.core.scheduler import Scheduler
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
 from mockpost.core.webhooks import Outbox
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("mockpost")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
@@ -191,11 +194,22 @@ class Sandbox:
 
     async def _send_webhook(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         if self.app is not None and self.addressed_to_self(url):
-            transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://mockpost") as client:
-                response = await client.post(urlsplit(url).path, content=body, headers=headers)
-                return response.status_code
+            parts = urlsplit(url)
+            raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+            raw_headers.append((b"content-length", str(len(body)).encode()))
+            answer = await call_asgi(
+                self.app,
+                "POST",
+                parts.path.encode(),
+                parts.query.encode(),
+                raw_headers,
+                body,
+                parts.hostname or "",
+            )
+            return answer.status
         if self._http is None:
+            import httpx  # only once a webhook leaves the process: keeps start-up lean
+
             self._http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
         response = await self._http.post(url, content=body, headers=headers)
         return response.status_code
@@ -205,6 +219,14 @@ class Sandbox:
             with contextlib.suppress(Exception):
                 await self._http.aclose()
             self._http = None
+
+    def warm_up(self) -> None:
+        """Build what providers need but need not block start-up for (runs in a thread)."""
+        for provider in self.providers.values():
+            try:
+                provider.warm_up()
+            except Exception:  # warming is an optimisation; the first real use builds it again
+                logger.exception("%s: warm-up failed", provider.name)
 
     # -- real-time progress -------------------------------------------------------
     async def ticker(self, max_wait: float = 1.0) -> None:

@@ -1,17 +1,23 @@
 """Fake data (Faker), deterministic when a seed is given.
 
-Faker loads locale providers on construction, which is slow; a provider builds its Faker once
-when the app is created, never on a request.
+Importing Faker costs a few hundred milliseconds, so nothing imports it at module level: a server
+warms it in a background thread once it is answering (see Provider.warm_up), and in-process use
+builds it on first need.
 """
 
 from __future__ import annotations
 
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from mockpost.core.ids import derive_seed
 
+if TYPE_CHECKING:
+    from faker import Faker
+
 
 def make_faker(locale: str, seed: int | None, stream: str) -> Faker:
+    from faker import Faker
+
     faker = Faker(locale)
     derived = derive_seed(seed, f"faker:{stream}")
     if derived is not None:

@@ -8,36 +8,55 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, NamedTuple
+
+from mockpost.core.clock import iso_utc
 
 BODY_LIMIT = 4096
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One exchange, kept raw: formatting happens when someone reads the journal, not per request.
+    A tuple of atoms only, so the garbage collector stops tracking it: a full journal adds nothing
+    to collection pauses."""
+
     id: int
-    at: str
+    at: float  # epoch seconds on the sandbox clock
     provider: str
     tenant: str | None
     method: str
     path: str
-    query: str
+    query: bytes
     status: int
     duration_ms: float
-    request_headers: dict[str, str] = field(default_factory=dict)
-    request_body: str = ""
-    response_body: str = ""
+    request_headers: tuple[tuple[bytes, bytes], ...] = ()
+    request_body: bytes = b""
+    response_body: bytes = b""
     fault: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "id": self.id,
+            "at": iso_utc(datetime.fromtimestamp(self.at, UTC)),
+            "provider": self.provider,
+            "tenant": self.tenant,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query.decode("latin-1"),
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+            "request_headers": safe_headers(self.request_headers),
+            "request_body": truncate(self.request_body),
+            "response_body": truncate(self.response_body),
+            "fault": self.fault,
+        }
 
 
 class Journal:
     def __init__(self, capacity: int = 10_000) -> None:
-        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=capacity)  # plain tuples: GC-untracked
         self._ids = itertools.count(1)
 
     @property
@@ -48,7 +67,7 @@ class Journal:
         return next(self._ids)
 
     def record(self, entry: Entry) -> None:
-        self._entries.append(entry)
+        self._entries.append(tuple(entry))
 
     def clear(self) -> None:
         self._entries.clear()
@@ -66,7 +85,11 @@ class Journal:
         limit: int | None = None,
     ) -> list[Entry]:
         """Matching entries, oldest first; `path` is a glob; `limit` keeps the newest N."""
-        found = [e for e in self._entries if _matches(e, provider, method, path, status, tenant)]
+        found = [
+            entry
+            for entry in map(Entry._make, self._entries)
+            if _matches(entry, provider, method, path, status, tenant)
+        ]
         if limit is not None and limit >= 0:
             found = found[-limit:] if limit else []
         return found

@@ -13,10 +13,10 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockpost.core.clock import Clock, iso_utc
+from mockpost.core.clock import Clock
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
-from mockpost.core.journal import BODY_LIMIT, Entry, Journal, safe_headers, truncate
+from mockpost.core.journal import BODY_LIMIT, Entry, Journal
 
 TENANT_KEY = "mockpost.tenant"
 
@@ -59,7 +59,7 @@ class SandboxMiddleware:
             await self.app(scope, receive, send)  # the control plane is not journalled
             return
         started = time.perf_counter()
-        at = iso_utc(self.clock.now())
+        at = self.clock.timestamp()
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status_holder = [0]
@@ -76,8 +76,8 @@ class SandboxMiddleware:
         async def send_recorded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
-            elif message["type"] == "http.response.body" and sum(map(len, response_chunks)) < BODY_LIMIT:
-                response_chunks.append(message.get("body", b""))
+            elif message["type"] == "http.response.body" and len(response_chunks) < 4:
+                response_chunks.append(message.get("body", b"")[:BODY_LIMIT])
             await send(message)
 
         fault: FaultRule | None = None
@@ -97,12 +97,12 @@ class SandboxMiddleware:
                     tenant=scope.get(TENANT_KEY),
                     method=scope["method"],
                     path=path,
-                    query=scope.get("query_string", b"").decode("latin-1"),
+                    query=scope.get("query_string", b""),
                     status=status_holder[0],
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                    request_headers=safe_headers(scope.get("headers", ())),
-                    request_body=truncate(b"".join(request_chunks)),
-                    response_body=truncate(b"".join(response_chunks)),
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                    request_headers=tuple(scope.get("headers", ())),
+                    request_body=b"".join(request_chunks),
+                    response_body=b"".join(response_chunks),
                     fault=fault.id if fault is not None else None,
                 )
             )

@@ -7,6 +7,7 @@ on one account (an API key and a username/password, say) reach the same tenant.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -53,6 +54,7 @@ class Tenancy:
         return [account for (name, _), account in self._accounts.items() if name == provider]
 
 
+@functools.lru_cache(maxsize=4096)
 def tenant_id_for(provider: str, credential: str) -> str:
     """A stable, opaque tenant id: the same credential always lands in the same account."""
     return hashlib.sha256(f"{provider}\0{credential}".encode()).hexdigest()[:16]

@@ -17,6 +17,7 @@ import httpx
 
 from mockpost.app import create_app
 from mockpost.config import Settings
+from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
 from mockpost.core.middleware import ConnectionDropped
@@ -29,20 +30,31 @@ BASE_URL = "http://mockpost"
 class _SyncASGITransport(httpx.BaseTransport):
     def __init__(self, handle: Mockpost) -> None:
         self.handle = handle
-        self.inner = httpx.ASGITransport(app=handle.app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        sandbox = self.handle.sandbox
+        url = request.url
+
         async def call() -> httpx.Response:
-            await self.handle.sandbox.run_due()
+            if sandbox.scheduler.has_due():
+                await sandbox.run_due()
             try:
-                response = await self.inner.handle_async_request(request)
+                answer = await call_asgi(
+                    self.handle.app,
+                    request.method,
+                    url.raw_path.split(b"?", 1)[0],
+                    url.query,
+                    [(name.lower(), value) for name, value in request.headers.raw],
+                    request.read(),
+                    host=url.host,
+                    port=url.port or 80,
+                    scheme=url.scheme,
+                )
             except ConnectionDropped as exc:
                 raise httpx.RemoteProtocolError(str(exc), request=request) from None
-            body = await response.aread()
-            await self.handle.sandbox.run_due()
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=body, request=request
-            )
+            if sandbox.scheduler.has_due():
+                await sandbox.run_due()
+            return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
 
         return self.handle.run(call())
 

@@ -19,12 +19,12 @@ def test_strict_mode_knows_only_listed_credentials_and_groups_them():
 def entry(n: int, **fields) -> Entry:
     base = dict(
         id=n,
-        at="",
+        at=0.0,
         provider="p",
         tenant="t",
         method="GET",
         path=f"/p/x/{n}",
-        query="",
+        query=b"",
         status=200,
         duration_ms=1.0,
     )

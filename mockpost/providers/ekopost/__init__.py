@@ -48,7 +48,10 @@ class EkopostProvider(Provider):
         self.backend = EkopostBackend(ctx, self.timeline)
         self.routes = EkopostRoutes(self, self.backend, ctx.max_body)
         ctx.store.register(self.name, self.new_account)
-        lookup_faker()  # build the Navet-lookup Faker now, not on the first lookup request
+
+    def warm_up(self) -> None:
+        super().warm_up()
+        lookup_faker()  # the Navet-lookup Faker, before the first `lookup` address needs it
 
     # -- accounts -----------------------------------------------------------------------
     def new_account(self, tenant: str) -> Account:

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from mockpost.providers.ekopost.errors import AddressInvalid, EkopostError, InvalidData
 from mockpost.providers.ekopost.state import ELECTRONIC_CHANNEL, PRINTED_CHANNEL, SMS_CHANNEL
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 COUNTRIES = frozenset(resources.files(__package__).joinpath("data/countries.txt").read_text().split())
 EMAIL = re.compile(
@@ -334,7 +335,9 @@ ADDRESS_TYPES = tuple(_CHECKERS)
 
 @functools.cache
 def lookup_faker() -> Faker:
-    """Built once (Faker is slow to construct); the provider warms it at start-up."""
+    """Built once (Faker is slow to import and construct); a server warms it in the background."""
+    from faker import Faker
+
     return Faker("sv_SE")
 
 

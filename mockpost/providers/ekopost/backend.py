@@ -576,7 +576,8 @@ def s10_number(serial: str) -> str:
 
 
 def wire_date(at: datetime | None) -> str | None:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if at is not None else None
+    """UTC, to the second, no zone suffix (isoformat: several times cheaper than strftime)."""
+    return at.astimezone(UTC).isoformat(timespec="seconds")[:19] if at is not None else None
 
 
 __all__ = ["EkopostBackend", "decode_data", "sign", "wire_date"]

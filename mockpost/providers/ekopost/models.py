@@ -14,10 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from mockpost.providers.ekopost.backend import wire_date
 from mockpost.providers.ekopost.state import Campaign, Content, Envelope
 
-State = str
+
+class Wire(BaseModel):
+    """Documentation models: built on first use (the OpenAPI document), not at import time."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
-class CampaignCreate(BaseModel):
+class CampaignCreate(Wire):
     name: str | None = Field(default=None, description="A friendly name to identify the campaign.")
     output_date: str | None = Field(
         default=None, description="When to print & distribute (UTC); now if absent."
@@ -25,8 +29,8 @@ class CampaignCreate(BaseModel):
     cost_center: str | None = None
 
 
-class CampaignOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CampaignOut(Wire):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     name: str | None
     output_date: str
@@ -38,7 +42,7 @@ class CampaignOut(BaseModel):
     signing: bool
 
 
-class EnvelopeCreate(BaseModel):
+class EnvelopeCreate(Wire):
     name: str | None = None
     address: dict[str, Any] | None = Field(
         default=None, description="Address object; $type decides; null = postal"
@@ -50,19 +54,19 @@ class EnvelopeCreate(BaseModel):
     unique_id: str | None = Field(default=None, description="External id; unique per account")
 
 
-class Transaction(BaseModel):
+class Transaction(Wire):
     state: str
     state_changed_at: str
 
 
-class Tracking(BaseModel):
+class Tracking(Wire):
     tracking_state: str
     track_url: str
     parcel_no: str
 
 
-class EnvelopeOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EnvelopeOut(Wire):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     name: str | None
     address: dict[str, Any] | None
@@ -80,7 +84,7 @@ class EnvelopeOut(BaseModel):
     tracking: Tracking | None = None
 
 
-class ContentCreate(BaseModel):
+class ContentCreate(Wire):
     data: str = Field(description="The file (or sms text) as base64")
     mime: str
     length: int = Field(description="The original file's size in bytes")
@@ -89,8 +93,8 @@ class ContentCreate(BaseModel):
     address: dict[str, Any] | None = None
 
 
-class ContentOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ContentOut(Wire):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     mime: str
     length: int
@@ -99,26 +103,26 @@ class ContentOut(BaseModel):
     return_address: bool
 
 
-class ReachableRequest(BaseModel):
+class ReachableRequest(Wire):
     recipient: str
     sender: str | None = None
 
 
-class ReachableOut(BaseModel):
+class ReachableOut(Wire):
     recipient: str
 
 
-class EbankListRequest(BaseModel):
+class EbankListRequest(Wire):
     sender: str = Field(description="The FUI to get e-bank receivers for")
 
 
-class EbankReceiver(BaseModel):
+class EbankReceiver(Wire):
     identifier: str
     address: str
     reachable: bool
 
 
-class EinvoiceReadyRequest(BaseModel):
+class EinvoiceReadyRequest(Wire):
     ReceiverCin: str | None = None
     SenderCin: str | None = None
     ReceiverGln: str | None = None
@@ -130,7 +134,7 @@ class EinvoiceReadyOut(EinvoiceReadyRequest):
     ErrorMessage: str
 
 
-class DirectSmsRequest(BaseModel):
+class DirectSmsRequest(Wire):
     From: str
     Recipient: str
     Text: str
@@ -138,7 +142,7 @@ class DirectSmsRequest(BaseModel):
     Cost_Center: str | None = None
 
 
-class DirectSmsOut(BaseModel):
+class DirectSmsOut(Wire):
     campaign_id: str
     envelope_id: str
     error: str
@@ -149,14 +153,14 @@ class DirectSmsOut(BaseModel):
     cost_center: str | None
 
 
-class ErrorObject(BaseModel):
+class ErrorObject(Wire):
     error_code: str
     error_message: str
     developer_message: str
 
 
-class AccountSetting(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AccountSetting(Wire):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     credit_limit: int | None = Field(
         default=None, ge=0, description="Envelopes per calendar month; null = none"
     )
