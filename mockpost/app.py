@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,12 +13,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 
-from mockpost import __version__
 from mockpost.config import Settings
+from mockpost.control.dashboard import render_dashboard
 from mockpost.control.routes import ControlPlane
 from mockpost.core.control import ControlError
 from mockpost.core.middleware import SandboxMiddleware
-from mockpost.core.provider import Provider
 from mockpost.providers import PROVIDERS
 from mockpost.sandbox import Sandbox
 
@@ -60,7 +58,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         return ControlError(exc.status_code, message).response()
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(render_index(str(request.base_url).rstrip("/"), list(sandbox.providers.values())))
+        return HTMLResponse(render_dashboard(sandbox, str(request.base_url).rstrip("/")))
 
     routes = [
         Route("/", index, methods=["GET"]),
@@ -85,30 +83,3 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
     app.state.sandbox = sandbox
     sandbox.app = app
     return app
-
-
-def render_index(base: str, providers: list[Provider]) -> str:
-    rows = "\n".join(
-        f"<tr><td>{html.escape(p.title)}</td><td><code>{html.escape(base + p.mount)}</code></td>"
-        f'<td><a href="{html.escape(p.mount)}/openapi.json">openapi.json</a></td></tr>'
-        for p in providers
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mockpost {__version__}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse;width:100%}}
-td,th{{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}}
-code{{background:#f4f4f4;padding:0 .2rem}}</style></head>
-<body><h1>mockpost {__version__}</h1>
-<p>A local, stateful sandbox of postal, hybrid-mail and logistics provider APIs.</p>
-<h2>Providers</h2>
-<table><tr><th>Provider</th><th>Base URL</th><th>OpenAPI</th></tr>
-{rows}
-</table>
-<h2>Control plane</h2>
-<p><code>{html.escape(base)}/_mockpost</code> &mdash;
-<a href="/_mockpost/openapi.json">openapi.json</a>,
-<a href="/_mockpost/clock">clock</a>, <a href="/_mockpost/journal?limit=50">journal</a>,
-<a href="/_mockpost/faults">faults</a>, <a href="/_mockpost/webhooks/deliveries">webhook deliveries</a>,
-<a href="/_mockpost/providers">providers and lifecycles</a>.</p>
-</body></html>"""

@@ -18,6 +18,9 @@ class Inboxes:
     def items(self, name: str) -> list[dict[str, Any]]:
         return list(self._boxes.get(name, ()))
 
+    def sizes(self) -> list[tuple[str, int]]:
+        return [(name, len(items)) for name, items in sorted(self._boxes.items())]
+
     def clear(self, name: str | None = None) -> None:
         if name is None:
             self._boxes.clear()
