@@ -111,8 +111,12 @@ class Outbox:
         headers: dict[str, str],
         policy: RetryPolicy,
         on_result: Callable[[int | None], None] | None = None,
+        schedule: bool = True,
     ) -> Delivery:
-        """Queue a delivery; its first attempt is due now and happens off the request path."""
+        """Queue a delivery; its first attempt is due now and happens off the request path.
+
+        With `schedule=False` the delivery is only recorded: the caller makes the first attempt
+        itself with `deliver_now` (an API that answers with the receiver's status)."""
         delivery = Delivery(
             id=f"dlv-{next(self._ids)}",
             provider=provider,
@@ -129,7 +133,8 @@ class Outbox:
             self._by_id.pop(self._deliveries[0].id, None)
         self._deliveries.append(delivery)
         self._by_id[delivery.id] = delivery
-        self._schedule_attempt(delivery, 0.0, retries_left=len(policy.delays))
+        if schedule:
+            self._schedule_attempt(delivery, 0.0, retries_left=len(policy.delays))
         return delivery
 
     async def deliver_now(self, delivery: Delivery) -> int | None:

@@ -1,0 +1,207 @@
+"""Reading an uploaded file into recipients, the way a workflow's input would be split.
+
+The rule (README: "EasyPost Connect: choices"):
+- PDF: one SendingEvent per `pagesPerSendingEvent` pages of the workflow (0: the whole file is one).
+  Channel identifiers written in a page's text as `KIND: value` lines (e.g. `EMAIL_ADDRESS: a@b.be`)
+  are that recipient's; otherwise the recipient's data is taken to be in the document itself.
+- ZIP: one SendingEvent per PDF inside (other entries are ignored).
+- CSV: a header row of channel identifier kinds (`EMAIL_ADDRESS;FIRST_NAME;...`, `,` or `;`), then
+  one SendingEvent per data row.
+- XML: one SendingEvent per child of the root element; its children named after channel identifier
+  kinds are the identifiers (`<recipient><EMAIL_ADDRESS>a@b.be</EMAIL_ADDRESS></recipient>`).
+A file that is not what its name says, empty, or without any recipient fails the job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+MAX_RECIPIENTS = 10_000
+MAX_UNZIPPED = 64 * 1024 * 1024
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+_TEXT = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*(?:Tj|')")
+_IDENTIFIER_LINE = re.compile(r"^\s*([A-Z][A-Z0-9_]{1,60})\s*:\s*(.+?)\s*$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+class UnreadableFile(ValueError):
+    """The uploaded file cannot be processed by the workflow; the message says why."""
+
+
+@dataclass
+class Recipient:
+    identifiers: list[dict[str, str]] = field(default_factory=list)
+    pages: int = 1
+    text: str = ""
+    from_document: bool = False  # the identifiers, if missing, are in the document itself
+
+
+def file_type(filename: str) -> str:
+    """PDF, ZIP, CSV, XML ... from the file name's extension (upper case), '' without one."""
+    _, dot, extension = filename.rpartition(".")
+    return extension.upper() if dot and extension and "/" not in extension else ""
+
+
+def read_recipients(kind: str, data: bytes, pages_per_event: int) -> list[Recipient]:
+    if not data:
+        raise UnreadableFile("the uploaded file is empty")
+    if kind == "PDF":
+        found = _pdf(data, pages_per_event)
+    elif kind == "ZIP":
+        found = _zip(data)
+    elif kind == "CSV":
+        found = _csv(data)
+    elif kind == "XML":
+        found = _xml(data)
+    else:
+        raise UnreadableFile(f"files of type {kind or 'unknown'} cannot be processed")
+    if not found:
+        raise UnreadableFile(f"the {kind} file holds no recipient")
+    if len(found) > MAX_RECIPIENTS:
+        raise UnreadableFile(f"the file holds {len(found)} recipients; at most {MAX_RECIPIENTS} per job")
+    return found
+
+
+def pdf_pages(data: bytes) -> int:
+    """The page count of a PDF, or UnreadableFile when the bytes are not a PDF."""
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise UnreadableFile("the uploaded file is not a PDF (it does not start with %PDF-)")
+    return max(1, len(_PAGE.findall(data)))
+
+
+def _pdf(data: bytes, pages_per_event: int) -> list[Recipient]:
+    pages = pdf_pages(data)
+    texts = _page_texts(data, pages)
+    step = pages if pages_per_event <= 0 else pages_per_event
+    recipients = []
+    for first in range(0, pages, step):
+        text = "\n".join(texts[first : first + step])
+        recipients.append(
+            Recipient(
+                identifiers=_identifiers_in(text),
+                pages=min(step, pages - first),
+                text=text,
+                from_document=True,
+            )
+        )
+    return recipients
+
+
+def _page_texts(data: bytes, pages: int) -> list[str]:
+    """Text shown on each page, for uncompressed content streams (one stream per page); pages
+    whose text cannot be read are empty."""
+    streams = [m.group(1) for m in _STREAM.finditer(data) if b"Tj" in m.group(1) or b"'" in m.group(1)]
+    texts = []
+    for stream in streams[:pages]:
+        parts = [_unescape(m.group(1)) for m in _TEXT.finditer(stream)]
+        texts.append("\n".join(parts))
+    return texts + [""] * (pages - len(texts))
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("latin-1")
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _identifiers_in(text: str) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for line in text.splitlines():
+        match = _IDENTIFIER_LINE.match(line)
+        if match:
+            found.append({"kind": match.group(1), "value": match.group(2)})
+    if not any(item["kind"] == "EMAIL_ADDRESS" for item in found):
+        email = _EMAIL.search(text)
+        if email:
+            found.append({"kind": "EMAIL_ADDRESS", "value": email.group(0)})
+    return found
+
+
+def _zip(data: bytes) -> list[Recipient]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [info for info in archive.infolist() if info.filename.lower().endswith(".pdf")]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnreadableFile(f"the uploaded file is not a ZIP archive ({exc})") from None
+    recipients = []
+    budget = MAX_UNZIPPED
+    for info in entries[: MAX_RECIPIENTS + 1]:
+        try:
+            with archive.open(info) as handle:
+                content = handle.read(budget + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise UnreadableFile(f"{info.filename} in the ZIP cannot be read ({exc})") from None
+        budget -= len(content)
+        if budget < 0:
+            raise UnreadableFile(f"the ZIP unpacks to more than {MAX_UNZIPPED} bytes")
+        try:
+            pages = pdf_pages(content)
+        except UnreadableFile:
+            raise UnreadableFile(f"{info.filename} in the ZIP is not a PDF") from None
+        text = "\n".join(_page_texts(content, pages))
+        recipients.append(
+            Recipient(identifiers=_identifiers_in(text), pages=pages, text=text, from_document=True)
+        )
+    return recipients
+
+
+def _decode_text(data: bytes, kind: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(f"the uploaded {kind} file is not UTF-8 text") from None
+
+
+def _csv(data: bytes) -> list[Recipient]:
+    text = _decode_text(data, "CSV")
+    if "\x00" in text:
+        raise UnreadableFile("the uploaded CSV file is binary, not text")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableFile(f"the uploaded CSV file cannot be read ({exc})") from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if len(rows) < 2:
+        raise UnreadableFile("the CSV file needs a header row of channel identifier kinds and data rows")
+    header = [cell.strip().upper() for cell in rows[0]]
+    if not all(re.fullmatch(r"[A-Z][A-Z0-9_]*", name) for name in header):
+        raise UnreadableFile("the CSV header must name channel identifier kinds, e.g. EMAIL_ADDRESS")
+    recipients = []
+    for row in rows[1 : MAX_RECIPIENTS + 2]:
+        identifiers = [
+            {"kind": kind, "value": value.strip()}
+            for kind, value in zip(header, row, strict=False)
+            if value.strip()
+        ]
+        recipients.append(Recipient(identifiers=identifiers, text=";".join(row)))
+    return recipients
+
+
+def _xml(data: bytes) -> list[Recipient]:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise UnreadableFile("the uploaded XML file declares a DTD or entities, which are not accepted")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise UnreadableFile(f"the uploaded file is not well-formed XML ({exc})") from None
+    recipients = []
+    for child in list(root)[: MAX_RECIPIENTS + 1]:
+        identifiers = [
+            {"kind": _local(element.tag), "value": (element.text or "").strip()}
+            for element in child
+            if (element.text or "").strip() and re.fullmatch(r"[A-Z][A-Z0-9_]*", _local(element.tag))
+        ]
+        recipients.append(Recipient(identifiers=identifiers, text=ElementTree.tostring(child, "unicode")))
+    return recipients
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]

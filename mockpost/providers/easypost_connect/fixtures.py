@@ -1,0 +1,63 @@
+"""Seed data from --fixtures (the part under `easypost-connect`), built through the API's own rules.
+
+easypost-connect:
+  accounts:
+    - api_key: demo-key
+      company_name: Demo Partner            # the account's own company
+      workflows:                            # added to the seeded ones (the API cannot create them)
+        - {name: Invoices by e-mail, inputSource: PAYLOAD_PDF, tasks: [{type: EMAIL}]}
+      webhooks:
+        - {name: Demo, url: "http://127.0.0.1:8000/_mockpost/inbox/demo",
+           eventTypes: [job.status.changed], secret: whsec_demo}   # secret optional
+      companies:                            # managed companies (each gets the seeded workflows)
+        - {name: Client BV, vatNumber: BE0123456789}
+      departments: [{name: Finance}]
+      users: [{email: ann@example.com, firstName: Ann, lastName: Peeters}]
+      peppol_documents: [{senderId: "0208:0123456789", documentId: INV-1}]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockpost.core.tenancy import tenant_id_for
+from mockpost.providers.easypost_connect.state import Account
+
+SECTIONS = ("workflows", "webhooks", "companies", "departments", "users", "peppol_documents")
+
+
+def load_fixtures(provider: Any, data: Any) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
+        raise ValueError("easypost-connect fixtures: expected {accounts: [...]}")
+    backend = provider.backend
+    for index, entry in enumerate(data.get("accounts") or []):
+        if not isinstance(entry, dict) or not entry.get("api_key"):
+            raise ValueError(f"easypost-connect fixtures: accounts[{index}] needs an api_key")
+        credential = f"api-key:{entry['api_key']}"
+        tenant = provider.ctx.tenancy.resolve(provider.name, credential) or tenant_id_for(
+            provider.name, credential
+        )
+        account: Account = provider.tenant_state(tenant)
+        if entry.get("company_name"):
+            account.root.name = str(entry["company_name"])
+        for section in SECTIONS:
+            items = entry.get(section) or []
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise ValueError(
+                    f"easypost-connect fixtures: accounts[{index}].{section} must be a list of mappings"
+                )
+        root = account.root
+        for spec in entry.get("workflows") or []:
+            backend.add_workflow(root, spec, backend.now())
+        for spec in entry.get("webhooks") or []:
+            subscription = backend.create_subscription(root, {k: v for k, v in spec.items() if k != "secret"})
+            if spec.get("secret"):
+                subscription.secret = str(spec["secret"])
+        for spec in entry.get("companies") or []:
+            backend.create_company(account, spec)
+        for spec in entry.get("departments") or []:
+            backend.create_department(account, root, spec)
+        for spec in entry.get("users") or []:
+            backend.create_user(account, root, spec)
+        for spec in entry.get("peppol_documents") or []:
+            backend.inject_peppol(account, root, spec)
