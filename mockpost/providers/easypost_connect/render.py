@@ -21,7 +21,9 @@ from mockpost.providers.easypost_connect.state import (
 def iso(at: datetime | None) -> str | None:
     if at is None:
         return None
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return at.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def required_identifiers(workflow: Workflow) -> list[str]:
