@@ -409,3 +409,53 @@ def test_signed_url_routes_refuse_junk(world: World) -> None:
         response = client.request(method, url, content=b"x" if method == "PUT" else None)
         assert response.status_code == 403 and set(response.json()) == ERROR_KEYS, url
     assert world.dumps() == world.base
+
+
+CONTROL = "/_mockpost/easypost-connect"
+CONTROL_ROUTES = [
+    ("POST", f"{CONTROL}/peppol-incoming-documents"),
+    ("PATCH", f"{CONTROL}/peppol-incoming-documents/@doc"),
+    ("POST", f"{CONTROL}/workflows"),
+]
+CONTROL_JUNK: list[Any] = [
+    [],
+    "s",
+    None,
+    {"senderId": 1},
+    {"senderId": "nope"},
+    {"createdAt": "9999-12-31T23:59:59-23:59"},
+    {"amount": -1},
+    {"amount": 1e400},
+    {"xml": ""},
+    {"currency": "euro"},
+    {"lastModifiedAt": "soon"},
+    {"inputSource": "FAX"},
+    {"tasks": "EMAIL"},
+    {"tasks": [1, None]},
+    {"pagesPerSendingEvent": "x"},
+    {"acceptedFileTypes": 5},
+    {"name": {"a": 1}},
+]
+
+
+@pytest.mark.parametrize(("method", "path"), CONTROL_ROUTES)
+def test_fuzz_control_routes(world: World, method: str, path: str) -> None:
+    """The provider's own control routes: junk bodies and bad credentials give a 4xx, never a 5xx,
+    and change nothing."""
+    client = world.m.client()
+    url = path.replace("@doc", world.ids["doc"])
+    problems = []
+    bodies = [json.dumps(value).encode() for value in CONTROL_JUNK] + [b"{", b"\x00", b"[" * 2000]
+    for headers in [KEY_A, {}, {"x-api-key": " "}, {**KEY_A, "x-managed-company-id": "nope"}]:
+        for body in bodies if headers is KEY_A else [b"{}"]:
+            response = client.request(
+                method, url, content=body, headers={**headers, "content-type": "application/json"}
+            )
+            where = f"{method} {url} {body[:40]!r} {headers} -> {response.status_code} {response.text[:200]}"
+            if response.status_code >= 500:
+                problems.append(f"{where}: server error")
+            if 400 <= response.status_code < 500 and world.dumps() != world.base:
+                problems.append(f"{where}: a 4xx changed state")
+            if world.dumps() != world.base:
+                world.restore()
+    assert not problems, "\n".join(problems[:20])

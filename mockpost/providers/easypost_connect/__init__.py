@@ -256,6 +256,7 @@ class EasyPostConnectProvider(Provider):
                 "/workflows",
                 self.add_workflow,
                 "Add a workflow to the acting company (the real API cannot create workflows)",
+                body=models.WorkflowInject,
                 response=models.WorkflowOut,
                 status=201,
                 tag=tag,
@@ -294,12 +295,11 @@ class EasyPostConnectProvider(Provider):
 
     async def add_workflow(self, request: Request) -> Response:
         _, company, body = await self._control(request)
-        if not isinstance(body, dict):
-            raise ControlError(422, "invalid request body", "expected a workflow object")
         try:
-            workflow = self.backend.add_workflow(company, body, self.ctx.now())
-        except (ValueError, TypeError) as exc:
-            raise ControlError(422, "invalid request body", str(exc)) from None
+            spec = models.validate(models.WorkflowInject, body)
+        except Invalid as exc:
+            raise ControlError(422, "invalid request body", exc.message) from None
+        workflow = self.backend.add_workflow(company, spec.model_dump(exclude_none=True), self.ctx.now())
         return JSON(render.workflow(workflow), status_code=201)
 
 

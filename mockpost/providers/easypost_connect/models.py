@@ -261,6 +261,24 @@ class PeppolInject(Body):
     xml: LongText | None = Field(default=None, description="The UBL document (generated when absent)")
 
 
+class WorkflowTask(Body):
+    type: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,40}$")]
+    fallback: bool = False
+
+
+class WorkflowInject(Body):
+    """Control plane: a workflow for the acting company (the real API cannot create workflows)."""
+
+    name: Text
+    inputSource: Literal["SINGLE_FILE", "PAYLOAD_PDF", "PAYLOAD_WORD"]
+    tasks: list[WorkflowTask] = Field(min_length=1, max_length=20)
+    description: Text | None = None
+    enabled: bool = True
+    validated: bool = True
+    acceptedFileTypes: list[Literal["PDF", "ZIP", "CSV", "XML"]] | None = Field(default=None, max_length=4)
+    pagesPerSendingEvent: Annotated[int, Field(ge=0, le=1000)] = 0
+
+
 class PeppolTouch(Body):
     """Control plane: change a Peppol document (its lastModifiedAt becomes now, or the given one)."""
 
