@@ -280,3 +280,14 @@ def test_jobs_list_ascending_start_date_with_filters_and_paging(ep_mock: Mockpos
     assert "from must be before" in messages(
         ep.get("/jobs", params={"from": "2031-01-01", "until": "2030-01-01"})
     )
+
+
+def test_csv_headers_with_common_names_are_mapped(ep_mock: Mockpost, ep: httpx.Client) -> None:
+    job = single_file_job(ep, filename="people.csv")
+    upload(ep_mock, job, b"Name,E-mail\nAnn,ann@example.be\nBob,bob@example.be\n")
+    ep_mock.clock.advance(duration="7d")
+    events = ep.get("/sending-events", params={"jobId": job["id"]}).json()
+    assert [e["businessStatus"] for e in events] == ["DELIVERED", "DELIVERED"]
+    assert {"kind": "EMAIL_ADDRESS", "value": "ann@example.be"} in events[0]["channelIdentifiers"] + events[
+        1
+    ]["channelIdentifiers"]

@@ -5,8 +5,8 @@ The rule (README: "EasyPost Connect: choices"):
   Channel identifiers written in a page's text as `KIND: value` lines (e.g. `EMAIL_ADDRESS: a@b.be`)
   are that recipient's; otherwise the recipient's data is taken to be in the document itself.
 - ZIP: one SendingEvent per PDF inside (other entries are ignored).
-- CSV: a header row of channel identifier kinds (`EMAIL_ADDRESS;FIRST_NAME;...`, `,` or `;`), then
-  one SendingEvent per data row.
+- CSV: a header row naming channel identifier kinds (`EMAIL_ADDRESS;FIRST_NAME;...`, `,` or `;`;
+  common names such as `email`, `phone`, `zip` are mapped), then one SendingEvent per data row.
 - XML: one SendingEvent per child of the root element; its children named after channel identifier
   kinds are the identifiers (`<recipient><EMAIL_ADDRESS>a@b.be</EMAIL_ADDRESS></recipient>`).
 A file that is not what its name says, empty, or without any recipient fails the job.
@@ -171,9 +171,7 @@ def _csv(data: bytes) -> list[Recipient]:
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise UnreadableFile("the CSV file needs a header row of channel identifier kinds and data rows")
-    header = [cell.strip().upper() for cell in rows[0]]
-    if not all(re.fullmatch(r"[A-Z][A-Z0-9_]*", name) for name in header):
-        raise UnreadableFile("the CSV header must name channel identifier kinds, e.g. EMAIL_ADDRESS")
+    header = [kind_of(cell) or f"COLUMN_{n + 1}" for n, cell in enumerate(rows[0])]
     recipients = []
     for row in rows[1 : MAX_RECIPIENTS + 2]:
         identifiers = [
@@ -195,12 +193,45 @@ def _xml(data: bytes) -> list[Recipient]:
     recipients = []
     for child in list(root)[: MAX_RECIPIENTS + 1]:
         identifiers = [
-            {"kind": _local(element.tag), "value": (element.text or "").strip()}
+            {"kind": kind_of(_local(element.tag)), "value": (element.text or "").strip()}
             for element in child
-            if (element.text or "").strip() and re.fullmatch(r"[A-Z][A-Z0-9_]*", _local(element.tag))
+            if (element.text or "").strip() and kind_of(_local(element.tag))
         ]
         recipients.append(Recipient(identifiers=identifiers, text=ElementTree.tostring(child, "unicode")))
     return recipients
+
+
+_ALIASES = {
+    "EMAIL": "EMAIL_ADDRESS",
+    "E_MAIL": "EMAIL_ADDRESS",
+    "MAIL": "EMAIL_ADDRESS",
+    "EMAILADDRESS": "EMAIL_ADDRESS",
+    "PHONE": "PHONE_NUMBER",
+    "MOBILE": "PHONE_NUMBER",
+    "GSM": "PHONE_NUMBER",
+    "PHONENUMBER": "PHONE_NUMBER",
+    "FIRSTNAME": "FIRST_NAME",
+    "LASTNAME": "LAST_NAME",
+    "NAME": "ADDRESS_LAST_NAME",
+    "COMPANY": "ADDRESS_COMPANY_NAME",
+    "STREET": "ADDRESS_STREET",
+    "NUMBER": "ADDRESS_STREET_NUMBER",
+    "HOUSE_NUMBER": "ADDRESS_STREET_NUMBER",
+    "BOX": "ADDRESS_BOX",
+    "ZIP": "ADDRESS_POSTAL_CODE",
+    "POSTCODE": "ADDRESS_POSTAL_CODE",
+    "POSTAL_CODE": "ADDRESS_POSTAL_CODE",
+    "CITY": "ADDRESS_CITY",
+    "COUNTRY": "ADDRESS_COUNTRY_CODE",
+    "COUNTRY_CODE": "ADDRESS_COUNTRY_CODE",
+}
+
+
+def kind_of(name: str) -> str:
+    """A CSV column or XML element name as a channel identifier kind: upper snake case, with common
+    names mapped (email -> EMAIL_ADDRESS, phone -> PHONE_NUMBER, zip -> ADDRESS_POSTAL_CODE, ...)."""
+    normal = re.sub(r"[^A-Z0-9]+", "_", name.strip().upper()).strip("_")[:60]
+    return _ALIASES.get(normal, normal)
 
 
 def _local(tag: str) -> str:
