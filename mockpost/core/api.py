@@ -118,8 +118,8 @@ def openapi_document(
             success["content"] = {endpoint.response_type: {"schema": schema_of(endpoint.response)}}
         operation["responses"][str(endpoint.status)] = success
         for status, spec in sorted(endpoint.errors.items()):
-            description, schema = spec if isinstance(spec, tuple) else (spec, None)
-            error: dict[str, Any] = {"description": description}
+            error_text, schema = spec if isinstance(spec, tuple) else (spec, None)
+            error: dict[str, Any] = {"description": error_text}
             body_schema = schema_of(schema) if schema is not None else error_ref
             if body_schema:
                 error["content"] = {"application/json": {"schema": body_schema}}

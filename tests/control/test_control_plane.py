@@ -291,3 +291,9 @@ def test_dashboard_shows_requests_faults_deliveries_and_inboxes(frozen, eko, con
 
 def test_start_instant_is_used(frozen):
     assert frozen.clock.now().isoformat().startswith(START[:19])
+
+
+def test_openapi_info_keeps_its_own_description(control, eko):
+    control_doc = control.get("/_mockpost/openapi.json").json()
+    assert control_doc["info"]["description"].startswith("Drive the sandbox")
+    assert "Campaigns, envelopes" in eko.get("/openapi.json").json()["info"]["description"]
