@@ -43,6 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PROVIDER.KEY=VALUE",
         help="provider option, e.g. ekopost.print_after=2d",
     )
+    serve.add_argument(
+        "--scenario",
+        nargs="+",
+        metavar="FILE",
+        help="load scenarios' clock, accounts, seed, rules and faults at start (MOCKPOST_SCENARIO)",
+    )
+
+    from mockpost.scenarios.command import add_arguments as add_run_arguments
+
+    run = commands.add_parser(
+        "run",
+        help="run YAML scenarios (in-process, or --target a server or a real sandbox)",
+        description="Exit code: 0 all passed, 1 a scenario failed, 2 an invalid scenario file.",
+    )
+    add_run_arguments(run)
 
     openapi = commands.add_parser("openapi", help="print a provider's (or the control plane's) OpenAPI JSON")
     openapi.add_argument("name", help="provider name, or 'control'")
@@ -67,6 +82,7 @@ def settings_from(args: argparse.Namespace) -> Any:
         "journal_size",
         "public_url",
         "freeze_at",
+        "scenario",
     ):
         value = getattr(args, field, None)
         if value is not None:
@@ -97,6 +113,17 @@ def serve(args: argparse.Namespace) -> int:
         print(f"mockpost: {exc}", file=sys.stderr)
         return 2
     server = Server(app, settings)
+    if settings.scenario:
+        from mockpost.scenarios.setup import SetupError, load_into_server
+        from mockpost.scenarios.yamlsource import ScenarioError
+
+        shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        base_url = settings.public_url or f"http://{shown}:{server.port}"
+        try:
+            load_into_server(app.state.sandbox, settings.scenario, base_url)
+        except (ScenarioError, SetupError) as exc:
+            print(f"mockpost: {exc}", file=sys.stderr)
+            return 2
     server.run_forever(uvicorn)
     return 0
 
@@ -106,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "run":
+        from mockpost.scenarios.command import run_command
+
+        return run_command(args)
     if args.command == "version":
         print(__version__)
         return 0

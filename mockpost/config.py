@@ -31,11 +31,14 @@ class Settings(BaseSettings):
     max_body_mb: float = Field(default=32.0, gt=0, description="Largest request body accepted")
     public_url: str | None = Field(default=None, description="Base URL clients use to reach the mock")
     freeze_at: str | None = Field(default=None, description="Start with the clock frozen at this instant")
+    scenario: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="Scenario files whose world is loaded at start"
+    )
     options: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Provider options, e.g. {'ekopost': {'print_after': '2d'}}"
     )
 
-    @field_validator("fixtures", mode="before")
+    @field_validator("fixtures", "scenario", mode="before")
     @classmethod
     def _split_paths(cls, value: Any) -> Any:
         if isinstance(value, str):

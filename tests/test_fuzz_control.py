@@ -97,6 +97,19 @@ def route_key(route: tuple[str, str]) -> str:
 
 # A valid body per body-taking route. "@c1@" is replaced by tenant A's first campaign id.
 BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/scenarios"): {
+        "name": "fuzz",
+        "description": "a world for the fuzzer",
+        "providers": [PROVIDER],
+        "random_seed": 1,
+        "clock": {"start": "2030-03-04T09:00:00Z", "frozen": True},
+        "accounts": {PROVIDER: {"fuzz": {"api_key": "fuzz-scenario-key"}}},
+        "seed": {},
+        "rules": [],
+        "faults": [],
+        "variables": {},
+        "steps": [],
+    },
     ("POST", "/clock/freeze"): {"at": "@now@"},
     ("POST", "/clock/set"): {"at": "@now@"},
     ("POST", "/clock/advance"): {"seconds": 0},  # exactly one of seconds/duration

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from mockpost import __version__
 from mockpost.control import models
+from mockpost.scenarios.schema import Scenario
 from mockpost.core.api import Endpoint, Param, build_routes, openapi_document
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
@@ -225,6 +226,16 @@ class ControlPlane:
         await self.sandbox.run_due()  # cascades due "now" (webhooks, completion) before answering
         return JSON(result)
 
+    # -- scenarios ----------------------------------------------------------------------
+    async def load_scenario(self, request: Request) -> Response:
+        """A scenario file's world (YAML or JSON): reset (unless ?reset=false), then load it."""
+        from mockpost.scenarios.http import load_posted_scenario
+
+        status, body = await load_posted_scenario(self.sandbox, request, self.max_body)
+        if status != 200:
+            raise ControlError(status, body["error"], body["detail"])
+        return JSON(body)
+
     async def providers(self, request: Request) -> Response:
         return JSON({"items": [self.provider_info(p) for p in self.sandbox.providers.values()]})
 
@@ -431,6 +442,16 @@ class ControlPlane:
                 body=models.TransitionRequest,
                 tag="state",
                 errors={404: "Unknown provider or resource"},
+            ),
+            E(
+                "POST",
+                "/scenarios",
+                self.load_scenario,
+                "Load a scenario's world: clock, accounts, seed, rules, faults (YAML or JSON; steps not run)",
+                query=(Param("reset", "false: keep the current state (default: reset first)"),),
+                body=Scenario,
+                tag="scenarios",
+                errors={400: "Not YAML or JSON", 422: "Invalid scenario (each problem with its line)"},
             ),
         ]
         return table

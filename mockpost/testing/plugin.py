@@ -8,6 +8,7 @@ per test session on a free port (`.url`), reset before each test that uses it. S
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,14 @@ from mockpost.testing.live import LiveServer
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "mockpost(**settings): settings for the mockpost fixtures (seed, ...)")
+    config.addinivalue_line("markers", "scenario: a YAML scenario collected from scenarios/")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """`scenarios/**/*.yaml` become test items (see mockpost.testing.scenario_items)."""
+    from mockpost.testing.scenario_items import collect_file
+
+    return collect_file(file_path, parent)
 
 
 @pytest.fixture

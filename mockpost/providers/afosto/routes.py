@@ -1,0 +1,85 @@
+"""HTTP <-> the Afosto engine: one catch-all route, a trie lookup, parse, authorise, call, render.
+
+The catalog's 544 endpoints are not 544 Starlette routes evaluated one after another: the compiled
+`Router` finds the operation by method, segment count and literal-first segments.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockpost.core.api import Endpoint
+from mockpost.core.http import JSON, BadJSON, read_body, read_json
+from mockpost.core.middleware import TENANT_KEY
+from mockpost.providers.afosto.engine import Call
+from mockpost.providers.afosto.errors import AfostoError
+from mockpost.providers.afosto.router import Router
+from mockpost.providers.afosto.state import Answer
+
+if TYPE_CHECKING:
+    from mockpost.providers.afosto import AfostoProvider
+
+CATCH_ALL = "/{path:path}"
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+
+
+class AfostoRoutes:
+    def __init__(self, provider: AfostoProvider, router: Router) -> None:
+        self.provider = provider
+        self.router = router
+
+    def endpoints(self) -> list[Endpoint]:
+        return [Endpoint(method, CATCH_ALL, self.dispatch, "Every catalog endpoint") for method in METHODS]
+
+    async def dispatch(self, request: Request) -> Response:
+        path = "/" + request.path_params["path"]
+        method = "GET" if request.method == "HEAD" else request.method  # the server drops HEAD's body
+        found = self.router.match(method, path)
+        if found is None:
+            allowed = self.router.allowed(path)
+            if allowed:
+                raise AfostoError(405, f"{request.method} is not allowed on {path}; use {', '.join(allowed)}")
+            raise AfostoError(404, f"No such route: {request.method} {path}")
+        op, params = found
+        try:
+            if self.provider.is_public(op):
+                return render(self.provider.authorize(await read_json(request, self.provider.ctx.max_body)))
+            tenant, scopes = self.provider.authenticate_bearer(request)
+            request.scope[TENANT_KEY] = tenant
+            self.provider.check_scope(op, scopes)
+            body: Any = None
+            raw = b""
+            if any(p["in"] == "formData" for p in op.parameters):
+                raw = await read_body(request, self.provider.ctx.max_body)
+            else:
+                body = await read_json(request, self.provider.ctx.max_body)
+            call = Call(
+                op=op,
+                params=params,
+                query=dict(request.query_params),
+                headers={k.lower(): v for k, v in request.headers.items()},
+                body=body,
+                raw=raw,
+                token=self.provider.bearer_token(request),
+            )
+            response = render(self.provider.backend.handle(self.provider.tenant_state(tenant), call))
+            if request.method == "HEAD":
+                headers = {k: v for k, v in response.headers.items() if k != "content-length"}
+                return Response(status_code=response.status_code, headers=headers)
+            return response
+        except AfostoError as error:
+            error.wrapped = op.wraps_errors
+            raise
+        except BadJSON as error:
+            raise AfostoError(400, str(error), invalid=["body"], wrapped=op.wraps_errors) from None
+
+
+def render(answer: Answer) -> Response:
+    if answer.binary:
+        return Response(answer.body, answer.status, answer.headers, media_type=answer.media_type)
+    if answer.status == 204 or answer.body is None:
+        return Response(status_code=answer.status, headers=answer.headers)
+    return JSON(answer.body, answer.status, answer.headers)

@@ -1,0 +1,65 @@
+"""ShipX's rules, assembled: one object per resource, sharing the clock, the flow and the points.
+Pure Python over one account's state; no HTTP in here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockpost.core.lifecycle import UnknownResource
+from mockpost.core.provider import ProviderContext
+from mockpost.providers.inpost.catalog import load_statuses
+from mockpost.providers.inpost.dispatch import DispatchOrders
+from mockpost.providers.inpost.errors import NotFound, ValidationFailed
+from mockpost.providers.inpost.flow import Flow
+from mockpost.providers.inpost.lifecycle import Timeline
+from mockpost.providers.inpost.organizations import Organizations
+from mockpost.providers.inpost.points import Points, load_points
+from mockpost.providers.inpost.shipments import Shipments, is_id
+from mockpost.providers.inpost.state import Account, Organization, Shipment
+
+MAX_LABELS = 100
+
+
+class InpostBackend:
+    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
+        self.ctx = ctx
+        self.statuses = load_statuses()
+        self.points = Points(load_points())
+        self.flow = Flow(ctx, timeline)
+        self.organizations = Organizations(ctx)
+        self.shipments = Shipments(ctx, self.flow, self.points)
+        self.dispatch = DispatchOrders(ctx, timeline)
+
+    def new_account(self, tenant: str, organizations: list[dict[str, Any]] | None = None) -> Account:
+        account = Account(tenant=tenant)
+        # ids differ between accounts (a random base each), so another token's ids are simply unknown
+        account.sequences["organization"] = self.ctx.rng.randint(1_000, 90_000)
+        account.sequences["shipment"] = self.ctx.rng.randint(10_000_000, 90_000_000)
+        account.sequences["offer"] = self.ctx.rng.randint(100_000, 900_000)
+        account.sequences["dispatch_order"] = self.ctx.rng.randint(10_000, 90_000)
+        for given in organizations or [{}]:
+            self.organizations.fake(account, given)
+        return account
+
+    def shipments_for_labels(
+        self, account: Account, organization: Organization, raw_ids: list[str]
+    ) -> list[Shipment]:
+        wanted = [raw.strip() for raw in raw_ids if raw.strip()]
+        if not wanted:
+            raise ValidationFailed({"shipment_ids": ["required"]})
+        if len(wanted) > MAX_LABELS:
+            raise ValidationFailed({"shipment_ids": ["too_long"]})
+        found = []
+        for raw in wanted:
+            shipment = account.shipments.get(int(raw)) if is_id(raw) else None
+            if shipment is None or shipment.organization_id != organization.id:
+                raise NotFound("shipment", raw[:64])
+            found.append(shipment)
+        return found
+
+    def force(self, account: Account, resource: str, target_id: Any, state: str) -> Any:
+        if resource == "shipment":
+            return self.flow.force(account, target_id, state)
+        if resource == "dispatch_order":
+            return self.dispatch.force(account, target_id, state)
+        raise UnknownResource(f"resource must be 'shipment' or 'dispatch_order', not {resource!r}")

@@ -1,0 +1,64 @@
+"""Seed data from --fixtures: tokens with their organizations, webhook and shipments in any status.
+
+inpost:
+  accounts:
+    - token: demo-token
+      webhook: {url: "http://127.0.0.1:8000/_mockpost/inbox/inpost"}
+      organizations:
+        - id: 1234                      # optional; every field optional (fake Polish data fills in)
+          name: Sklep Demo Sp. z o.o.
+          tax_id: "5252248481"
+          services: [inpost_locker_standard, inpost_courier_standard]
+          shipments:
+            - request: {...}            # a ShipX create-shipment body (validated as the API does)
+              status: delivered         # walked through the usual statuses up to this one
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockpost.core.account_webhook import webhook_from
+from mockpost.core.tenancy import tenant_id_for
+from mockpost.providers.inpost.errors import ShipxError
+from mockpost.providers.inpost.lifecycle import SHIPMENT
+
+
+def load_accounts(provider: Any, data: Any) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
+        raise ValueError("inpost fixtures: expected {accounts: [...]}")
+    backend = provider.backend
+    for index, entry in enumerate(data.get("accounts", [])):
+        credentials = provider.credentials_of(entry) if isinstance(entry, dict) else set()
+        if not credentials:
+            raise ValueError(f"inpost fixtures: accounts[{index}] needs a token")
+        credential = sorted(credentials)[0]
+        tenant = provider.ctx.tenancy.resolve(provider.name, credential) or tenant_id_for(
+            provider.name, credential
+        )
+        organizations = entry.get("organizations") or [{}]
+        if not isinstance(organizations, list) or not all(isinstance(o, dict) for o in organizations):
+            raise ValueError(f"inpost fixtures: accounts[{index}].organizations must be a list of objects")
+        account = provider.tenant_state(tenant)
+        account.organizations.clear()  # the fixture's organizations replace the made-up one
+        for given in organizations:
+            backend.organizations.fake(account, {k: v for k, v in given.items() if k != "shipments"})
+        for org, given in zip(account.organizations.values(), organizations, strict=True):
+            for number, item in enumerate(given.get("shipments") or []):
+                _load_shipment(backend, account, org, item, f"accounts[{index}] shipments[{number}]")
+        if entry.get("webhook") is not None:  # after the seed shipments: their history sends no events
+            account.webhook = webhook_from(entry["webhook"])
+
+
+def _load_shipment(backend: Any, account: Any, organization: Any, item: Any, where: str) -> None:
+    if not isinstance(item, dict):
+        raise ValueError(f"inpost fixtures: {where} must be an object with request and status")
+    try:
+        shipment = backend.shipments.create(account, organization, item.get("request"))
+    except ShipxError as exc:
+        raise ValueError(f"inpost fixtures: {where} is not a valid shipment: {exc.details}") from None
+    status = item.get("status", "created")
+    if status not in SHIPMENT.states:
+        raise ValueError(f"inpost fixtures: {where} status {status!r} is not one of {SHIPMENT.states}")
+    if status != "created":
+        backend.flow.walk_to(account, shipment, status)

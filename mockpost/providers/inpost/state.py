@@ -1,0 +1,121 @@
+"""One ShipX account (a token): its organizations, shipments and dispatch orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockpost.core.account_webhook import AccountWebhook
+from mockpost.core.scheduler import Job
+
+
+@dataclass
+class Organization:
+    id: int
+    owner_id: int
+    name: str
+    tax_id: str
+    services: list[str]
+    address: dict[str, Any]  # {id, line1, line2, street, building_number, city, post_code, country_code}
+    bank_account_number: str | None
+    contact_person: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    owner_full_name: str = ""
+    application_name: str = "mockpost"
+
+
+@dataclass
+class Offer:
+    id: int
+    service: str
+    rate: float | None
+    currency: str
+    expires_at: datetime
+    status: str = "available"  # in_preparation, available, unavailable, selected, bought, expired
+    additional_services: list[str] = field(default_factory=list)
+    unavailability_reasons: list[dict[str, str]] | None = None
+
+
+@dataclass
+class Transaction:
+    id: int
+    offer_id: int
+    created_at: datetime
+    status: str = "success"
+
+
+@dataclass
+class HistoryEntry:
+    status: str
+    at: datetime
+
+
+@dataclass
+class Shipment:
+    id: int
+    organization_id: int
+    service: str | None  # None in offer mode until an offer is selected
+    simplified: bool
+    receiver: dict[str, Any] | None
+    sender: dict[str, Any]
+    parcels: list[dict[str, Any]]
+    custom_attributes: dict[str, Any]
+    cod: dict[str, Any]
+    insurance: dict[str, Any]
+    additional_services: list[str]
+    reference: str | None
+    is_return: bool
+    external_customer_id: str | None
+    mpk: str | None
+    comments: str | None
+    only_choice_of_offer: bool
+    end_of_week_collection: bool
+    created_at: datetime
+    updated_at: datetime
+    status: str = "created"
+    tracking_number: str | None = None
+    return_tracking_number: str | None = None
+    offers: list[Offer] = field(default_factory=list)
+    selected_offer: Offer | None = None
+    transactions: list[Transaction] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)  # every status, oldest first
+    pending: Job | None = None  # the next timed step, cancelled when the shipment moves otherwise
+
+
+@dataclass
+class DispatchComment:
+    id: int
+    comment: str
+    created_at: datetime
+
+
+@dataclass
+class DispatchOrder:
+    id: int
+    organization_id: int
+    shipment_ids: list[int]
+    address: dict[str, Any]
+    name: str | None
+    phone: str | None
+    email: str | None
+    comments: list[DispatchComment]
+    created_at: datetime
+    updated_at: datetime
+    status: str = "new"
+    pending: Job | None = None
+
+
+@dataclass
+class Account:
+    tenant: str
+    organizations: dict[int, Organization] = field(default_factory=dict)
+    shipments: dict[int, Shipment] = field(default_factory=dict)
+    dispatch_orders: dict[int, DispatchOrder] = field(default_factory=dict)
+    webhook: AccountWebhook | None = None
+    sequences: dict[str, int] = field(default_factory=dict)  # resource -> last id handed out
+
+    def next_id(self, resource: str) -> int:
+        self.sequences[resource] = self.sequences.get(resource, 0) + 1
+        return self.sequences[resource]

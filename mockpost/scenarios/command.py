@@ -1,0 +1,90 @@
+"""`mockpost run FILE|DIR ...`: load, run, report; the exit code says how it went (for CI).
+
+Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a file is not a valid scenario, or
+the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from mockpost.scenarios.loader import LoadedScenario
+    from mockpost.scenarios.runner import ScenarioResult
+
+EXIT_PASSED, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="FILE|DIR", help="scenario files, or folders of them")
+    parser.add_argument(
+        "--target",
+        action="append",
+        metavar="URL|PROVIDER=URL",
+        help="a running mockpost (URL), or a real provider sandbox (PROVIDER=URL, repeatable); "
+        "default: in-process",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="list the requests for a real sandbox, send nothing"
+    )
+    parser.add_argument("--junit", metavar="FILE", type=Path, help="write JUnit XML here")
+    parser.add_argument(
+        "-k", dest="keyword", metavar="TEXT", help="only scenarios whose name or file contains TEXT"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+
+
+def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
+    # imported here: building the CLI parser must not load the whole sandbox
+    from mockpost.scenarios.loader import discover, load_file
+    from mockpost.scenarios.report import ConsoleReport, write_junit
+    from mockpost.scenarios.runner import Runner
+    from mockpost.scenarios.targets import parse_targets
+    from mockpost.scenarios.yamlsource import ScenarioError
+
+    out = stream or sys.stdout
+    try:
+        target = parse_targets(args.target, dry_run=args.dry_run)
+    except ValueError as exc:
+        print(f"mockpost run: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    started = time.perf_counter()
+    files = discover(args.paths)
+    missing = [path for path in files if not path.is_file()]
+    if missing:
+        print(f"mockpost run: no such file {missing[0]}", file=sys.stderr)
+        return EXIT_INVALID
+    loaded: list[LoadedScenario] = []
+    load_errors: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            scenario = load_file(path)
+        except ScenarioError as exc:
+            load_errors.append((str(path), str(exc)))
+            continue
+        if args.keyword and args.keyword.lower() not in f"{path} {scenario.scenario.name}".lower():
+            continue
+        loaded.append(scenario)
+    report = ConsoleReport(len(loaded), out, quiet=args.quiet)
+    for file, message in load_errors:
+        report.load_error(file, message)
+    results: list[ScenarioResult] = []
+    try:
+        for item in loaded:
+            report.scenario_started(str(item.path), item.scenario.name, target.description)
+            result = Runner(target, on_step=report.step, on_notes=report.notes).run(item)
+            report.scenario_finished(result)
+            results.append(result)
+    finally:
+        target.close()
+    seconds = time.perf_counter() - started
+    report.summary(results, len(load_errors), seconds)
+    if args.junit is not None:
+        write_junit(args.junit, results, load_errors, seconds)
+    if load_errors:
+        return EXIT_INVALID
+    return EXIT_PASSED if all(result.passed for result in results) else EXIT_FAILED

@@ -1,0 +1,351 @@
+"""Scenario files -> validated `Scenario`s, or a ScenarioError naming file, line and expectation.
+
+Validation happens in two passes: the pydantic schema (shapes and values), then the references
+between parts (providers named, accounts that exist, rule states the lifecycle knows, variables
+saved before they are used), each problem mapped back to its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mockpost.scenarios.providers import SUPPORT
+from mockpost.scenarios.schema import Scenario, Step
+from mockpost.scenarios.variables import placeholders
+from mockpost.scenarios.yamlsource import Document, Location, ScenarioError, check_size, load_document
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+DATA_DIRECTORIES = {"fixtures", "files", "data"}  # files next to scenarios that are not scenarios
+
+
+@dataclass
+class LoadedScenario:
+    path: Path
+    scenario: Scenario
+    document: Document
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    def line_of(self, location: Location) -> int | None:
+        return self.document.line_of(location)
+
+
+def load_file(path: Path | str) -> LoadedScenario:
+    path = Path(path)
+    return _validated(load_document(path))
+
+
+def load_text(text: str, name: str = "<scenario>") -> LoadedScenario:
+    """A scenario sent as text (e.g. to POST /_mockpost/scenarios); file tags resolve from the cwd."""
+    return _validated(load_document(Path(name), text))
+
+
+def load_data(data: Any, name: str = "<scenario>") -> LoadedScenario:
+    """A scenario already parsed (a JSON body): validated the same way, without line numbers."""
+    check_size(Path(name), data)
+    return _validated(Document(Path(name), data))
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """Scenario files named directly, or found below directories (sorted; data folders skipped)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix in SCENARIO_SUFFIXES and p.is_file() and not is_data_file(p, root=path)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def is_data_file(path: Path, root: Path | None = None) -> bool:
+    parts = path.relative_to(root).parts[:-1] if root is not None else path.parts[:-1]
+    return any(part in DATA_DIRECTORIES for part in parts)
+
+
+# -- pass 1: the schema ----------------------------------------------------------------------------
+def _validated(document: Document) -> LoadedScenario:
+    data = document.data
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            str(document.path),
+            getattr(data, "line", 1),
+            "expected a mapping with name, providers and steps (see docs/scenarios.md)",
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError.several(str(document.path), _problems(document, exc)) from None
+    except RecursionError:
+        raise ScenarioError(str(document.path), None, "the document nests too deeply") from None
+    loaded = LoadedScenario(document.path, scenario, document)
+    problems = list(_reference_problems(loaded))
+    if problems:
+        raise ScenarioError.several(str(document.path), problems)
+    return loaded
+
+
+def _problems(document: Document, exc: ValidationError) -> list[tuple[int | None, str]]:
+    problems: list[tuple[int | None, str]] = []
+    seen: set[tuple[int | None, str]] = set()
+    for error in exc.errors():
+        location = tuple(error["loc"])
+        context = error.get("ctx") or {}
+        line_location = location
+        if error["type"] == "unknown_key":
+            line_location = (*location, context["key"])  # the line of the key, named on its mapping
+        elif error["type"] == "missing":
+            location = line_location = location[:-1]
+        real = _existing_prefix(document, location)
+        line = document.line_of(line_location)
+        message = _message(error, location)
+        where = _display(real) or "(top level)"
+        key = (line, where)
+        if key in seen:  # union alternatives report the same place several times; the first says enough
+            continue
+        seen.add(key)
+        problems.append((line, f"{where}: {message}"))
+    return problems
+
+
+def _message(error: Any, location: Location) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required key {error['loc'][-1]!r}"
+    if kind == "unknown_key":
+        return str(error["msg"])
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"{message} (got {_short(error.get('input'))})"
+    return message
+
+
+def _existing_prefix(document: Document, location: Location) -> Location:
+    """The part of a pydantic location that names real keys (drops union member labels)."""
+    node: Any = document.data
+    kept: list[str | int] = []
+    for part in location:
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.endswith("_") and part[:-1] in node:
+            node = node[part[:-1]]  # json_ is written `json` in the file
+            part = part[:-1]
+        else:
+            if (
+                isinstance(node, dict)
+                and isinstance(part, str)
+                and not part.startswith(("function-", "union"))
+            ):
+                kept.append(part)  # a missing/unknown key: still worth naming
+            break
+        kept.append(part)
+    return tuple(kept)
+
+
+def _display(location: Location) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+# -- pass 2: references between parts ----------------------------------------------------------------
+def _reference_problems(loaded: LoadedScenario) -> Iterator[tuple[int | None, str]]:
+    scenario = loaded.scenario
+
+    def at(location: Location, message: str) -> tuple[int | None, str]:
+        return loaded.line_of(location), f"{_display(location)}: {message}"
+
+    providers = scenario.providers
+    for index, name in enumerate(providers):
+        if name not in SUPPORT:
+            yield at(
+                ("providers", index),
+                f"unknown provider {name!r}; expected one of: {', '.join(sorted(SUPPORT))}",
+            )
+    for section in ("accounts", "seed"):
+        for name in getattr(scenario, section):
+            if name not in providers:
+                yield at((section, name), f"provider {name!r} is not in providers ({', '.join(providers)})")
+    for provider, accounts in scenario.accounts.items():
+        support = SUPPORT.get(provider)
+        for account_name, account in accounts.items():
+            if support is None:
+                continue
+            for key in account.fields():
+                if key not in support.account_keys:
+                    allowed = ", ".join([*support.account_keys, "webhook", "env"])
+                    yield at(
+                        ("accounts", provider, account_name, key),
+                        f"unknown key {key!r} for a {provider} account; expected one of: {allowed}",
+                    )
+            try:
+                support.auth_headers({**account.fields(), **{k: f"${v}" for k, v in account.env.items()}})
+            except ValueError as exc:
+                yield at(("accounts", provider, account_name), str(exc))
+    for index in range(len(scenario.rules)):
+        yield from _rule_problems(loaded, index, at)
+    for index, fault in enumerate(scenario.faults):
+        if fault.provider is not None and fault.provider not in providers:
+            yield at(("faults", index, "provider"), f"provider {fault.provider!r} is not in providers")
+    saved = set(scenario.variables)
+    for index, step in enumerate(scenario.steps):
+        yield from _step_problems(loaded, ("steps", index), step, saved, at)
+
+
+def _rule_problems(loaded: LoadedScenario, index: int, at: Any) -> Iterator[tuple[int | None, str]]:
+    rule = loaded.scenario.rules[index]
+    if rule.provider not in loaded.scenario.providers:
+        yield at(("rules", index, "provider"), f"provider {rule.provider!r} is not in providers")
+        return
+    support = SUPPORT.get(rule.provider)
+    if support is None or rule.resource is None or rule.then is None:
+        return
+    lifecycles = {lc.resource: lc for lc in support.lifecycles()}
+    lifecycle = lifecycles.get(rule.resource)
+    if lifecycle is None:
+        yield at(
+            ("rules", index, "resource"),
+            f"{rule.provider} has no resource {rule.resource!r}; expected one of: {', '.join(lifecycles)}",
+        )
+        return
+    for position, state in enumerate(rule.when):
+        if state not in lifecycle.states:
+            yield at(
+                ("rules", index, "when", position),
+                f"{state!r} is not a {rule.resource} state; expected one of: {', '.join(lifecycle.states)}",
+            )
+    states = ", ".join(lifecycle.states)
+    if rule.then.state not in lifecycle.states:
+        yield at(
+            ("rules", index, "then", "state"),
+            f"{rule.then.state!r} is not a {rule.resource} state; expected one of: {states}",
+        )
+        return
+    for state in rule.when:
+        if state in lifecycle.states and not lifecycle.allows(state, rule.then.state):
+            onward = ", ".join(sorted(lifecycle.transitions[state])) or "nothing"
+            yield at(
+                ("rules", index, "then", "state"),
+                f"a {rule.resource} cannot go from {state!r} to {rule.then.state!r}; "
+                f"from {state!r} it can go to: {onward}",
+            )
+
+
+def _step_problems(
+    loaded: LoadedScenario, location: Location, step: Step, saved: set[str], at: Any
+) -> Iterator[tuple[int | None, str]]:
+    scenario = loaded.scenario
+    for key in ("request", "expect", "expect_webhook", "transition", "until"):
+        value = getattr(step, key)
+        if value is None:
+            continue
+        for name in sorted(placeholders(value.model_dump(by_alias=True))):
+            if name not in saved:
+                known = ", ".join(sorted(saved)) or "none yet"
+                yield at(
+                    (*location, key),
+                    f"uses {{{{ {name} }}}} before any step saves it (saved so far: {known})",
+                )
+    if step.request is not None:
+        yield from _account_problems(
+            loaded, (*location, "request"), step.request.provider, step.request.account, at, step.request.auth
+        )
+        if step.request.files:
+            for field, name in step.request.files.items():
+                if not (loaded.directory / name).is_file():
+                    yield at((*location, "request", "files", field), f"no file {name!r} next to the scenario")
+    if step.transition is not None:
+        yield from _account_problems(
+            loaded, (*location, "transition"), step.transition.provider, step.transition.account, at
+        )
+    if (
+        step.fault is not None
+        and step.fault.provider is not None
+        and step.fault.provider not in scenario.providers
+    ):
+        yield at((*location, "fault", "provider"), f"provider {step.fault.provider!r} is not in providers")
+    if step.expect_webhook is not None:
+        yield from _webhook_problems(loaded, (*location, "expect_webhook"), step, at)
+    if step.repeat is not None:
+        yield from _step_problems(loaded, (*location, "repeat"), step.repeat, saved, at)
+    saved.update(step.save or {})
+
+
+def _account_problems(
+    loaded: LoadedScenario,
+    location: Location,
+    provider: str | None,
+    account: str | None,
+    at: Any,
+    auth: bool = True,
+) -> Iterator[tuple[int | None, str]]:
+    scenario = loaded.scenario
+    if provider is None and len(scenario.providers) > 1:
+        yield at(location, f"say which provider: the scenario has {', '.join(scenario.providers)}")
+        return
+    name = provider or scenario.providers[0]
+    if name not in scenario.providers:
+        yield at(
+            (*location, "provider"),
+            f"provider {name!r} is not in providers ({', '.join(scenario.providers)})",
+        )
+        return
+    accounts = scenario.accounts.get(name, {})
+    if account is not None and account not in accounts:
+        known = ", ".join(accounts) or "none"
+        yield at((*location, "account"), f"no account {account!r} for {name} under accounts (known: {known})")
+    elif account is None and len(accounts) > 1 and auth:
+        yield at(location, f"say which account: {name} has {', '.join(accounts)}")
+
+
+def _webhook_problems(
+    loaded: LoadedScenario, location: Location, step: Step, at: Any
+) -> Iterator[tuple[int | None, str]]:
+    assert step.expect_webhook is not None
+    expectation = step.expect_webhook
+    if not expectation.signature:
+        return
+    if (
+        find_webhook_account(loaded.scenario, expectation.inbox, expectation.signature, expectation.provider)
+        is None
+    ):
+        yield at(
+            (*location, "signature"),
+            f"no account whose webhook goes to inbox {expectation.inbox!r}; the secret to check comes from "
+            "accounts.<provider>.<name>.webhook",
+        )
+
+
+def find_webhook_account(
+    scenario: Scenario, inbox: str, signature: bool | str, provider: str | None
+) -> tuple[str, str, str] | None:
+    """(provider, account name, secret) of the account whose webhook feeds `inbox`."""
+    for provider_name, accounts in scenario.accounts.items():
+        if provider is not None and provider_name != provider:
+            continue
+        for name, account in accounts.items():
+            if isinstance(signature, str) and name != signature:
+                continue
+            hook = account.webhook
+            if hook is not None and (hook.inbox == inbox or isinstance(signature, str)):
+                return provider_name, name, hook.secret
+    return None

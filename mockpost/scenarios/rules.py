@@ -1,0 +1,161 @@
+"""Behaviour rules: "an Ekopost envelope whose name matches fail-* ends failed with this reason".
+
+A state rule takes over a resource the moment it is seen in one of its `when` states: the rule
+forces it to `then.state` (with `then.reason`) through the provider's own forced-transition
+operation (the one behind `POST /_mockpost/<provider>/transition`), so the lifecycle table still
+decides what is allowed and every side effect (completion, webhooks) follows as in production.
+
+When is a resource "seen"? The engine checks
+  * right after every timed transition: a watcher job is planned at the instant of every pending
+    provider job, and runs after it (the scheduler runs jobs of one instant in the order they were
+    planned), so a resource is taken over before its next timed step can run;
+  * after every step of a scenario run in-process (requests can create new timed work);
+  * in a server, also every `heartbeat` of virtual time (5 minutes by default, shorter than any
+    Ekopost step), which catches timed work created by requests the runner did not make.
+Each rule takes over a given resource at most once. A full reset removes the watchers.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
+from mockpost.sandbox import Sandbox
+from mockpost.scenarios.providers import support_for
+from mockpost.scenarios.schema import RuleSpec
+
+WATCHER = "scenario-rules"  # owner of the engine's own scheduler jobs
+SERVER_HEARTBEAT_SECONDS = 300.0
+_ENGINES: weakref.WeakKeyDictionary[Sandbox, RuleEngine] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Forced:
+    rule: int
+    provider: str
+    resource: str
+    id: str
+    state: str
+    reason: str | None
+    at: str
+    refused: str | None = None
+
+
+@dataclass
+class RuleEngine:
+    sandbox: Sandbox
+    rules: list[tuple[int, RuleSpec]]
+    heartbeat: float | None = None
+    forced: list[Forced] = field(default_factory=list)
+    _done: set[tuple[int, str, str, str, str]] = field(default_factory=set)
+    _active: bool = True
+
+    def check(self) -> list[Forced]:
+        """Take over every resource a rule matches now; returns what was forced."""
+        moved: list[Forced] = []
+        for index, rule in self.rules:
+            if not self._active:
+                break
+            provider = self.sandbox.providers.get(rule.provider)
+            if provider is None or rule.then is None:
+                continue
+            support = support_for(rule.provider)
+            for tenant, _ in list(self.sandbox.store.tenants(rule.provider)):
+                for kind, resource in list(support.resources(provider, tenant)):
+                    key = (index, rule.provider, tenant, kind, str(resource.get("id")))
+                    if kind != rule.resource or key in self._done or resource.get("state") not in rule.when:
+                        continue
+                    if not matches(rule.where, resource):
+                        continue
+                    self._done.add(key)
+                    record = Forced(
+                        index,
+                        rule.provider,
+                        kind,
+                        str(resource.get("id")),
+                        rule.then.state,
+                        rule.then.reason,
+                        self.sandbox.describe_clock()["now"],
+                    )
+                    try:
+                        provider.transition(
+                            tenant,
+                            {
+                                "resource": kind,
+                                "id": record.id,
+                                "state": rule.then.state,
+                                "reason": rule.then.reason,
+                            },
+                        )
+                    except (TransitionRefused, UnknownState, UnknownResource) as exc:
+                        record.refused = str(exc)
+                    moved.append(record)
+        self.forced.extend(moved)
+        return moved
+
+    def plan(self) -> None:
+        """A watcher right after every pending provider job (and the next heartbeat in a server)."""
+        if not self._active:
+            return
+        last_job: dict[float, int] = {}
+        last_watch: dict[float, int] = {}
+        for job in self.sandbox.scheduler.pending():
+            latest = last_watch if job.owner == WATCHER else last_job
+            latest[job.due] = max(latest.get(job.due, -1), job.seq)
+        for due, seq in last_job.items():
+            if last_watch.get(due, -1) < seq:  # no watcher after this instant's last job yet
+                job = self.sandbox.scheduler.schedule(due, self._watch, "scenario rules", owner=WATCHER)
+                last_watch[due] = job.seq
+        if self.heartbeat:
+            now = self.sandbox.clock.timestamp()
+            beat = now + self.heartbeat
+            if not any(now < due <= beat for due in last_watch):
+                self.sandbox.scheduler.schedule(beat, self._watch, "scenario rules heartbeat", owner=WATCHER)
+
+    def _watch(self) -> None:
+        self.check()
+        self.plan()
+
+    def stop(self) -> None:
+        self._active = False
+
+
+def matches(where: dict[str, Any], resource: dict[str, Any]) -> bool:
+    """Every `where` field matches: text by glob (`fail-*`), a list by any of its values, the rest
+    by equality. Dotted names reach inside (`address.$type`)."""
+    for name, expected in where.items():
+        value: Any = resource
+        for part in str(name).split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        options = expected if isinstance(expected, list) else [expected]
+        if not any(_one_matches(option, value) for option in options):
+            return False
+    return True
+
+
+def _one_matches(expected: Any, value: Any) -> bool:
+    if isinstance(expected, str) and isinstance(value, str):
+        return fnmatchcase(value, expected)
+    return bool(expected == value) and type(expected) is type(value)
+
+
+def install(sandbox: Sandbox, rules: list[RuleSpec], heartbeat: float | None) -> RuleEngine | None:
+    """Replace the sandbox's rule engine with one for these rules (None when there are none)."""
+    previous = _ENGINES.pop(sandbox, None)
+    if previous is not None:
+        previous.stop()
+    state_rules = [(index, rule) for index, rule in enumerate(rules) if rule.timeline is None]
+    if not state_rules:
+        return None
+    engine = RuleEngine(sandbox, state_rules, heartbeat)
+    _ENGINES[sandbox] = engine
+    engine.check()
+    engine.plan()
+    return engine
+
+
+def engine_of(sandbox: Sandbox) -> RuleEngine | None:
+    return _ENGINES.get(sandbox)

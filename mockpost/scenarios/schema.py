@@ -1,0 +1,323 @@
+"""What a scenario file may contain, as pydantic models. `loader.py` maps every validation error
+back to the file and line it comes from; docs/scenarios.md is the reference with examples."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.faults import FaultSpec
+from mockpost.scenarios import jsonpath
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault")
+
+
+class Strict(BaseModel):
+    """Unknown keys are refused with the list of the keys that are allowed (typos get caught)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, arbitrary_types_allowed=True)
+    open_keys: ClassVar[bool] = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not cls.open_keys:
+            allowed = {field.alias or name for name, field in cls.model_fields.items()}
+            for key in data:
+                if key not in allowed:
+                    raise PydanticCustomError(
+                        "unknown_key",
+                        "unknown key '{key}'; expected one of: {allowed}",
+                        {"key": key, "allowed": ", ".join(sorted(allowed))},
+                    )
+        return data
+
+
+def _duration(value: Any) -> Any:
+    if value is None:
+        return value
+    try:
+        parse_duration(value)
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"expected a duration such as '90s', '15m', '2h30m' or '7d', got {value!r}"
+        ) from None
+    return value
+
+
+class ClockSpec(Strict):
+    start: str = Field(description="ISO-8601 instant the scenario starts at, e.g. 2030-03-04T09:00:00Z")
+    frozen: bool = Field(default=True, description="Time stands still between steps (false: it runs on)")
+
+    @field_validator("start")
+    @classmethod
+    def _instant(cls, value: str) -> str:
+        try:
+            parse_instant(value)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
+            ) from None
+        return value
+
+
+class WebhookSpec(Strict):
+    inbox: str | None = Field(
+        default=None, description="A mockpost inbox name to receive the account's events"
+    )
+    url: str | None = Field(default=None, description="Any other receiver URL")
+    secret: str = Field(default="", description="The key the provider signs with")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> WebhookSpec:
+        if (self.inbox is None) == (self.url is None):
+            raise ValueError("expected exactly one of 'inbox' (a mockpost inbox name) or 'url'")
+        return self
+
+
+class AccountSpec(BaseModel):
+    """Credentials and settings of one account. Provider-specific keys (api_key, username,
+    password, credit_limit, ...) are passed to the provider; `env` names environment variables that
+    replace them when the scenario runs against a real provider sandbox."""
+
+    model_config = ConfigDict(extra="allow")
+    webhook: WebhookSpec | None = None
+    env: dict[str, str] = Field(default_factory=dict, description="field -> environment variable name")
+
+    def fields(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class RuleThen(Strict):
+    state: str = Field(description="The state the resource is moved to")
+    reason: str | None = Field(default=None, description="Why (e.g. an envelope's failed_reason)")
+
+
+class RuleSpec(Strict):
+    """A behaviour override. Either a state rule (resource + where + when + then) or a timeline."""
+
+    provider: str
+    description: str | None = None
+    resource: str | None = Field(default=None, description="e.g. envelope")
+    where: dict[str, Any] = Field(
+        default_factory=dict, description="field -> value or glob ('fail-*'); dotted paths reach inside"
+    )
+    when: list[str] = Field(default_factory=list, description="States in which the rule takes over")
+    then: RuleThen | None = None
+    timeline: dict[str, Any] | None = Field(default=None, description="Provider timeline options")
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("timeline")
+    @classmethod
+    def _durations(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for item in (value or {}).values():
+            _duration(item)
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> RuleSpec:
+        if self.timeline is not None:
+            if self.resource or self.then or self.when or self.where:
+                raise ValueError(
+                    "a timeline rule only has 'provider' and 'timeline'; make state rules separate"
+                )
+            return self
+        missing = [key for key in ("resource", "when", "then") if not getattr(self, key)]
+        if missing:
+            raise ValueError(
+                f"a state rule needs resource, where, when and then (missing: {', '.join(missing)}); "
+                "or give 'timeline'"
+            )
+        return self
+
+
+class RequestSpec(Strict):
+    provider: str | None = Field(
+        default=None, description="Which provider (default: the scenario's only one)"
+    )
+    account: str | None = Field(
+        default=None, description="Whose credentials (default: the provider's only one)"
+    )
+    auth: bool = Field(default=True, description="Send the account's credentials")
+    method: str = "GET"
+    path: str = Field(description="Below the provider's mount, e.g. /campaigns/{{ campaign }}")
+    query: dict[str, Any] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict)
+    json_: Any = Field(default=None, alias="json")
+    body: str | None = Field(default=None, description="Raw text body")
+    files: dict[str, str] | None = Field(
+        default=None, description="Multipart: field -> file next to the scenario"
+    )
+    form: dict[str, str] | None = Field(default=None, description="Multipart or form fields")
+
+    @field_validator("method")
+    @classmethod
+    def _method(cls, value: str) -> str:
+        if value.upper() not in HTTP_METHODS:
+            raise ValueError(f"expected an HTTP method ({', '.join(HTTP_METHODS)}), got {value!r}")
+        return value.upper()
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(f"expected a path starting with '/', e.g. /campaigns, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_body(self) -> RequestSpec:
+        given = [k for k in ("json_", "body", "files") if k in self.model_fields_set]
+        if len(given) > 1:
+            names = ", ".join("json" if k == "json_" else k for k in given)
+            raise ValueError(f"a request has one body: json, body or files (+form), not {names}")
+        return self
+
+
+class ExpectSpec(Strict):
+    status: int | list[int] | None = Field(default=None, description="Status code (or any of a list)")
+    headers: dict[str, Any] = Field(default_factory=dict, description="Header name -> value or matcher")
+    json_: Any = Field(default=None, alias="json", description="Expected JSON body (maps: listed keys only)")
+    body: Any = Field(default=None, description="Expected raw text body (a string or matcher)")
+    jsonpath: dict[str, Any] = Field(default_factory=dict, description="JSONPath -> expected value")
+
+    @field_validator("jsonpath")
+    @classmethod
+    def _paths(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for path in value:
+            jsonpath.parse(path)
+        return value
+
+    @property
+    def has_json(self) -> bool:
+        return "json_" in self.model_fields_set
+
+
+class WebhookExpect(Strict):
+    inbox: str = Field(description="The inbox the account's webhook points at")
+    count: int | None = Field(default=None, ge=0, description="How many deliveries the inbox holds")
+    index: int = Field(default=-1, description="Which delivery `json`/`headers` check (-1: the latest)")
+    json_: Any = Field(default=None, alias="json")
+    headers: dict[str, Any] = Field(default_factory=dict)
+    signature: bool | str = Field(
+        default=False, description="Verify the provider's signature (true, or the account name)"
+    )
+    provider: str | None = None
+
+    @property
+    def has_json(self) -> bool:
+        return "json_" in self.model_fields_set
+
+
+class TransitionSpec(Strict):
+    provider: str | None = None
+    account: str | None = None
+    resource: str
+    id: str
+    state: str
+    reason: str | None = None
+
+
+class Step(Strict):
+    name: str | None = None
+    request: RequestSpec | None = None
+    expect: ExpectSpec | None = None
+    save: dict[str, str] | None = Field(default=None, description="variable -> JSONPath into the response")
+    advance: str | float | None = Field(default=None, description="Move the clock, e.g. 2d")
+    expect_webhook: WebhookExpect | None = None
+    repeat: Step | None = Field(default=None, description="A request step to poll")
+    until: ExpectSpec | None = None
+    every: str | float | None = Field(default=None, description="Clock advance between tries")
+    max: int | None = Field(default=None, ge=1, description="Tries before giving up")
+    transition: TransitionSpec | None = None
+    fault: FaultSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_action(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        actions = [key for key in STEP_ACTIONS if key in data]
+        if not actions:
+            raise PydanticCustomError(
+                "step_action",
+                "a step needs one of: {actions}",
+                {"actions": ", ".join(STEP_ACTIONS)},
+            )
+        if len(actions) > 1:
+            raise PydanticCustomError(
+                "step_action",
+                "a step does one thing, found {found}; split it into separate steps",
+                {"found": " and ".join(actions)},
+            )
+        action = actions[0]
+        belongs = {"expect": "request", "save": "request", "until": "repeat", "every": "repeat"}
+        belongs["max"] = "repeat"
+        for key, owner in belongs.items():
+            if key in data and action != owner:
+                raise PydanticCustomError(
+                    "step_key",
+                    "'{key}' belongs to a '{owner}' step, not to '{action}'",
+                    {"key": key, "owner": owner, "action": action},
+                )
+        return data
+
+    @field_validator("advance", "every")
+    @classmethod
+    def _durations(cls, value: Any) -> Any:
+        return _duration(value)
+
+    @field_validator("save")
+    @classmethod
+    def _save_paths(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for name, path in (value or {}).items():
+            if not name.isidentifier():
+                raise ValueError(f"a variable name is a plain identifier, got {name!r}")
+            jsonpath.parse(path)
+        return value
+
+    @model_validator(mode="after")
+    def _repeat_shape(self) -> Step:
+        if self.repeat is not None:
+            if self.repeat.request is None:
+                raise ValueError("'repeat' holds a request step (request, expect, save)")
+            if self.until is None:
+                raise ValueError("a 'repeat' step needs 'until' (the expectation that ends it)")
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(key for key in STEP_ACTIONS if getattr(self, key) is not None)
+
+
+class Scenario(Strict):
+    name: str
+    description: str | None = None
+    providers: list[str] = Field(min_length=1)
+    random_seed: int | None = Field(default=None, description="Seed for ids and fake data (repeatable runs)")
+    clock: ClockSpec | None = None
+    accounts: dict[str, dict[str, AccountSpec]] = Field(
+        default_factory=dict, description="provider -> account name -> credentials and settings"
+    )
+    seed: dict[str, Any] = Field(default_factory=dict, description="provider -> that provider's fixture data")
+    rules: list[RuleSpec] = Field(default_factory=list)
+    faults: list[FaultSpec] = Field(default_factory=list)
+    variables: dict[str, Any] = Field(default_factory=dict)
+    steps: list[Step] = Field(default_factory=list)
+
+    def setup_document(self) -> dict[str, Any]:
+        """The scenario without its steps, as JSON: what `POST /_mockpost/scenarios` loads."""
+        data = self.model_dump(
+            mode="json",
+            by_alias=True,
+            exclude_none=True,
+            include={"name", "providers", "random_seed", "clock", "accounts", "seed", "rules", "faults"},
+        )
+        return data

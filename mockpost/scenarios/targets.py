@@ -1,0 +1,310 @@
+"""Where a scenario runs: in-process (default), a running mockpost over HTTP, or a real provider
+sandbox (no control plane: the steps that need one are skipped with a note; `dry_run` lists the
+requests instead of sending them)."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from mockpost.core.clock import parse_duration
+from mockpost.scenarios.loader import LoadedScenario
+from mockpost.scenarios.setup import account_fields, apply_scenario
+from mockpost.scenarios.yamlsource import ScenarioError
+
+NO_CONTROL = "skipped: a real provider sandbox has no mockpost control plane"
+
+
+class NotAvailable(Exception):
+    """This target cannot do that (e.g. move a real provider's clock); the message says why."""
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Reply:
+        return cls(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.text)
+
+
+@dataclass
+class Outgoing:
+    provider: str
+    method: str
+    path: str
+    headers: dict[str, str]
+    query: dict[str, Any]
+    json: Any = None
+    content: str | None = None
+    files: dict[str, tuple[str, bytes]] | None = None
+    form: dict[str, str] | None = None
+    has_json: bool = False
+
+    def send(self, client: httpx.Client, url: str) -> httpx.Response:
+        kwargs: dict[str, Any] = {"headers": self.headers, "params": self.query or None}
+        if self.files is not None:
+            kwargs["files"] = self.files
+            kwargs["data"] = self.form
+        elif self.form is not None:
+            kwargs["data"] = self.form
+        elif self.has_json:
+            kwargs["json"] = self.json
+        elif self.content is not None:
+            kwargs["content"] = self.content.encode()
+        return client.request(self.method, url, **kwargs)
+
+
+class Target(ABC):
+    description: str
+    has_control = True
+    dry_run = False
+
+    @abstractmethod
+    def start(self, loaded: LoadedScenario) -> list[str]:
+        """Load the scenario's world; returns notes for what was skipped."""
+
+    @abstractmethod
+    def send(self, request: Outgoing) -> Reply | None:
+        """Send a request (None in a dry run)."""
+
+    def account(self, loaded: LoadedScenario, provider: str, name: str) -> dict[str, Any]:
+        return account_fields(loaded.scenario.accounts[provider][name])
+
+    def advance(self, seconds: float) -> None:
+        raise NotAvailable(NO_CONTROL)
+
+    def inbox(self, name: str) -> list[dict[str, Any]]:
+        raise NotAvailable(NO_CONTROL)
+
+    def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        raise NotAvailable(NO_CONTROL)
+
+    def add_fault(self, spec: dict[str, Any]) -> None:
+        raise NotAvailable(NO_CONTROL)
+
+    def after_step(self) -> list[str]:
+        """Run after every step (in-process: rules look at the new state); what rules did."""
+        return []
+
+    def finish(self) -> None:  # noqa: B027 - an optional hook
+        """After each scenario."""
+
+    def close(self) -> None:  # noqa: B027 - an optional hook
+        """After the whole run."""
+
+
+class InProcess(Target):
+    """An in-process sandbox (mockpost.testing.Mockpost): no sockets. One sandbox per random seed
+    is kept for the whole run and reset before each scenario, because building one costs far more
+    than resetting it."""
+
+    description = "in-process"
+
+    def __init__(self, options: dict[str, dict[str, Any]] | None = None) -> None:
+        self.options = options or {}
+        self.mock: Any = None
+        self.engine: Any = None
+        self._handles: dict[int | None, Any] = {}
+        self._clients: dict[tuple[int, str | None], Any] = {}
+        self._reported = 0  # rule takeovers already shown
+
+    def start(self, loaded: LoadedScenario) -> list[str]:
+        from mockpost.testing.inprocess import Mockpost
+
+        seed = loaded.scenario.random_seed
+        if seed not in self._handles:
+            self._handles[seed] = Mockpost(seed=seed, options=self.options)
+        self.mock = self._handles[seed]
+        applied = self.mock.run(
+            apply_scenario(self.mock.sandbox, loaded.scenario, self.mock.url(), reset=True, heartbeat=None)
+        )
+        self.engine = applied.engine
+        self._reported = 0
+        return []
+
+    def _client(self, provider: str | None) -> Any:
+        key = (id(self.mock), provider)
+        if key not in self._clients:
+            self._clients[key] = self.mock.client(provider)
+        return self._clients[key]
+
+    def send(self, request: Outgoing) -> Reply:
+        return Reply.of(request.send(self._client(request.provider), request.path))
+
+    def advance(self, seconds: float) -> None:
+        self.mock.clock.advance(seconds)
+
+    def inbox(self, name: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = self.mock.inbox(name)
+        return items
+
+    def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        response = self._client(None).post(f"/_mockpost/{provider}/transition", json=body, headers=headers)
+        return Reply.of(response)
+
+    def add_fault(self, spec: dict[str, Any]) -> None:
+        self.mock.faults.add(**spec)
+
+    def after_step(self) -> list[str]:
+        if self.engine is None:
+            return []
+        self.engine.check()
+        self.engine.plan()
+        self.mock.run(self.mock.sandbox.run_due())
+        forced = self.engine.forced[self._reported :]
+        self._reported = len(self.engine.forced)
+        return [
+            f"rule {f.rule + 1}: {f.resource} {f.id} → {f.state}"
+            + (f" refused: {f.refused}" if f.refused else f" at {f.at}")
+            for f in forced
+        ]
+
+    def finish(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+        self._clients.clear()
+
+
+class MockpostServer(Target):
+    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self.description = f"mockpost at {self.url}"
+        self.client = httpx.Client(base_url=self.url, timeout=timeout)
+        self.mounts: dict[str, str] = {}
+
+    def start(self, loaded: LoadedScenario) -> list[str]:
+        if not self.mounts:
+            listed = self._ok(self.client.get("/_mockpost/providers"), "list the server's providers")
+            self.mounts = {item["name"]: item["mount"] for item in listed.json()["items"]}
+        response = self.client.post("/_mockpost/scenarios", json=loaded.scenario.setup_document())
+        if response.status_code == 422:
+            raise ScenarioError(str(loaded.path), None, f"the server refused the scenario: {response.text}")
+        self._ok(response, "load the scenario")
+        return []
+
+    def send(self, request: Outgoing) -> Reply:
+        mount = self.mounts.get(request.provider)
+        if mount is None:
+            raise NotAvailable(f"the server at {self.url} has no provider {request.provider!r}")
+        return Reply.of(request.send(self.client, mount + request.path))
+
+    def advance(self, seconds: float) -> None:
+        self._ok(self.client.post("/_mockpost/clock/advance", json={"seconds": seconds}), "advance the clock")
+
+    def inbox(self, name: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = self._ok(
+            self.client.get(f"/_mockpost/inbox/{name}"), "read an inbox"
+        ).json()["items"]
+        return items
+
+    def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        return Reply.of(self.client.post(f"/_mockpost/{provider}/transition", json=body, headers=headers))
+
+    def add_fault(self, spec: dict[str, Any]) -> None:
+        self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault")
+
+    def _ok(self, response: httpx.Response, doing: str) -> httpx.Response:
+        if response.status_code >= 400:
+            raise NotAvailable(
+                f"could not {doing} at {self.url}: {response.status_code} {response.text[:300]}"
+            )
+        return response
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ProviderSandbox(Target):
+    """A real provider's sandbox: requests go to its base URL with credentials from the
+    environment variables the scenario names; clock, seed, rules, faults and inboxes are skipped."""
+
+    has_control = False
+
+    def __init__(
+        self, urls: dict[str, str], dry_run: bool = False, environ: dict[str, str] | None = None
+    ) -> None:
+        self.urls = {name: url.rstrip("/") for name, url in urls.items()}
+        self.dry_run = dry_run
+        self.environ = dict(os.environ if environ is None else environ)
+        shown = ", ".join(f"{name}={url}" for name, url in self.urls.items())
+        self.description = f"provider sandbox {shown}" + (" (dry run: nothing is sent)" if dry_run else "")
+        self.client = httpx.Client(timeout=60.0)
+
+    def start(self, loaded: LoadedScenario) -> list[str]:
+        scenario = loaded.scenario
+        missing = [name for name in scenario.providers if name not in self.urls]
+        if missing:
+            raise NotAvailable(f"no --target URL for {', '.join(missing)} (give --target {missing[0]}=URL)")
+        unset = [
+            f"{variable} ({provider} account {name}'s {key})"
+            for provider, accounts in scenario.accounts.items()
+            for name, spec in accounts.items()
+            for key, variable in spec.env.items()
+            if not self.environ.get(variable)
+        ]
+        if unset and not self.dry_run:
+            raise NotAvailable(f"set the environment variable(s) the scenario names: {', '.join(unset)}")
+        notes = [
+            f"credentials: {provider} account {name}: "
+            + ", ".join(f"{key} from ${variable}" for key, variable in spec.env.items())
+            for provider, accounts in scenario.accounts.items()
+            for name, spec in accounts.items()
+            if spec.env
+        ]
+        for part in ("clock", "seed", "rules", "faults"):
+            if getattr(scenario, part):
+                notes.append(f"{part}: {NO_CONTROL}")
+        return notes
+
+    def account(self, loaded: LoadedScenario, provider: str, name: str) -> dict[str, Any]:
+        spec = loaded.scenario.accounts[provider][name]
+        if self.dry_run:  # show which variable would be read instead of failing on a missing one
+            environ = {**self.environ, **{v: f"${v}" for v in spec.env.values() if not self.environ.get(v)}}
+            return account_fields(spec, environ)
+        return account_fields(spec, self.environ)
+
+    def send(self, request: Outgoing) -> Reply | None:
+        if self.dry_run:
+            return None
+        return Reply.of(request.send(self.client, self.urls[request.provider] + request.path))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def parse_targets(values: list[str] | None, dry_run: bool = False) -> Target:
+    """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes)."""
+    if not values:
+        if dry_run:
+            raise ValueError("--dry-run lists the requests for a real sandbox: give --target PROVIDER=URL")
+        return InProcess()
+    named = [value for value in values if "=" in value.split("://", 1)[0]]
+    if not named:
+        if len(values) > 1 or dry_run:
+            raise ValueError(
+                "give one --target URL for a running mockpost, or --target PROVIDER=URL for each real sandbox"
+            )
+        return MockpostServer(values[0])
+    if len(named) != len(values):
+        raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
+    urls = dict(value.split("=", 1) for value in values)
+    return ProviderSandbox(urls, dry_run=dry_run)
+
+
+def duration_seconds(value: str | float) -> float:
+    return parse_duration(value).total_seconds()

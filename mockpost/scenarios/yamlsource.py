@@ -1,0 +1,216 @@
+"""Reading scenario YAML while remembering where every value came from.
+
+A `yaml.SafeLoader` subclass builds ordinary dicts and lists, but records the line of every key
+and item, so a validation error deep in a step can name the line the user has to fix. It also
+knows the scenario tags: matchers (`!uuid`, `!regex ...`) and file helpers (`!base64 FILE`,
+`!filesize FILE`) resolved next to the scenario file.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockpost.scenarios import matchers
+
+Location = tuple[str | int, ...]
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; each problem names the file, the line and what was expected."""
+
+    def __init__(self, file: str, line: int | None, problem: str) -> None:
+        self.file = file
+        self.problems: list[tuple[int | None, str]] = [(line, problem)]
+        super().__init__(file)
+
+    @classmethod
+    def several(cls, file: str, problems: list[tuple[int | None, str]]) -> ScenarioError:
+        error = cls(file, problems[0][0], problems[0][1])
+        error.problems = list(problems)
+        return error
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0][0]
+
+    @property
+    def problem(self) -> str:
+        return self.problems[0][1]
+
+    def __str__(self) -> str:
+        return "\n".join(
+            f"{self.file}:{line}: {problem}" if line is not None else f"{self.file}: {problem}"
+            for line, problem in self.problems
+        )
+
+
+class ScenarioSyntaxError(ScenarioError):
+    """The text is not YAML at all (or nests beyond reason), before any schema question."""
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    line: int = 0
+    item_lines: list[int]
+
+
+@dataclass
+class Document:
+    """A parsed scenario file: the data and the map back to its lines."""
+
+    path: Path
+    data: Any
+
+    def line_of(self, location: Location) -> int | None:
+        """The line of the deepest node of `location` that exists in the source."""
+        node, line = self.data, getattr(self.data, "line", None)
+        for part in location:
+            if isinstance(node, LineDict) and part in node:
+                line = node.key_lines.get(part, line)
+                node = node[part]
+            elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+                line = node.item_lines[part]
+                node = node[part]
+            else:
+                break
+        return line
+
+
+def _loader_for(path: Path) -> type[yaml.SafeLoader]:
+    """A loader class bound to one file, so file tags resolve relative to it."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+        loader.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise ScenarioError(
+                    str(path), key_node.start_mark.line + 1, "a mapping key must be plain text"
+                )
+            if key in result:
+                raise ScenarioError(str(path), key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            result[key] = loader.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
+        result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+
+    def file_bytes(loader: Any, node: yaml.Node) -> bytes:
+        name = loader.construct_scalar(node)
+        target = (path.parent / str(name)).resolve()
+        try:
+            return target.read_bytes()
+        except OSError as exc:
+            raise ScenarioError(
+                str(path), node.start_mark.line + 1, f"cannot read {name!r} ({target}): {exc.strerror}"
+            ) from None
+
+    Loader.add_constructor("!base64", lambda ld, n: base64.b64encode(file_bytes(ld, n)).decode())
+    Loader.add_constructor("!filesize", lambda ld, n: len(file_bytes(ld, n)))
+    Loader.add_constructor("!text", lambda ld, n: file_bytes(ld, n).decode("utf-8"))
+
+    for tag, build in matchers.TAGS.items():
+        Loader.add_constructor(tag, _matcher_constructor(path, tag, build))
+    return Loader
+
+
+def _plain_scalar(loader: yaml.SafeLoader, raw: str) -> Any:
+    """What an untagged plain scalar would be (`2` a number, `true` a boolean, `x` text)."""
+    tag = loader.resolve(yaml.ScalarNode, raw, (True, False))
+    return loader.construct_object(yaml.ScalarNode(tag, raw))
+
+
+def _matcher_constructor(path: Path, tag: str, build: Any) -> Any:
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            raw = str(loader.construct_scalar(node))
+            if tag in ("!regex", "!type") or node.style is not None or "{{" in raw:
+                value: Any = raw  # quoted, a pattern or a {{ variable }}: text as written
+            else:
+                value = _plain_scalar(loader, raw) if raw != "" else None  # `!length 2` is the number 2
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+        try:
+            return build(value)
+        except ValueError as exc:
+            raise ScenarioError(str(path), node.start_mark.line + 1, f"{tag}: {exc}") from None
+
+    return construct
+
+
+# YAML lets a tag contain "," "]" "}", so `{id: !uuid, name: x}` would read the tag "!uuid,".
+# A space after the argument-less matcher tags keeps flow style working (lines are unchanged).
+_BARE_TAG_IN_FLOW = re.compile(r"(!(?:any|uuid|date|absent))(?=[,\]}])")
+
+
+def load_document(path: Path, text: str | None = None) -> Document:
+    """Parse a scenario file (or its given text); YAML syntax errors carry their line."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError(str(path), None, f"cannot read the file: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ScenarioError(str(path), None, "the file is not UTF-8 text") from None
+    text = _BARE_TAG_IN_FLOW.sub(r"\1 ", text)
+    try:
+        data = yaml.load(text, Loader=_loader_for(path))
+    except ScenarioError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        raise ScenarioSyntaxError(str(path), line, f"not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioSyntaxError(str(path), None, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ScenarioSyntaxError(str(path), None, "the document nests too deeply") from None
+    check_size(path, data)
+    return Document(path, data)
+
+
+MAX_VALUES = 200_000  # far beyond any scenario; stops "billion laughs" anchors from expanding
+MAX_DEPTH = 64
+
+
+def check_size(path: Path, data: Any) -> None:
+    """Refuse documents that nest or (through YAML anchors) expand beyond reason, before anything
+    walks them recursively. Iterative, so hostile input cannot exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    seen = 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise ScenarioSyntaxError(str(path), None, f"the document holds more than {MAX_VALUES} values")
+        if isinstance(item, dict | list):
+            if depth > MAX_DEPTH:
+                raise ScenarioSyntaxError(str(path), None, f"the document nests more than {MAX_DEPTH} levels")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)

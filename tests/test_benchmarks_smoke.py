@@ -1,0 +1,87 @@
+"""Tiny runs of the benchmark runner's scale, memory, soak and peers parts, so they cannot rot.
+
+Checks shapes and sanity only: no timed assertion (the benchmark reports speed, it never judges it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks import __main__ as runner
+from benchmarks import loadgen, memory, peers, report, scale, soak
+
+
+@pytest.fixture(scope="module")
+def scaled() -> dict[str, Any]:
+    return scale.run([100, 300], budget_s=0.002, max_per_block=2)
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, Any]:
+    return memory.run(60)
+
+
+def test_scale_grows_one_tenant_and_compares_it_with_the_small_one(scaled: dict[str, Any]) -> None:
+    result = scaled
+    assert [row["size"] for row in result["rows"]] == [100, 300]
+    for row in result["rows"]:
+        for kind in scale.KINDS:
+            assert row[kind]["big"]["n"] == row[kind]["small"]["n"] >= scale.BLOCKS
+            assert row[kind]["ratio"] > 0
+    assert set(result["flatness"]) == set(scale.KINDS)
+    connect = result["easypost_connect_jobs"]
+    assert "skipped" in connect or "rows" in connect or "error" in connect
+
+
+def test_scale_fill_is_what_the_api_serves() -> None:
+    from mockpost.app import create_app
+    from mockpost.config import Settings
+
+    tenant = scale.EkopostTenant(create_app(Settings()), "bench-smoke", 0x1)
+    tenant.grow(150)
+    campaign_id, envelope_id = tenant.ids[120]
+    assert tenant.account.envelope_index[envelope_id] == campaign_id
+    assert len({c for c, _ in tenant.ids} | {e for _, e in tenant.ids}) == 300
+
+
+def test_memory_reports_payload_and_overhead(measured: dict[str, Any]) -> None:
+    result = measured
+    assert result["count"] == 60
+    assert 0 < result["payload_bytes"] < result["traced_bytes"]
+    assert result["overhead_bytes"] == pytest.approx(result["traced_bytes"] - result["payload_bytes"])
+    assert result["baseline_parsed_dict_bytes"] > 0
+
+
+def test_soak_stays_bounded_for_half_a_second() -> None:
+    result = soak.measure(0.5, journal_size=20, connections=2)
+    assert result["errors"] == 0 and result["flows"] > 0
+    assert result["journal_peak"] <= result["journal_capacity"] == 20
+    assert result["samples"]
+    assert result["rss_peak_mb"] is None or result["rss_peak_mb"] > 0
+
+
+def test_peers_are_skipped_when_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(peers, "moto_cmd", lambda port: None)
+    monkeypatch.setattr(peers, "prism_bin", lambda: None)
+    result = peers.measure(1.0, 2, "asyncio", 1, 1, install_first=False)
+    assert result["skipped"] and len(result["notes"]) == 2
+
+
+def test_wrk_script_needs_no_escaping() -> None:
+    script = loadgen.wrk_script("POST", b'{"a": "]]", "b": "]=]"}')
+    assert 'wrk.method = "POST"' in script and "[==[" in script and script.rstrip().endswith("]==]")
+
+
+def test_quick_defaults_and_table(scaled: dict[str, Any], measured: dict[str, Any]) -> None:
+    args = runner.parse(["--quick"])
+    assert args.sizes == list(scale.SIZES_QUICK) and args.soak_seconds == 3.0 and args.envelopes == 1_000
+    results: dict[str, Any] = {
+        "scale": scaled,
+        "memory": {**measured, "rss_bytes": None},
+        "peers": {"skipped": "not installed", "notes": []},
+    }
+    text = report.table(results)
+    assert "scale: GET campaign" in text and "memory: bytes per envelope" in text
+    assert "peers: skipped" in text
