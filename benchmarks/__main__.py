@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inprocess, loadgen, report, startup, throughput
+from benchmarks import inprocess, loadgen, memory, peers, report, scale, soak, startup, throughput
 from benchmarks.procs import ROOT
 
-MEASUREMENTS = ("throughput", "startup", "inprocess")
+MEASUREMENTS = ("throughput", "startup", "inprocess", "scale", "memory", "peers", "soak")
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -43,6 +43,32 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, help="start-up runs, median taken (default 5, --quick 2)")
     parser.add_argument("--flows", type=int, help="in-process Ekopost flows (default 300, --quick 20)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        help="scale: tenant sizes in campaigns (default 100 1000 10000 100000 1000000, --quick 100 10000)",
+    )
+    parser.add_argument(
+        "--scale-budget",
+        type=float,
+        help="scale: seconds of timed requests per request kind and size (default 1, --quick 0.15)",
+    )
+    parser.add_argument(
+        "--envelopes", type=int, help="memory: envelopes stored (default 100000, --quick 1000)"
+    )
+    parser.add_argument("--soak-seconds", type=float, help="soak: seconds of load (default 600, --quick 3)")
+    parser.add_argument(
+        "--journal-size", type=int, default=500, help="soak: the server's --journal-size (default 500)"
+    )
+    parser.add_argument(
+        "--soak-connections", type=int, default=8, help="soak: connections driving flows (default 8)"
+    )
+    parser.add_argument(
+        "--install-peers",
+        action="store_true",
+        help="peers: try pip install 'moto[server]' and npm install @stoplight/prism-cli first",
+    )
     parser.add_argument("--only", nargs="+", choices=MEASUREMENTS, help="run only these measurements")
     parser.add_argument(
         "--json",
@@ -55,6 +81,10 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args.runs = args.runs or (2 if args.quick else 5)
     args.rounds = args.rounds or (1 if args.quick else 3)
     args.flows = args.flows or (20 if args.quick else 300)
+    args.sizes = sorted(set(args.sizes or (scale.SIZES_QUICK if args.quick else scale.SIZES_FULL)))
+    args.scale_budget = args.scale_budget or (0.15 if args.quick else 1.0)
+    args.envelopes = args.envelopes or (1_000 if args.quick else 100_000)
+    args.soak_seconds = args.soak_seconds or (3.0 if args.quick else 600.0)
     if (
         args.duration <= 0
         or args.concurrency < 1
@@ -64,6 +94,19 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         or args.rounds < 1
     ):
         parser.error("--duration, --concurrency, --rounds, --runs, --flows and --threads must be positive")
+    if (
+        min(args.sizes) < 1
+        or max(args.sizes) > 10_000_000
+        or args.scale_budget <= 0
+        or not 1 <= args.envelopes <= 10_000_000
+        or not 0 < args.soak_seconds <= 24 * 3600
+        or args.journal_size < 1
+        or not 1 <= args.soak_connections <= 1_000
+    ):
+        parser.error(
+            "--sizes (1..10^7), --scale-budget, --envelopes (1..10^7), --soak-seconds (up to a day), "
+            "--journal-size and --soak-connections (1..1000) must be positive"
+        )
     return args
 
 
@@ -75,7 +118,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         "startup": lambda: startup.measure(args.runs),
         "inprocess": lambda: inprocess.measure(args.flows, resets=3 if args.quick else 5),
+        "scale": lambda: scale.measure(args.sizes, args.scale_budget, isolated=not args.quick),
+        "memory": lambda: memory.measure(args.envelopes, isolated=not args.quick),
+        "peers": lambda: peers.measure(
+            args.duration, args.concurrency, args.loadgen, args.threads, args.rounds, args.install_peers
+        ),
+        "soak": lambda: soak.measure(args.soak_seconds, args.journal_size, args.soak_connections),
     }
+    if args.quick and not args.only and not args.install_peers:  # starting Prism alone takes ~10 s
+
+        def skip_peers() -> dict[str, Any]:
+            return {"skipped": "not run in --quick unless asked for (--only ... peers, or --install-peers)"}
+
+        jobs["peers"] = skip_peers
     chosen = args.only or list(MEASUREMENTS)
     print(
         f"benchmarks: {', '.join(chosen)}; load {args.duration:g}s x {args.concurrency} connections via "
@@ -83,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     results: dict[str, Any] = {}
+    meta = report.meta({k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()})
     failed = False
     for name in chosen:
         t0 = time.perf_counter()
@@ -95,11 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
             print(" FAILED", flush=True)
             traceback.print_exc()
-    document = {
-        "meta": report.meta({k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}),
-        **results,
-    }
-    report.write_json(args.json, document)
+        report.write_json(args.json, {"meta": meta, **results})  # after each part: a long run keeps it
     print()
     print(report.table(results))
     print(f"\nwritten {args.json}")

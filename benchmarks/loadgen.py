@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,11 +50,19 @@ def available(choice: str) -> str:
 
 
 def run(
-    tool: str, url: str, headers: dict[str, str], duration: float, concurrency: int, threads: int = 1
+    tool: str,
+    url: str,
+    headers: dict[str, str],
+    duration: float,
+    concurrency: int,
+    threads: int = 1,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> dict[str, Any]:
+    """Load `url` with the same request (`method`, `headers`, `body`) on every connection."""
     check_loopback(url)
     if tool == "wrk":
-        return run_wrk(url, headers, duration, concurrency, threads)
+        return run_wrk(url, headers, duration, concurrency, threads, method, body)
     loop_factory = None
     if importlib.util.find_spec("uvloop"):
         import uvloop
@@ -59,7 +70,7 @@ def run(
         loop_factory = uvloop.new_event_loop
     generate = run_asyncio if tool == "asyncio" else run_httpx
     with asyncio.Runner(loop_factory=loop_factory) as runner:
-        return runner.run(generate(url, headers, duration, concurrency))
+        return runner.run(generate(url, headers, duration, concurrency, method, body))
 
 
 def summarize(
@@ -112,15 +123,36 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
+def wrk_script(method: str, body: bytes | None) -> str:
+    """A wrk Lua script setting the method and body (a long-bracket string: no escaping needed)."""
+    text = (body or b"").decode("utf-8")
+    level = 1
+    while f"]{'=' * level}]" in text:
+        level += 1
+    eq = "=" * level
+    return f"wrk.method = {json.dumps(method)}\nwrk.body = [{eq}[{text}]{eq}]\n"
+
+
 def run_wrk(
-    url: str, headers: dict[str, str], duration: float, concurrency: int, threads: int
+    url: str,
+    headers: dict[str, str],
+    duration: float,
+    concurrency: int,
+    threads: int,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> dict[str, Any]:
     seconds = max(1, round(duration))
     cmd = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
-    cmd.append(url)
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        if method != "GET" or body is not None:
+            script = Path(tmp, "request.lua")
+            script.write_text(wrk_script(method, body), encoding="utf-8")
+            cmd += ["-s", str(script)]
+        cmd.append(url)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True)
     return {
         "tool": "wrk",
         "threads": threads,
@@ -131,7 +163,14 @@ def run_wrk(
 
 
 # -- asyncio + httpx ---------------------------------------------------------------------------
-async def run_httpx(url: str, headers: dict[str, str], duration: float, concurrency: int) -> dict[str, Any]:
+async def run_httpx(
+    url: str,
+    headers: dict[str, str],
+    duration: float,
+    concurrency: int,
+    method: str = "GET",
+    body: bytes | None = None,
+) -> dict[str, Any]:
     import httpx
 
     latencies: list[float] = []
@@ -142,7 +181,7 @@ async def run_httpx(url: str, headers: dict[str, str], duration: float, concurre
         async def worker(deadline: float) -> None:
             while (start := time.perf_counter()) < deadline:
                 try:
-                    response = await client.get(url)
+                    response = await client.request(method, url, content=body)
                 except httpx.HTTPError:
                     counts["errors"] += 1
                     continue
@@ -157,11 +196,16 @@ async def run_httpx(url: str, headers: dict[str, str], duration: float, concurre
 
 
 # -- asyncio streams ---------------------------------------------------------------------------
-async def read_response(reader: asyncio.StreamReader) -> int:
-    """Read one HTTP/1.1 response (Content-Length or chunked body); return its status."""
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.x response (Content-Length, chunked, or until close); return its status and
+    whether the connection stays open (HTTP/1.0 servers such as werkzeug's close it after each)."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     lower = head.lower()
+    if head.startswith(b"HTTP/1.0"):
+        keep = b"\r\nconnection: keep-alive" in lower
+    else:
+        keep = b"\r\nconnection: close" not in lower
     at = lower.find(b"\r\ncontent-length:")
     if at >= 0:
         end = lower.index(b"\r\n", at + 2)
@@ -170,15 +214,27 @@ async def read_response(reader: asyncio.StreamReader) -> int:
         while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
             await reader.readexactly(size + 2)
         await reader.readuntil(b"\r\n")  # the empty trailer line
-    return status
+    elif not keep:
+        await reader.read()  # the body runs to the end of the connection
+    return status, keep
 
 
-async def run_asyncio(url: str, headers: dict[str, str], duration: float, concurrency: int) -> dict[str, Any]:
+async def run_asyncio(
+    url: str,
+    headers: dict[str, str],
+    duration: float,
+    concurrency: int,
+    method: str = "GET",
+    body: bytes | None = None,
+) -> dict[str, Any]:
     parts = urlsplit(url)
     host, port = parts.hostname or HOST, parts.port or 80
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    lines = [f"GET {target} HTTP/1.1", f"Host: {host}:{port}", *(f"{k}: {v}" for k, v in headers.items())]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
     latencies: list[float] = []
     counts = {"errors": 0, "non_2xx": 0}
 
@@ -190,7 +246,7 @@ async def run_asyncio(url: str, headers: dict[str, str], duration: float, concur
                     reader, writer = await asyncio.open_connection(host, port)
                 start = time.perf_counter()
                 writer.write(request)
-                status = await asyncio.wait_for(read_response(reader), timeout=5.0)
+                status, keep = await asyncio.wait_for(read_response(reader), timeout=5.0)
             except (
                 OSError,
                 asyncio.IncompleteReadError,
@@ -206,6 +262,9 @@ async def run_asyncio(url: str, headers: dict[str, str], duration: float, concur
             latencies.append((time.perf_counter() - start) * 1000.0)
             if not 200 <= status < 400:
                 counts["non_2xx"] += 1
+            if not keep:
+                writer.close()
+                writer = None
         if writer is not None:
             writer.close()
 

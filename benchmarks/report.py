@@ -113,6 +113,182 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 "reset of an empty sandbox",
             ),
         ]
+    out += scale_rows(results.get("scale"))
+    out += memory_rows(results.get("memory"))
+    out += peers_rows(results.get("peers"))
+    out += soak_rows(results.get("soak"))
+    return out
+
+
+def ok(result: Any) -> bool:
+    return bool(result) and "error" not in result and "skipped" not in result
+
+
+def power(n: int) -> str:
+    """10^k for exact powers of ten, else the number with separators."""
+    text = str(n)
+    if n >= 100 and text.strip("0") == "1":
+        return f"10^{len(text) - 1}"
+    return f"{n:,}"
+
+
+def scale_rows(s: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(s):
+        return []
+    last = s["rows"][-1]
+    size = power(last["size"])
+    out = []
+    for kind, label in (
+        ("get campaign", "GET campaign"),
+        ("get envelope", "GET envelope"),
+        ("list window", "GET campaigns?start&stop (100 hits)"),
+        ("get crowded", "GET campaign holding all N envelopes"),
+    ):
+        if kind not in last:
+            continue
+        r = last[kind]
+        by_size = " ".join(f"{row[kind]['ratio']:.2f}" for row in s["rows"])
+        out.append(
+            (
+                f"scale: {label} us, tenant of {size} campaigns",
+                fmt(r["big"]["median_us"], 0),
+                fmt(r["small"]["median_us"], 0),
+                f"{r['ratio']:.2f}x",
+                f"10^2 tenant, same run (ratio by size {by_size})",
+            )
+        )
+    connect = s.get("easypost_connect_jobs") or {}
+    if connect.get("rows"):
+        r = connect["rows"][-1]
+        out.append(
+            (
+                f"scale: GET connect jobs page us, {power(r['size'])} jobs",
+                fmt(r["big"]["median_us"], 0),
+                fmt(r["small"]["median_us"], 0),
+                f"{r['ratio']:.2f}x",
+                "10^2 tenant, same run",
+            )
+        )
+    out.append(
+        (
+            f"scale: peak RSS MB, {size} campaigns + envelopes"
+            + ("" if s.get("isolated", True) else " (whole runner)"),
+            fmt(s.get("child_peak_rss_mb"), 0),
+            fmt(s.get("rss_before_fill_mb"), 0),
+            "-",
+            "RSS before filling",
+        )
+    )
+    return out
+
+
+def memory_rows(m: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(m):
+        return []
+    n = f"{m['count']:,}"
+    return [
+        (
+            f"memory: bytes per envelope, {n} (tracemalloc)",
+            fmt(m["traced_bytes"], 0),
+            fmt(m["payload_bytes"], 0),
+            f"+{m['overhead_bytes']:.0f} B",
+            f"its JSON payload (payload share {m['payload_share']:.0%})",
+        ),
+        (
+            f"memory: bytes per envelope, {n} (RSS growth)",
+            fmt(m["rss_bytes"], 0),
+            fmt(m["payload_bytes"], 0),
+            f"+{m['rss_bytes'] - m['payload_bytes']:.0f} B" if m["rss_bytes"] is not None else "-",
+            "its JSON payload",
+        ),
+        (
+            "memory: bytes per envelope vs the body as a dict",
+            fmt(m["traced_bytes"], 0),
+            fmt(m["baseline_parsed_dict_bytes"], 0),
+            f"{m['ratio_to_parsed_dict']:.2f}x",
+            "json.loads(body) kept in a dict",
+        ),
+    ]
+
+
+def peers_rows(p: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(p):
+        return []
+    out = []
+    mine = p["servers"]["mockpost"]
+    for name, ratios in p["mockpost_rps_over_peer"].items():
+        for kind in ("read", "write"):
+            if kind in ratios:
+                out.append(
+                    (
+                        f"peers: {kind} req/s ({p['loadgen']}, c={p['concurrency']})",
+                        fmt(mine[kind]["rps"], 0),
+                        fmt(p["servers"][name][kind]["rps"], 0),
+                        f"{ratios[kind]:.2f}x",
+                        {"moto": "moto_server (S3 object)", "prism": "Prism mock"}.get(name, name),
+                    )
+                )
+    return out
+
+
+def soak_rows(k: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(k):
+        return []
+    growth = k.get("rss_growth_second_half")
+    return [
+        (
+            f"soak: RSS MB start/peak/end, {k['seconds']:g}s at {fmt(k['rps'], 0)} req/s",
+            f"{fmt(k['rss_start_mb'], 0)}/{fmt(k['rss_peak_mb'], 0)}/{fmt(k['rss_end_mb'], 0)}",
+            fmt(k.get("rss_at_half_mb"), 0),
+            f"{growth:.2f}x" if growth else "-",
+            "RSS at half time (growth over the 2nd half)",
+        ),
+        (
+            "soak: journal length, peak",
+            fmt(k["journal_peak"]),
+            fmt(k["journal_capacity"]),
+            ratio_text(k["journal_peak"], k["journal_capacity"]),
+            "--journal-size",
+        ),
+        (
+            f"soak: webhook outbox, peak ({k['flows']:,} deliveries made)",
+            fmt(k["outbox_peak"]),
+            fmt(k["outbox_capacity"]),
+            ratio_text(k["outbox_peak"], k["outbox_capacity"]),
+            "outbox capacity",
+        ),
+        (
+            "soak: inbox items, peak",
+            fmt(k["inbox_peak"]),
+            fmt(k["inbox_capacity"]),
+            ratio_text(k["inbox_peak"], k["inbox_capacity"]),
+            "inbox capacity",
+        ),
+    ]
+
+
+def ratio_text(value: Any, capacity: Any) -> str:
+    return f"{value / capacity:.2f}x" if value is not None and capacity else "-"
+
+
+def notes(results: dict[str, Any]) -> list[str]:
+    """Skipped parts and their reasons, and sub-measurements that could not be made."""
+    out = []
+    for name, result in results.items():
+        if isinstance(result, dict) and "skipped" in result:
+            out.append(f"{name}: skipped: {result['skipped']}")
+        if isinstance(result, dict):
+            out += [f"{name}: {note}" for note in result.get("notes", [])]
+            out += [
+                f"{name}: {peer} failed: {error}" for peer, error in result.get("peer_errors", {}).items()
+            ]
+    soak = results.get("soak") or {}
+    if soak.get("errors"):
+        out.append(f"soak: {soak['errors']} failed requests (first: {soak.get('error_samples', [])[:2]})")
+    connect = (results.get("scale") or {}).get("easypost_connect_jobs") or {}
+    for key in ("skipped", "error"):
+        if key in connect:
+            out.append(f"scale: EasyPost Connect job pages {key}: {connect[key]}")
     return out
 
 
@@ -129,6 +305,7 @@ def table(results: dict[str, Any]) -> str:
     for name, result in results.items():
         if isinstance(result, dict) and "error" in result:
             lines.append(f"{name}: FAILED: {result['error']}")
+    lines += notes(results)
     return "\n".join(lines)
 
 

@@ -43,6 +43,7 @@ def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
         "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
         "requests": sum(r["requests"] for r in rounds),
+        "non_2xx": sum(r.get("non_2xx", 0) for r in rounds),
         "rounds": rounds,
     }
 

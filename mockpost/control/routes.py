@@ -14,7 +14,6 @@ from starlette.routing import Route
 
 from mockpost import __version__
 from mockpost.control import models
-from mockpost.scenarios.schema import Scenario
 from mockpost.core.api import Endpoint, Param, build_routes, openapi_document
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
@@ -23,6 +22,7 @@ from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body,
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.sandbox import Sandbox
+from mockpost.scenarios.schema import Scenario
 
 
 def query_int(request: Request, name: str) -> int | None:

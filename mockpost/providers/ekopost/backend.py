@@ -64,7 +64,7 @@ class EkopostBackend:
             created_at=now,
             state_changed_at=now,
         )
-        account.campaigns[campaign.id] = campaign
+        account.add_campaign(campaign)
         return campaign
 
     def campaign(self, account: Account, campaign_id: str) -> Campaign:
@@ -83,16 +83,11 @@ class EkopostBackend:
             raise EkopostError("116", f"start ({begin.isoformat()}) is after stop ({end.isoformat()})")
         if state is not None and state not in CAMPAIGN.states:
             raise EkopostError("115", f"state {state!r} is not one of {CAMPAIGN.states}")
-        found = [
+        return [
             c
-            for c in account.campaigns.values()
-            if begin <= c.created_at <= end
-            and (name is None or c.name == name)
-            and (state is None or c.state == state)
+            for c in account.campaigns_created(begin, end)
+            if (name is None or c.name == name) and (state is None or c.state == state)
         ]
-        found.reverse()  # insertion order reversed: newest first, ties newest-created first
-        found.sort(key=lambda c: c.created_at, reverse=True)
-        return found
 
     def close_campaign(self, account: Account, campaign_id: str) -> Campaign:
         campaign = self.campaign(account, campaign_id)
@@ -164,6 +159,8 @@ class EkopostBackend:
             warning=checked.warning,
         )
         campaign.envelopes[envelope.id] = envelope
+        if (envelope.address or {}).get("$type") == "einbox_signer":
+            campaign.signer_envelopes += 1
         account.envelope_index[envelope.id] = campaign.id
         account.monthly_envelopes[month] = account.monthly_envelopes.get(month, 0) + 1
         if unique_id is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,7 +16,7 @@ ELECTRONIC_CHANNEL = "electronic"
 SMS_CHANNEL = "sms"
 
 
-@dataclass
+@dataclass(slots=True)
 class Content:
     id: str
     type: str
@@ -26,7 +28,7 @@ class Content:
     address: dict[str, Any] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Envelope:
     id: str
     campaign_id: str
@@ -51,7 +53,7 @@ class Envelope:
         return any(content.type == kind for content in self.contents)
 
 
-@dataclass
+@dataclass(slots=True)
 class Campaign:
     id: str
     name: str | None
@@ -63,16 +65,20 @@ class Campaign:
     failed_reason: str | None = None
     envelopes: dict[str, Envelope] = field(default_factory=dict)
     pending: Job | None = None
+    signer_envelopes: int = 0  # kept by the backend: reading a campaign never scans its envelopes
 
     @property
     def signing(self) -> bool:
-        return any((e.address or {}).get("$type") == "einbox_signer" for e in self.envelopes.values())
+        return self.signer_envelopes > 0
 
 
 @dataclass
 class Account:
     tenant: str
     campaigns: dict[str, Campaign] = field(default_factory=dict)
+    # (created_at epoch, creation number, id), sorted: the list window is found by bisection, so
+    # listing costs what it returns, not what the account holds
+    created_index: list[tuple[float, int, str]] = field(default_factory=list)
     unique_ids: dict[str, str] = field(default_factory=dict)  # unique_id -> envelope id
     envelope_index: dict[str, str] = field(default_factory=dict)  # envelope id -> campaign id
     webhook: AccountWebhook | None = None
@@ -81,6 +87,16 @@ class Account:
     fui: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     unreachable: set[str] = field(default_factory=set)
     report_seq: int = 1000  # sms delivery report ids
+
+    def add_campaign(self, campaign: Campaign) -> None:
+        self.campaigns[campaign.id] = campaign
+        bisect.insort(self.created_index, (campaign.created_at.timestamp(), len(self.campaigns), campaign.id))
+
+    def campaigns_created(self, begin: datetime, end: datetime) -> list[Campaign]:
+        """Campaigns created in [begin, end], newest first (ties: the later created first)."""
+        low = bisect.bisect_left(self.created_index, (begin.timestamp(),))
+        high = bisect.bisect_right(self.created_index, (end.timestamp(), math.inf))
+        return [self.campaigns[entry[2]] for entry in reversed(self.created_index[low:high])]
 
 
 def apply_settings(account: Account, settings: dict[str, Any]) -> None:
