@@ -19,7 +19,12 @@ def make_faker(locale: str, seed: int | None, stream: str) -> Faker:
     from faker import Faker
 
     faker = Faker(locale)
+    reseed_faker(faker, seed, stream)
+    return faker
+
+
+def reseed_faker(faker: Faker, seed: int | None, stream: str) -> None:
+    """Restart the instance's stream: after a reset, a seeded sandbox repeats its fake data."""
     derived = derive_seed(seed, f"faker:{stream}")
     if derived is not None:
         faker.seed_instance(derived)
-    return faker
