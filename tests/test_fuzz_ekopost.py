@@ -37,6 +37,15 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from fuzz_support import (
+    accepts,
+    deep_array,
+    deep_object,
+    group_cases,
+    group_params,
+    jbody,
+    route_key,
+)
 
 from mockpost.testing import Mockpost
 
@@ -83,10 +92,6 @@ BODILESS_404 = {
 }
 # Routes that read a request body (the others ignore it).
 BODY_ROUTES = {key for key, op in ROUTE_OPS.items() if "requestBody" in op}
-
-
-def route_key(route: tuple[str, str]) -> str:
-    return f"{route[0]} {route[1]}"
 
 
 def target_for(route: tuple[str, str], param: str) -> str:
@@ -201,24 +206,6 @@ class Case:
     @property
     def key(self) -> tuple[str, str, str]:
         return (route_key(self.route), self.category, self.label)
-
-
-def jbody(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
-
-
-def deep_array(depth: int) -> Any:
-    value: Any = "bottom"
-    for _ in range(depth):
-        value = [value]
-    return value
-
-
-def deep_object(depth: int) -> Any:
-    value: Any = "bottom"
-    for _ in range(depth):
-        value = {"k": value}
-    return value
 
 
 def is_4xx(status: int) -> bool:
@@ -404,25 +391,6 @@ def allowed_types(prop: dict[str, Any]) -> set[str]:
     if kind is None:
         return {"null", "boolean", "integer", "number", "string", "array", "object"}
     return set(kind) if isinstance(kind, list) else {kind}
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
-def accepts(types: set[str], value: Any) -> bool:
-    kind = json_type(value)
-    return kind in types or (kind == "integer" and "number" in types)
 
 
 def enum_of(prop: dict[str, Any]) -> list[Any] | None:
@@ -626,30 +594,7 @@ ALL_CASES: list[Case] = [case for route in ROUTES for gen in GENERATORS for case
 KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
 
-def _groups() -> tuple[dict[str, list[Case]], dict[str, str]]:
-    groups: dict[str, list[Case]] = {}
-    reasons: dict[str, str] = {}
-    for case in ALL_CASES:
-        if case.key in KNOWN_BUGS:
-            # one xfail item per bug, route and category: all its inputs fail for the same reason
-            reason = KNOWN_BUGS[case.key]
-            gid = f"{case.key[0]}::{case.category}::{reason.split(':')[0]}"
-            groups.setdefault(gid, []).append(case)
-            reasons[gid] = reason
-        else:
-            groups.setdefault(f"{case.key[0]}::{case.category}", []).append(case)
-    return groups, reasons
-
-
-GROUPS, GROUP_BUGS = _groups()
-
-
-def _params() -> list[Any]:
-    out = []
-    for gid in GROUPS:
-        marks = [pytest.mark.xfail(strict=True, reason=GROUP_BUGS[gid])] if gid in GROUP_BUGS else []
-        out.append(pytest.param(gid, marks=marks, id=gid.replace(" ", "_")))
-    return out
+GROUPS, GROUP_BUGS = group_cases(ALL_CASES, KNOWN_BUGS)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -990,7 +935,7 @@ def test_valid_requests_are_accepted(worlds: Worlds) -> None:
         world.restore()
 
 
-@pytest.mark.parametrize("group", _params())
+@pytest.mark.parametrize("group", group_params(GROUPS, GROUP_BUGS))
 def test_fuzz(worlds: Worlds, group: str) -> None:
     problems = run_group(worlds, GROUPS[group])
     fail_on(problems)
