@@ -74,3 +74,4 @@ class EkopostSupport(ProviderSupport):
         from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
 
         return [CAMPAIGN, ENVELOPE]
+SUPPORT = EkopostSupport()
