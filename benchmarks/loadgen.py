@@ -58,11 +58,14 @@ def run(
     threads: int = 1,
     method: str = "GET",
     body: bytes | None = None,
+    pace_ms: float = 0.0,
 ) -> dict[str, Any]:
-    """Load `url` with the same request (`method`, `headers`, `body`) on every connection."""
+    """Load `url` with the same request (`method`, `headers`, `body`) on every connection. With
+    `pace_ms`, each connection waits that long before each request (an offered rate below
+    saturation, where latency shows the server's own cost rather than the queue in front of it)."""
     check_loopback(url)
     if tool == "wrk":
-        return run_wrk(url, headers, duration, concurrency, threads, method, body)
+        return run_wrk(url, headers, duration, concurrency, threads, method, body, pace_ms)
     loop_factory = None
     if importlib.util.find_spec("uvloop"):
         import uvloop
@@ -70,7 +73,7 @@ def run(
         loop_factory = uvloop.new_event_loop
     generate = run_asyncio if tool == "asyncio" else run_httpx
     with asyncio.Runner(loop_factory=loop_factory) as runner:
-        return runner.run(generate(url, headers, duration, concurrency, method, body))
+        return runner.run(generate(url, headers, duration, concurrency, method, body, pace_ms))
 
 
 def summarize(
@@ -123,14 +126,18 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
-def wrk_script(method: str, body: bytes | None) -> str:
-    """A wrk Lua script setting the method and body (a long-bracket string: no escaping needed)."""
+def wrk_script(method: str, body: bytes | None, pace_ms: float = 0.0) -> str:
+    """A wrk Lua script setting the method and body (a long-bracket string: no escaping needed) and,
+    with `pace_ms`, wrk's per-request `delay()` hook."""
     text = (body or b"").decode("utf-8")
     level = 1
     while f"]{'=' * level}]" in text:
         level += 1
     eq = "=" * level
-    return f"wrk.method = {json.dumps(method)}\nwrk.body = [{eq}[{text}]{eq}]\n"
+    script = f"wrk.method = {json.dumps(method)}\nwrk.body = [{eq}[{text}]{eq}]\n"
+    if pace_ms > 0:
+        script += f"function delay()\n  return {pace_ms:.3f}\nend\n"
+    return script
 
 
 def run_wrk(
@@ -141,15 +148,16 @@ def run_wrk(
     threads: int,
     method: str = "GET",
     body: bytes | None = None,
+    pace_ms: float = 0.0,
 ) -> dict[str, Any]:
     seconds = max(1, round(duration))
     cmd = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     with tempfile.TemporaryDirectory() as tmp:
-        if method != "GET" or body is not None:
+        if method != "GET" or body is not None or pace_ms > 0:
             script = Path(tmp, "request.lua")
-            script.write_text(wrk_script(method, body), encoding="utf-8")
+            script.write_text(wrk_script(method, body, pace_ms), encoding="utf-8")
             cmd += ["-s", str(script)]
         cmd.append(url)
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True)
@@ -170,6 +178,7 @@ async def run_httpx(
     concurrency: int,
     method: str = "GET",
     body: bytes | None = None,
+    pace_ms: float = 0.0,
 ) -> dict[str, Any]:
     import httpx
 
@@ -179,7 +188,10 @@ async def run_httpx(
     async with httpx.AsyncClient(headers=headers, limits=limits, timeout=5.0, trust_env=False) as client:
 
         async def worker(deadline: float) -> None:
-            while (start := time.perf_counter()) < deadline:
+            while time.perf_counter() < deadline:
+                if pace_ms > 0:
+                    await asyncio.sleep(pace_ms / 1000.0)
+                start = time.perf_counter()
                 try:
                     response = await client.request(method, url, content=body)
                 except httpx.HTTPError:
@@ -226,6 +238,7 @@ async def run_asyncio(
     concurrency: int,
     method: str = "GET",
     body: bytes | None = None,
+    pace_ms: float = 0.0,
 ) -> dict[str, Any]:
     parts = urlsplit(url)
     host, port = parts.hostname or HOST, parts.port or 80
@@ -241,6 +254,8 @@ async def run_asyncio(
     async def worker(deadline: float) -> None:
         writer = None
         while time.perf_counter() < deadline:
+            if pace_ms > 0:
+                await asyncio.sleep(pace_ms / 1000.0)
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(host, port)

@@ -68,7 +68,7 @@ class EkopostTenant:
 
     def __init__(self, app: Any, key: str, prefix: int) -> None:
         from mockpost.core.tenancy import tenant_id_for
-        from mockpost.providers.ekopost.state import Campaign, Envelope
+        from mockpost.providers.ekopost.state import Campaign, Envelope, pack_address
 
         self.app = app
         self.provider = app.state.sandbox.providers["ekopost"]
@@ -77,6 +77,7 @@ class EkopostTenant:
         self.headers = [(b"authorization", f"api-key {key}".encode())]
         self.prefix = prefix
         self.campaign_cls, self.envelope_cls = Campaign, Envelope
+        self.pack_address = pack_address
         self.ids: list[tuple[str, str]] = []  # (campaign id, envelope id)
         crowded_at = FILLER_START - timedelta(days=1)  # outside the listed window
         self.crowded = Campaign(
@@ -112,7 +113,7 @@ class EkopostTenant:
                 id=envelope_id,
                 campaign_id=campaign_id,
                 name=f"envelope {n}",
-                address=dict(ADDRESS),
+                packed_address=self.pack_address(ADDRESS),
                 channel="electronic",
                 postage="economy",
                 plex="simplex",

@@ -1,7 +1,9 @@
-"""(b) Start-up: process start to the first 200 from the health URL, and `import mockpost.app` time.
+"""(b) Start-up: process start to the first 200 from the health URL, then to an answer from every
+provider (each loaded on first use, or by the background warm-up); `import mockpost` and
+`import mockpost.app` times.
 
 Baselines: the bare Starlette app under uvicorn (same loop and parser) for start-up, and an empty
-`python -c pass` for the import, so the figures show what mockpost itself adds.
+`python -c pass` for the imports, so the figures show what mockpost itself adds.
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.procs import ROOT, bare_cmd, clean_env, free_port, mockpost_cmd, serve
+from benchmarks.procs import ROOT, bare_cmd, clean_env, free_port, mockpost_cmd, serve, status_of
+from mockpost.providers import PROVIDERS
 
 
-def time_to_ready(kind: str) -> float:
+def time_to_ready(kind: str) -> tuple[float, float]:
+    """(seconds to the first health 200, seconds to an answer from every provider's mount)."""
     port = free_port()
     cmd = mockpost_cmd(port) if kind == "mockpost" else bare_cmd(port)
     with serve(cmd, port, "/_mockpost/health") as server:
-        return server.seconds_to_ready
+        if kind == "mockpost":
+            for entry in PROVIDERS:  # any answer will do (401 without credentials): it is the provider's
+                status_of(port, f"{entry.mount}/", timeout=30.0)
+        return server.seconds_to_ready, time.perf_counter() - server.started_at
 
 
 def time_command(code: str) -> float:
@@ -44,15 +51,20 @@ def summary(samples: list[float]) -> dict[str, Any]:
 
 def measure(runs: int) -> dict[str, Any]:
     ready: dict[str, list[float]] = {"mockpost": [], "bare": []}
-    imports: dict[str, list[float]] = {"mockpost": [], "bare": []}
+    all_answering: list[float] = []
+    imports: dict[str, list[float]] = {"mockpost": [], "mockpost.app": [], "bare": []}
     time_command("import mockpost.app")  # compile and cache bytecode outside the timed runs
     for _ in range(runs):  # interleaved, so drift on the machine hits both sides alike
         for kind in ready:
-            ready[kind].append(time_to_ready(kind))
-        imports["mockpost"].append(time_command("import mockpost.app"))
+            health, every_provider = time_to_ready(kind)
+            ready[kind].append(health)
+            if kind == "mockpost":
+                all_answering.append(every_provider)
+        for module in ("mockpost", "mockpost.app"):
+            imports[module].append(time_command(f"import {module}"))
         imports["bare"].append(time_command("pass"))
     serve_m, serve_b = summary(ready["mockpost"]), summary(ready["bare"])
-    import_m, import_b = summary(imports["mockpost"]), summary(imports["bare"])
+    bare_import = summary(imports["bare"])
     return {
         "runs": runs,
         "serve_to_health": {
@@ -60,9 +72,13 @@ def measure(runs: int) -> dict[str, Any]:
             "bare": serve_b,
             "ratio": serve_m["median_ms"] / serve_b["median_ms"],
         },
+        "serve_to_every_provider": summary(all_answering),
         "import": {
-            "mockpost": import_m,
-            "bare": import_b,
-            "added_ms": import_m["median_ms"] - import_b["median_ms"],
-        },
+            module: {
+                **summary(imports[module]),
+                "added_ms": summary(imports[module])["median_ms"] - bare_import["median_ms"],
+            }
+            for module in ("mockpost", "mockpost.app")
+        }
+        | {"bare": bare_import},
     }

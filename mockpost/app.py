@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockpost.config import Settings
 from mockpost.control.dashboard import render_dashboard
@@ -36,7 +37,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         import asyncio
 
         ticker = asyncio.create_task(sandbox.ticker())
-        warming = asyncio.create_task(asyncio.to_thread(sandbox.warm_up))  # serving already
+        warming = asyncio.create_task(warm_up_soon(sandbox))
         try:
             yield
         finally:
@@ -52,9 +53,9 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         assert isinstance(exc, HTTPException)
         path = request.url.path
         message = f"No such route: {request.method} {path}"
-        for provider in sandbox.providers.values():
-            if path == provider.mount or path.startswith(provider.mount + "/"):
-                return provider.error(exc.status_code, message).response()
+        for entry in sandbox.providers.entries():
+            if path == entry.mount or path.startswith(entry.mount + "/"):
+                return sandbox.providers[entry.name].error(exc.status_code, message).response()
         return ControlError(exc.status_code, message).response()
 
     async def index(request: Request) -> Response:
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
     routes = [
         Route("/", index, methods=["GET"]),
         Mount("/_mockpost", app=control.asgi_app()),
-        *[Mount(provider.mount, app=provider.asgi_app()) for provider in sandbox.providers.values()],
+        *[Mount(entry.mount, app=provider_app(sandbox, entry.name)) for entry in sandbox.providers.entries()],
     ]
     app = Starlette(
         routes=routes,
@@ -75,11 +76,34 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 clock=sandbox.clock,
                 journal=sandbox.journal,
                 faults=sandbox.faults,
-                mounts={provider.mount: provider.name for provider in sandbox.providers.values()},
+                mounts={entry.mount: entry.name for entry in sandbox.providers.entries()},
                 error_body=error_body,
             )
         ],
     )
     app.state.sandbox = sandbox
     sandbox.app = app
+    return app
+
+
+WARM_UP_DELAY = 0.25  # seconds: the first health probe is answered before warming competes with it
+
+
+async def warm_up_soon(sandbox: Sandbox) -> None:
+    """Load and warm every provider in a thread shortly after the server starts answering."""
+    import asyncio
+
+    await asyncio.sleep(WARM_UP_DELAY)
+    await asyncio.to_thread(sandbox.warm_up)
+
+
+def provider_app(sandbox: Sandbox, name: str) -> ASGIApp:
+    """A provider's ASGI app, built (and the provider loaded) on its first request."""
+    built: list[ASGIApp] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if not built:
+            built.append(sandbox.providers[name].asgi_app())
+        await built[0](scope, receive, send)
+
     return app

@@ -24,6 +24,7 @@ from mockpost.core.ids import derive_seed
 from mockpost.core.inbox import Inboxes
 from mockpost.core.journal import Journal
 from mockpost.core.provider import Provider, ProviderContext
+from mockpost.core.registry import ProviderEntry, Providers
 from mockpost.core.scheduler import Scheduler
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
@@ -42,7 +43,7 @@ class ConfigError(Exception):
 
 
 class Sandbox:
-    def __init__(self, settings: Settings, provider_classes: Iterable[type[Provider]]) -> None:
+    def __init__(self, settings: Settings, providers: Iterable[ProviderEntry | type[Provider]]) -> None:
         self.settings = settings
         self.clock = Clock()
         self.scheduler = Scheduler(self.clock)
@@ -55,26 +56,33 @@ class Sandbox:
         self.app: Any = None  # the ASGI app, set by create_app, for deliveries addressed to the mock
         self.self_origins: set[tuple[str, int]] = set()  # (host, port) where the server listens
         self._http: httpx.AsyncClient | None = None
-        self.providers: dict[str, Provider] = {}
-        for cls in provider_classes:
-            ctx = ProviderContext(
-                name=cls.name,
-                clock=self.clock,
-                scheduler=self.scheduler,
-                outbox=self.outbox,
-                tenancy=self.tenancy,
-                store=self.store,
-                seed=settings.seed,
-                options=dict(settings.options.get(cls.name, {})),
-                max_body=settings.max_body_bytes,
-            )
-            provider = cls(ctx)
-            self.providers[cls.name] = provider
+        self.providers = Providers(
+            (item if isinstance(item, ProviderEntry) else ProviderEntry.of(item) for item in providers),
+            self._build_provider,
+        )
+        for name in settings.options:  # options are checked when a provider is built: build now
+            if name not in self.providers:
+                raise ConfigError(f"options: unknown provider {name!r}; known: {sorted(self.providers)}")
+            self.providers[name]
         self._fixtures = [_load_yaml(path, "fixtures") for path in settings.fixtures]
         if settings.accounts is not None:
             self._load_accounts(_load_yaml(settings.accounts, "accounts"))
         self._start_clock()
         self._apply_fixtures()
+
+    def _build_provider(self, cls: type[Provider]) -> Provider:
+        ctx = ProviderContext(
+            name=cls.name,
+            clock=self.clock,
+            scheduler=self.scheduler,
+            outbox=self.outbox,
+            tenancy=self.tenancy,
+            store=self.store,
+            seed=self.settings.seed,
+            options=dict(self.settings.options.get(cls.name, {})),
+            max_body=self.settings.max_body_bytes,
+        )
+        return cls(ctx)
 
     # -- clock --------------------------------------------------------------------
     def _start_clock(self) -> None:
@@ -124,8 +132,10 @@ class Sandbox:
             if tenant is None:
                 self.scheduler.clear(owner=name)
                 self.outbox.clear(name)
-                self.providers[name].ctx.reseed()
-            self.providers[name].on_reset()
+            if self.providers.is_loaded(name):  # one never loaded has nothing else to forget
+                if tenant is None:
+                    self.providers[name].ctx.reseed()
+                self.providers[name].on_reset()
         if provider is None and tenant is None:
             self.scheduler.clear()
             self.journal.clear()
@@ -221,12 +231,13 @@ class Sandbox:
             self._http = None
 
     def warm_up(self) -> None:
-        """Build what providers need but need not block start-up for (runs in a thread)."""
-        for provider in self.providers.values():
+        """Load every provider and build what it needs but need not block start-up for (a server
+        runs this in a thread once it answers)."""
+        for name in self.providers:
             try:
-                provider.warm_up()
+                self.providers[name].warm_up()
             except Exception:  # warming is an optimisation; the first real use builds it again
-                logger.exception("%s: warm-up failed", provider.name)
+                logger.exception("%s: warm-up failed", name)
 
     # -- real-time progress -------------------------------------------------------
     async def ticker(self, max_wait: float = 1.0) -> None:

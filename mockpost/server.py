@@ -60,8 +60,8 @@ class Server:
         base = self.settings.public_url or f"http://{shown}:{self.port}"
         sandbox = self.app.state.sandbox
         lines = [f"mockpost listening on {base}"]
-        for provider in sandbox.providers.values():
-            lines.append(f"  {provider.title:<34} {base}{provider.mount}")
+        for entry in sandbox.providers.entries():
+            lines.append(f"  {entry.title:<34} {base}{entry.mount}")
         lines.append(f"  {'control plane':<34} {base}/_mockpost")
         mode = (
             "strict (accounts file)" if sandbox.tenancy.strict else "open (any credential is its own account)"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 
 class Strict(BaseModel):
@@ -40,10 +40,17 @@ class AdvanceRequest(Strict):
         return self
 
 
+def _integer_as_text(value: Any) -> Any:
+    """Some providers' ids are numbers (InPost shipments): a saved id is sent back as one."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class TransitionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     resource: str = Field(description="Resource kind, e.g. 'envelope'")
-    id: str
+    id: Annotated[str, BeforeValidator(_integer_as_text)] = Field(
+        description="The resource's id as the provider shows it (numeric ids may be given as numbers)"
+    )
     state: str
     reason: str | None = None
 

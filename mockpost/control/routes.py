@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -10,11 +11,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from mockpost import __version__
 from mockpost.control import models
-from mockpost.core.api import Endpoint, Param, build_routes, openapi_document
+from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
@@ -22,7 +23,6 @@ from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body,
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.sandbox import Sandbox
-from mockpost.scenarios.schema import Scenario
 
 
 def query_int(request: Request, name: str) -> int | None:
@@ -449,7 +449,7 @@ class ControlPlane:
                 self.load_scenario,
                 "Load a scenario's world: clock, accounts, seed, rules, faults (YAML or JSON; steps not run)",
                 query=(Param("reset", "false: keep the current state (default: reset first)"),),
-                body=Scenario,
+                body=Deferred("mockpost.scenarios.schema", "Scenario"),
                 tag="scenarios",
                 errors={400: "Not YAML or JSON", 422: "Invalid scenario (each problem with its line)"},
             ),
@@ -464,6 +464,10 @@ class ControlPlane:
             for endpoint in provider.control_endpoints()
         ]
         return [*self.endpoints(), *extra]
+
+    def provider_control_routes(self, name: str) -> list[BaseRoute]:
+        """/_mockpost/<provider>/...: the provider's own control routes."""
+        return build_routes(self.sandbox.providers[name].control_endpoints())
 
     def asgi_app(self) -> Starlette:
         def api_error(request: Request, exc: Exception) -> Response:
@@ -482,7 +486,14 @@ class ControlPlane:
         def crashed(request: Request, exc: Exception) -> Response:
             return ControlError(500, f"internal error: {type(exc).__name__}").response()
 
-        routes = [Route("/openapi.json", self.openapi, methods=["GET"]), *build_routes(self.all_endpoints())]
+        routes = [
+            Route("/openapi.json", self.openapi, methods=["GET"]),
+            *build_routes(self.endpoints()),
+            *[
+                LazyMount(f"/{name}", functools.partial(self.provider_control_routes, name))
+                for name in self.sandbox.providers
+            ],
+        ]
         return Starlette(
             routes=routes,
             exception_handlers={

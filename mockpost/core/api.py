@@ -6,6 +6,7 @@ pydantic models, so the documentation cannot drift from what is served.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
+from starlette.types import Receive, Scope, Send
 
 Handler = Callable[[Request], Awaitable[Response]]
 _PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-z]+)?}")
@@ -59,6 +61,18 @@ def build_routes(endpoints: Sequence[Endpoint]) -> list[Route]:
     ]
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A body model imported only when the OpenAPI document is built (costly modules stay out of
+    start-up)."""
+
+    module: str
+    name: str
+
+    def load(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)
+
+
 def openapi_document(
     title: str,
     version: str,
@@ -71,6 +85,8 @@ def openapi_document(
     components: dict[str, Any] = {}
 
     def schema_of(model: Any) -> dict[str, Any]:
+        if isinstance(model, Deferred):
+            model = model.load()
         schema = TypeAdapter(model).json_schema(
             ref_template="#/components/schemas/{model}", mode="serialization"
         )
@@ -137,3 +153,33 @@ def openapi_document(
         document["components"]["securitySchemes"] = security
         document["security"] = [{name: []} for name in security]
     return document
+
+
+class LazyMount(Mount):
+    """A Mount whose routes are built on the first request under its prefix (building them may
+    load a provider), and which matches only paths those routes know, so that a route listed
+    earlier that matched the path but not the method still answers 405."""
+
+    def __init__(self, path: str, build: Callable[[], list[BaseRoute]]) -> None:
+        self._build = build
+        self._router: Router | None = None
+        super().__init__(path, app=self._dispatch)
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        if self._router is None:
+            self._router = Router(routes=self._build(), redirect_slashes=False)
+        return self._router.routes
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is Match.FULL:
+            inner = {**scope, **child}
+            if all(route.matches(inner)[0] is Match.NONE for route in self.routes):
+                return Match.NONE, {}
+        return match, child
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.routes  # noqa: B018  built before the first dispatch
+        assert self._router is not None
+        await self._router(scope, receive, send)

@@ -16,7 +16,7 @@ class JSON(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return dumps(content)
 
 
 class ApiError(Exception):
@@ -88,5 +88,11 @@ def too_deep(value: Any, limit: int) -> bool:
     return False
 
 
+COMPACT_BELOW = 64 * 1024
+
+
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    """orjson, copied into an exact-size object when small: orjson's own result keeps a buffer of
+    4 KiB or more behind even a tiny document, and bodies are kept (journal, outbox, replays)."""
+    raw = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    return memoryview(raw).tobytes() if len(raw) < COMPACT_BELOW else raw

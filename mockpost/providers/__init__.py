@@ -1,16 +1,22 @@
-"""One folder per provider, the same files in each (models, backend, routes, errors, lifecycle)."""
+"""One folder per provider, the same files in each (models, backend, routes, errors, lifecycle).
 
-from mockpost.core.provider import Provider
-from mockpost.providers.afosto import AfostoProvider
-from mockpost.providers.easypost_connect import EasyPostConnectProvider
-from mockpost.providers.ekopost import EkopostProvider
-from mockpost.providers.inpost import InpostProvider
-from mockpost.providers.nirva import NirvaProvider
+Registered by name, mount, title and import path only: a provider is imported when first needed
+(see mockpost.core.registry); loading checks each entry against its class.
+"""
 
-PROVIDERS: list[type[Provider]] = [
-    EkopostProvider,
-    EasyPostConnectProvider,
-    NirvaProvider,
-    AfostoProvider,
-    InpostProvider,
+from mockpost.core.registry import ProviderEntry
+
+E = ProviderEntry
+PROVIDERS: list[ProviderEntry] = [
+    E("ekopost", "/ekopost", "Ekopost REST API", "mockpost.providers.ekopost", "EkopostProvider"),
+    E(
+        "easypost-connect",
+        "/easypost-connect",
+        "EasyPost Connect Public API",
+        "mockpost.providers.easypost_connect",
+        "EasyPostConnectProvider",
+    ),
+    E("nirva", "/nirva", "Nirva Intelligent Hybrid Mail", "mockpost.providers.nirva", "NirvaProvider"),
+    E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
+    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost", "InpostProvider"),
 ]

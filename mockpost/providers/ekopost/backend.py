@@ -33,6 +33,7 @@ from mockpost.providers.ekopost.state import (
     Campaign,
     Content,
     Envelope,
+    pack_address,
 )
 
 PROVIDER = "ekopost"
@@ -147,7 +148,7 @@ class EkopostBackend:
             id=self.ctx.ids.uuid4(),
             campaign_id=campaign.id,
             name=name,
-            address=checked.address,
+            packed_address=pack_address(checked.address),
             channel=checked.channel,
             postage=postage,
             plex=plex,
@@ -159,7 +160,7 @@ class EkopostBackend:
             warning=checked.warning,
         )
         campaign.envelopes[envelope.id] = envelope
-        if (envelope.address or {}).get("$type") == "einbox_signer":
+        if envelope.address_type == "einbox_signer":
             campaign.signer_envelopes += 1
         account.envelope_index[envelope.id] = campaign.id
         account.monthly_envelopes[month] = account.monthly_envelopes.get(month, 0) + 1
@@ -201,7 +202,7 @@ class EkopostBackend:
         if envelope.state == "closed":
             return envelope
         self._refuse_unless(ENVELOPE, envelope.state, "closed")
-        address_type = (envelope.address or {}).get("$type")
+        address_type = envelope.address_type
         if envelope.channel == SMS_CHANNEL:
             if not envelope.has_content("sms"):
                 raise EkopostError(
@@ -257,7 +258,7 @@ class EkopostBackend:
             return_address=checked.return_address,
             address=checked.address,
         )
-        envelope.contents.append(content)
+        envelope.contents = (*envelope.contents, content)
         return content
 
     def content(self, account: Account, campaign_id: str, envelope_id: str, content_id: str) -> Content:
@@ -424,8 +425,9 @@ class EkopostBackend:
                     timeline.registered_delivered_after,
                     lambda: self._deliver_registered(envelope),
                 )
-            if envelope.channel == SMS_CHANNEL and envelope.address is not None:
-                envelope.address["delivery_report"] = self._delivery_report(account, envelope)
+            address = envelope.address
+            if envelope.channel == SMS_CHANNEL and address is not None:
+                envelope.address = {**address, "delivery_report": self._delivery_report(account, envelope)}
         if ENVELOPE.is_final(state):
             self._check_completion(account, campaign)
 

@@ -83,7 +83,7 @@ def _content_for(envelope: Any) -> dict[str, Any]:
             "data": base64.b64encode(text).decode(),
             "length": len(text),
         }
-    if (envelope.address or {}).get("$type") == "einvoice":
+    if envelope.address_type == "einvoice":
         xml = b"<?xml version='1.0'?><Invoice/>"
         return {
             "type": "markup",
