@@ -17,16 +17,9 @@ from typing import Any
 import httpx
 
 from benchmarks.pdf import pdf_content
+from benchmarks.throughput import CAMPAIGN, ENVELOPE
 
 AUTH = {"Authorization": "api-key bench-inprocess"}
-CAMPAIGN = {"name": "bench", "output_date": "2030-01-01T12:00:00", "cost_center": "bench"}
-ENVELOPE = {
-    "name": "e",
-    "address": {"$type": "email", "recipient": "a@b.se", "subject": "s"},
-    "postage": "priority",
-    "plex": "simplex",
-    "color": False,
-}
 
 
 def expect(response: Any, *statuses: int) -> Any:
@@ -62,22 +55,28 @@ def bare_flow(client: Any) -> None:
 
 
 class LoopTransport(httpx.BaseTransport):
-    """The baseline's transport, built like mockpost.testing's: httpx.ASGITransport driven on a private
-    event loop under a synchronous httpx.Client (minus the sandbox's due-work hooks)."""
+    """The baseline's transport, built like mockpost.testing's: the app called directly (no socket) on
+    a private event loop under a synchronous client (minus the sandbox's due-work hooks)."""
 
     def __init__(self, app: Any) -> None:
         self.loop = asyncio.new_event_loop()
-        self.inner = httpx.ASGITransport(app=app)
+        self.app = app
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def call() -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            body = await response.aread()
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=body, request=request
-            )
+        from mockpost.core.asgi import call_asgi
 
-        return self.loop.run_until_complete(call())
+        url = request.url
+        answer = self.loop.run_until_complete(
+            call_asgi(
+                self.app,
+                request.method,
+                url.raw_path.split(b"?", 1)[0],
+                url.query,
+                [(name.lower(), value) for name, value in request.headers.raw],
+                request.read(),
+            )
+        )
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
 
     def close(self) -> None:
         if not self.loop.is_closed():
@@ -118,7 +117,9 @@ def bare_client(kind: str) -> Iterator[Any]:
         with TestClient(app) as client:
             yield client
         return
-    with httpx.Client(transport=LoopTransport(app), base_url="http://bare") as client:
+    from mockpost.testing.inprocess import InProcessClient
+
+    with InProcessClient(transport=LoopTransport(app), base_url="http://bare") as client:
         yield client
 
 

@@ -42,16 +42,9 @@ from urllib.parse import urlsplit
 
 from benchmarks import loadgen
 from benchmarks.procs import HOST, ROOT, clean_env, free_port, mockpost_cmd, serve, stop
-from benchmarks.throughput import AUTH, combine, create_campaign
+from benchmarks.throughput import AUTH, ENVELOPE, combine, create_campaign
 
 PEERS_DIR = Path(os.environ.get("BENCH_PEERS_DIR") or Path.home() / ".cache" / "mockpost-bench")
-ENVELOPE = {
-    "name": "bench",
-    "address": {"$type": "email", "recipient": "bench@example.se", "subject": "bench"},
-    "postage": "priority",
-    "plex": "simplex",
-    "color": False,
-}
 S3_AUTH = {
     "Authorization": "AWS4-HMAC-SHA256 Credential=bench/20250101/us-east-1/s3/aws4_request, "
     "SignedHeaders=host, Signature=0000"

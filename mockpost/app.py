@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
             Middleware(
                 SandboxMiddleware,
                 clock=sandbox.clock,
+                scheduler=sandbox.scheduler,
                 journal=sandbox.journal,
                 faults=sandbox.faults,
                 mounts={entry.mount: entry.name for entry in sandbox.providers.entries()},

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from mockpost.config import Settings
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
@@ -259,6 +257,8 @@ class Sandbox:
 
 
 def _load_yaml(path: Path, what: str) -> Any:
+    import yaml  # only when a file is given: not part of every start-up
+
     try:
         with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle)

@@ -105,6 +105,28 @@ class Walker:
     def hub(self) -> str:
         return self.existing("/spl/hubs", ())
 
+    def shipment(self) -> dict[str, Any]:
+        """A new open shipment with one item."""
+        body = {"items": [{"sku": "SKU-1", "description": "Walk item", "quantity": 1}]}
+        response = self.client.post("/lcs/shipments", json=body)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def session_with_contact(self) -> str:
+        """A checkout session with a guest contact on it (what authorize and GET contact need)."""
+        session = self.existing("/odr/sessions", ())
+        contact = self.client.post(f"/odr/sessions/{session}/contact", json={"email": "guest@example.com"})
+        assert contact.status_code == 204, contact.text
+        return str(session)
+
+    def identity(self, audience: str = "walk") -> dict[str, str]:
+        """An identity of `audience`: its email and password."""
+        email = f"walk-{next(_SERIAL)}@example.com"
+        login = {"audience": audience, "email": email, "password": "walk-secret"}
+        response = self.client.post("/rel/identity/create", json=login)
+        assert response.status_code == 200, response.text
+        return login
+
     def paid_transaction(self) -> tuple[str, str]:
         """A transaction with one paid payment: its secret and the payment's id."""
         secret = self.existing("/odr/transactions", ())
@@ -132,7 +154,46 @@ def _location_address(walker: Walker, values: list[str]) -> dict[str, Any]:
     return {"address_id": location["address_id"]}
 
 
+def _list_shipments(walker: Walker, values: list[str]) -> dict[str, Any]:
+    return {"due_at": START, "shipments": [{"id": walker.shipment()["id"], "label": "A"}]}
+
+
+def _list_items(walker: Walker, values: list[str]) -> list[dict[str, Any]]:
+    handling = walker.client.get(f"/lcs/lists/{values[0]}").json()
+    return [{"id": handling["items"][0]["id"], "is_handled": True}]
+
+
+def _missing_items(walker: Walker, values: list[str]) -> list[dict[str, Any]]:
+    shipment = walker.client.get(f"/lcs/shipments/{values[0]}").json()
+    return [{"id": shipment["items"][0]["id"], "is_missing": True}]
+
+
+def _transport_shipments(walker: Walker, values: list[str]) -> dict[str, Any]:
+    return {"inbound_shipment_id": walker.shipment()["id"], "outbound_shipment_id": walker.shipment()["id"]}
+
+
+def _session_login(walker: Walker, values: list[str]) -> dict[str, Any]:
+    login = walker.identity()
+    return {"email": login["email"], "password": login["password"]}
+
+
+def _known_contact(walker: Walker, values: list[str]) -> dict[str, Any]:
+    return {"contact_id": walker.existing("/rel/contacts", ())}
+
+
+def _known_identity(walker: Walker, values: list[str]) -> dict[str, Any]:
+    return {"email": walker.identity()["email"]}
+
+
 SPECIAL_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/lcs/lists"): _list_shipments,
+    ("PUT", "/lcs/lists/{id}/items"): _list_items,
+    ("PUT", "/lcs/shipments/{id}/items/missing"): _missing_items,
+    ("PUT", "/wms/transfers/{transfer_id}/transports/{id}/shipment"): _transport_shipments,
+    ("POST", "/odr/sessions"): lambda w, v: {"audience": "walk"},
+    ("POST", "/odr/sessions/{id}/authenticate"): _session_login,
+    ("POST", "/odr/sessions/{id}/authenticated"): _known_contact,
+    ("POST", "/odr/sessions/{id}/identity"): _known_identity,
     ("POST", "/spl/queue"): _queue_job,
     ("PUT", "/spl/queue/{reference}"): lambda w, v: {"status": "pending", "changed_at": START},
     ("POST", "/cnt/html/inline"): lambda w, v: {"content": base64.b64encode(b"<p>Hello</p>").decode()},
@@ -149,6 +210,19 @@ SPECIAL_BODIES: dict[tuple[str, str], Any] = {
         "scope": "",
     },
 }
+
+
+def afosto_client(mock: Any) -> httpx.Client:
+    """A client of the walk's account, with the clock frozen at START."""
+    mock.clock.freeze(START)
+    client: httpx.Client = mock.client("afosto", headers=TOKEN)
+    return client
+
+
+def refused(response: httpx.Response, field: str = "state") -> None:
+    """A 400 in the envelope naming `field` (by default `state`: a transition the table refuses)."""
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"]["invalid value"] == [field]
 
 
 def shape_ok(example: Any, body: Any) -> bool:

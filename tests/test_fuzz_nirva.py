@@ -2,9 +2,10 @@
 
 Routes come from the provider's own OpenAPI document, so a new route is fuzzed as soon as it is
 served. Per route: garbage bodies, malformed multipart (for POST /jobs), junk path ids and query
-values, undocumented methods, bad X-Auth-Token values, bodies over the size limit. Every answer must
-be below 500, in Nirva's `{"error", "message"}` envelope when it is an error, and a refused request
-(4xx) must leave the organisation's state exactly as it was.
+values, undocumented methods, bad X-Auth-Token values, bodies over the size limit; and Nirva's
+control-plane routes (webhook, transition, state). Every answer must be below 500, in Nirva's
+`{"error", "message"}` envelope when a Nirva route refuses, and a refused request (4xx) must leave
+the organisation exactly as it was (its rendered state, id counter, sessions and pending work).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fuzz_support import deep_array, deep_object, jbody, route_key
 
 from mockpost.core.pdf import make_pdf
 from mockpost.testing import Mockpost
@@ -47,7 +49,10 @@ class World:
     snapshot: Any = field(default=None)
 
     def dump(self) -> Any:
-        return self.mock.sandbox.providers["nirva"].dump("default")
+        org = self.mock.sandbox.store.tenant("nirva", "default")
+        pending = [job.label for job in self.mock.sandbox.scheduler.pending()]
+        state = self.mock.sandbox.providers["nirva"].dump("default")
+        return state, org.next_id, sorted(org.sessions), org.webhook, pending
 
     def restore(self) -> None:
         self.mock.sandbox.store.restore(self.snapshot)
@@ -116,7 +121,21 @@ def send(world: World, method: str, path: str, **kwargs: Any) -> httpx.Response:
 
 
 # -- cases ---------------------------------------------------------------------------------------
-GARBAGE = [b"{", b"\x00", b"null", b"[]", b"123", b'"x"', b"[" * 500 + b"]" * 500, b"\xff\xfe", b"{}"]
+GARBAGE = [
+    b"{",
+    b"\x00",
+    b"null",
+    b"[]",
+    b"123",
+    b'"x"',
+    b"[" * 500 + b"]" * 500,
+    b"\xff\xfe",
+    b"{}",
+    jbody(deep_array(300)),
+    jbody(deep_object(300)),
+    jbody({"login": deep_object(40), "password": deep_array(40)}),
+    b'{"login": "demo", "password": NaN}',
+]
 ID_JUNK = ["0", "-1", "999999999", "abc", "1e3", "%00", "a" * 4096, "99999999999999999999999", "%F0%9F%92%A5"]
 PARAMETER_JUNK: list[Any] = [
     {"serviceId": None},
@@ -147,7 +166,7 @@ PART_JUNK = [
 ]
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
+@pytest.mark.parametrize("route", ROUTES, ids=route_key)
 def test_bad_tokens_are_401(world: World, route: tuple[str, str]) -> None:
     if route in PUBLIC:
         pytest.skip("public")
@@ -163,7 +182,7 @@ def test_bad_tokens_are_401(world: World, route: tuple[str, str]) -> None:
         check(world, response, before)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
+@pytest.mark.parametrize("route", ROUTES, ids=route_key)
 def test_garbage_bodies(world: World, route: tuple[str, str]) -> None:
     for raw in GARBAGE:
         response = send(
@@ -177,9 +196,7 @@ def test_garbage_bodies(world: World, route: tuple[str, str]) -> None:
             assert response.status_code == 400, raw
 
 
-@pytest.mark.parametrize(
-    "route", [r for r in ROUTES if PATH_PARAM.search(r[1])], ids=lambda r: f"{r[0]} {r[1]}"
-)
+@pytest.mark.parametrize("route", [r for r in ROUTES if PATH_PARAM.search(r[1])], ids=route_key)
 def test_junk_path_ids_are_404(world: World, route: tuple[str, str]) -> None:
     for param in PATH_PARAM.findall(route[1]):
         for junk in ID_JUNK:
@@ -187,7 +204,7 @@ def test_junk_path_ids_are_404(world: World, route: tuple[str, str]) -> None:
             assert response.status_code == 404, (param, junk, response.text)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
+@pytest.mark.parametrize("route", ROUTES, ids=route_key)
 def test_undocumented_methods_are_405(world: World, route: tuple[str, str]) -> None:
     documented = {m for m, p in ROUTES if p == route[1]}
     for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - documented:
@@ -321,3 +338,112 @@ def test_edit_bodies_of_every_shape(world: World) -> None:
         {"ADDRESS": {"raw": "x" * 5000}},
     ):
         assert send(world, "POST", path, json=body).status_code == 200, body
+
+
+def test_junk_authenticate_bodies_are_400(world: World) -> None:
+    bodies: list[Any] = [
+        {},
+        {"login": None, "password": "x"},
+        {"login": 5, "password": "x"},
+        {"login": "", "password": "x"},
+        {"login": "demo"},
+        {"login": "demo", "password": ["x"]},
+        {"login": "demo", "password": "x", "withProfileDetail": "maybe"},
+        {"login": "demo", "password": "x", "withProfileDetail": 2},
+        {"login": deep_object(30), "password": "x"},
+    ]
+    for body in bodies:
+        response = send(world, "POST", "/authentication/authenticate", json=body, headers={})
+        assert response.status_code == 400, (body, response.text)
+    bad_query = send(
+        world,
+        "POST",
+        "/authentication/authenticate",
+        params={"withProfileDetail": "perhaps"},
+        json={"login": "demo", "password": "x"},
+        headers={},
+    )
+    assert bad_query.status_code == 400
+
+
+def test_more_malformed_multipart_is_400_or_a_processing_error(world: World) -> None:
+    boundary = "QwE"
+
+    def part(name: str, content: bytes, extra: str = "") -> bytes:
+        return (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"{extra}\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+
+    end = f"--{boundary}--\r\n".encode()
+    parameters = part("parameters", jbody({"serviceId": "102"}))
+    bodies = [
+        parameters + end,  # no file at all
+        part("parameters", jbody(deep_object(300)))
+        + part("file__file_REGISTERED_0", PDF, '; filename="a.pdf"')
+        + end,
+        part("parameters", b"\xff\xfe{") + part("file__file_REGISTERED_0", PDF, '; filename="a.pdf"') + end,
+        parameters + part("file__file_NOPE_0", PDF, '; filename="a.pdf"') + end,
+        parameters + b"".join(part(f"file__file_REGISTERED_{n}", b"x") for n in range(1100)) + end,
+        parameters + f"--{boundary}\r\nContent-Type: application/pdf\r\n\r\n".encode() + PDF + b"\r\n" + end,
+    ]
+    for body in bodies:
+        response = send(
+            world,
+            "POST",
+            "/jobs",
+            content=body,
+            headers={**world.token, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        assert response.status_code in (400, 413), (body[:120], response.text)
+    accepted = send(
+        world,
+        "POST",
+        "/jobs",
+        content=parameters + part("file__file_REGISTERED_0", b"not a pdf") + end,  # no filename: a field
+        headers={**world.token, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert accepted.status_code == 200 and accepted.json()["status"] == "PROCESSING"
+
+
+CONTROL_JUNK: list[Any] = [
+    {},
+    {"resource": "shipment"},
+    {"resource": "shipment", "id": "1", "state": "610"},
+    {"resource": "nothing", "id": "1", "state": "x"},
+    {"resource": "job", "id": "abc", "state": "CREATED"},
+    {"resource": "job", "id": "9" * 40, "state": "CREATED"},
+    {"resource": "shipment", "id": 5, "state": -900},
+    [1],
+    "x",
+]
+
+
+def test_control_routes_never_fail_and_refusals_change_nothing(world: World) -> None:
+    control = world.mock.client()
+    shipment = world.ids["shipmentId"]
+    group = world.ids["packGroupId"]
+    transitions: list[Any] = [
+        *CONTROL_JUNK,
+        {"resource": "shipment", "id": shipment, "state": "250"},  # backwards
+        {"resource": "shipment", "id": shipment, "state": "-913"},  # not a documented code
+        {"resource": "packGroup", "id": group, "state": "IN_DELIVERY"},
+        {"resource": "job", "id": world.ids["jobId"], "state": "PROCESSING"},
+        {"resource": "delivery", "id": "1", "state": "OUTPUTTED"},
+    ]
+    for body in transitions:
+        before = world.dump()
+        response = control.post("/_mockpost/nirva/transition", json=body, headers=world.token)
+        assert 400 <= response.status_code < 500, (body, response.text)
+        assert world.dump() == before, body
+        world.restore()
+    for body in (*CONTROL_JUNK, {"url": ""}, {"url": "http://x", "extra": 1}, {"url": deep_array(50)}):
+        before = world.dump()
+        response = control.put("/_mockpost/nirva/webhook", json=body, headers=world.token)
+        assert response.status_code == 422, (body, response.text)
+        assert world.dump() == before
+    for method in ("GET", "PUT", "DELETE"):
+        response = control.request(method, "/_mockpost/nirva/webhook", headers={"X-Auth-Token": "nope"})
+        assert response.status_code == 401 and set(response.json()) == {"error", "message"}
+    assert control.get("/_mockpost/state/nirva", headers={"X-Auth-Token": "nope"}).status_code == 401

@@ -51,7 +51,7 @@ class TransitionRequest(BaseModel):
     id: Annotated[str, BeforeValidator(_integer_as_text)] = Field(
         description="The resource's id as the provider shows it (numeric ids may be given as numbers)"
     )
-    state: str
+    state: Annotated[str, BeforeValidator(_integer_as_text)]
     reason: str | None = None
 
 

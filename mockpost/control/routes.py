@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 
 from mockpost import __version__
 from mockpost.control import models
@@ -465,7 +465,7 @@ class ControlPlane:
         ]
         return [*self.endpoints(), *extra]
 
-    def provider_control_routes(self, name: str) -> list[BaseRoute]:
+    def provider_control_routes(self, name: str) -> list[Route]:
         """/_mockpost/<provider>/...: the provider's own control routes."""
         return build_routes(self.sandbox.providers[name].control_endpoints())
 

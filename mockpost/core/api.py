@@ -160,7 +160,7 @@ class LazyMount(Mount):
     load a provider), and which matches only paths those routes know, so that a route listed
     earlier that matched the path but not the method still answers 405."""
 
-    def __init__(self, path: str, build: Callable[[], list[BaseRoute]]) -> None:
+    def __init__(self, path: str, build: Callable[[], Sequence[BaseRoute]]) -> None:
         self._build = build
         self._router: Router | None = None
         super().__init__(path, app=self._dispatch)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route, Router
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockpost.core.api import Endpoint, build_routes, openapi_document
@@ -27,6 +27,7 @@ from mockpost.core.fake import make_faker, reseed_faker
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge
 from mockpost.core.ids import Ids, derive_seed
 from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Job, JobFn, Scheduler
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
@@ -174,7 +175,7 @@ class Provider(ABC):
             return JSON(self.openapi(str(request.base_url).rstrip("/")))
 
         routes = [Route("/openapi.json", openapi, methods=["GET"]), *build_routes(self.endpoints())]
-        router = Router(routes=routes, redirect_slashes=False)
+        router = IndexedRouter(routes)
 
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
             path = scope["path"]

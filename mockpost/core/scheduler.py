@@ -57,6 +57,11 @@ class Scheduler:
     def pending(self) -> list[Job]:
         return sorted(job for job in self._heap if not job.cancelled)
 
+    @property
+    def busy(self) -> bool:
+        """Due work is being applied right now (by the ticker, an advance, or a request)."""
+        return self._lock.locked()
+
     def has_due(self) -> bool:
         due = self.next_due()
         return due is not None and due <= self.clock.timestamp()

@@ -7,8 +7,11 @@ saved before they are used), each problem mapped back to its line.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from pydantic import ValidationError
 
 from mockpost.scenarios.providers import SUPPORT
 from mockpost.scenarios.schema import Scenario, Step
-from mockpost.scenarios.variables import placeholders
+from mockpost.scenarios.variables import BUILTIN_VARIABLES, placeholders
 from mockpost.scenarios.yamlsource import Document, Location, ScenarioError, check_size, load_document
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -35,6 +38,10 @@ class LoadedScenario:
 
     def line_of(self, location: Location) -> int | None:
         return self.document.line_of(location)
+
+    @cached_property
+    def fed_inboxes(self) -> set[str]:
+        return fed_inboxes(self)
 
 
 def load_file(path: Path | str) -> LoadedScenario:
@@ -177,9 +184,10 @@ def _reference_problems(loaded: LoadedScenario) -> Iterator[tuple[int | None, st
     providers = scenario.providers
     for index, name in enumerate(providers):
         if name not in SUPPORT:
+            hint = _suggestion(name, list(SUPPORT))
             yield at(
                 ("providers", index),
-                f"unknown provider {name!r}; expected one of: {', '.join(sorted(SUPPORT))}",
+                f"unknown provider {name!r}{hint}; expected one of: {', '.join(sorted(SUPPORT))}",
             )
     for section in ("accounts", "seed"):
         for name in getattr(scenario, section):
@@ -206,9 +214,17 @@ def _reference_problems(loaded: LoadedScenario) -> Iterator[tuple[int | None, st
     for index, fault in enumerate(scenario.faults):
         if fault.provider is not None and fault.provider not in providers:
             yield at(("faults", index, "provider"), f"provider {fault.provider!r} is not in providers")
-    saved = set(scenario.variables)
+    saved = set(scenario.variables) | set(BUILTIN_VARIABLES)
     for index, step in enumerate(scenario.steps):
         yield from _step_problems(loaded, ("steps", index), step, saved, at)
+
+
+def _suggestion(name: str, known: list[str]) -> str:
+    """' (did you mean X?)' for a near miss: a folder-style spelling, a prefix, a typo."""
+    wanted = name.replace("_", "-").lower()
+    close = [k for k in known if k.startswith(wanted) or wanted in k]
+    close = close or difflib.get_close_matches(wanted, known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _rule_problems(loaded: LoadedScenario, index: int, at: Any) -> Iterator[tuple[int | None, str]]:
@@ -217,6 +233,10 @@ def _rule_problems(loaded: LoadedScenario, index: int, at: Any) -> Iterator[tupl
         yield at(("rules", index, "provider"), f"provider {rule.provider!r} is not in providers")
         return
     support = SUPPORT.get(rule.provider)
+    if support is not None and rule.timeline is not None:
+        problem = support.timeline_problem(rule.timeline)
+        if problem is not None:
+            yield at(("rules", index, "timeline"), problem)
     if support is None or rule.resource is None or rule.then is None:
         return
     lifecycles = {lc.resource: lc for lc in support.lifecycles()}
@@ -260,14 +280,19 @@ def _step_problems(
             continue
         for name in sorted(placeholders(value.model_dump(by_alias=True))):
             if name not in saved:
-                known = ", ".join(sorted(saved)) or "none yet"
+                known = ", ".join(sorted(saved - set(BUILTIN_VARIABLES))) or "none yet"
                 yield at(
                     (*location, key),
                     f"uses {{{{ {name} }}}} before any step saves it (saved so far: {known})",
                 )
     if step.request is not None:
         yield from _account_problems(
-            loaded, (*location, "request"), step.request.provider, step.request.account, at, step.request.auth
+            loaded,
+            (*location, "request"),
+            step.request.provider,
+            step.request.account,
+            at,
+            step.request.sends_credentials,
         )
         if step.request.files:
             for field, name in step.request.files.items():
@@ -322,6 +347,25 @@ def _webhook_problems(
 ) -> Iterator[tuple[int | None, str]]:
     assert step.expect_webhook is not None
     expectation = step.expect_webhook
+    providers = loaded.scenario.providers
+    if expectation.provider is not None and expectation.provider not in providers:
+        yield at(
+            (*location, "provider"),
+            f"provider {expectation.provider!r} is not in providers ({', '.join(providers)})",
+        )
+        return
+    fed = loaded.fed_inboxes
+    if expectation.inbox not in fed:
+        shown = ", ".join(sorted(fed)) or "none: give an account a webhook: {inbox: NAME, secret: ...}"
+        yield at(
+            (*location, "inbox"),
+            f"no webhook in this scenario goes to inbox {expectation.inbox!r}; inboxes fed here: {shown}",
+        )
+        return
+    if expectation.secret is not None:
+        if expectation.provider is None and len(providers) > 1:
+            yield at(location, f"say which provider signs it: the scenario has {', '.join(providers)}")
+        return
     if not expectation.signature:
         return
     if (
@@ -331,8 +375,32 @@ def _webhook_problems(
         yield at(
             (*location, "signature"),
             f"no account whose webhook goes to inbox {expectation.inbox!r}; the secret to check comes from "
-            "accounts.<provider>.<name>.webhook",
+            'accounts.<provider>.<name>.webhook, or give it: secret: "{{ saved_secret }}"',
         )
+
+
+_INBOX_URL = re.compile(r"/_mockpost/inbox/([^/?#\s\"']+)")
+
+
+def fed_inboxes(loaded: LoadedScenario) -> set[str]:
+    """Inboxes something in the file sends to: an account's `webhook.inbox`, or any URL in the
+    file (seed data, a subscription a step creates) that ends in /_mockpost/inbox/NAME."""
+    names = {
+        account.webhook.inbox
+        for accounts in loaded.scenario.accounts.values()
+        for account in accounts.values()
+        if account.webhook is not None and account.webhook.inbox is not None
+    }
+    stack: list[Any] = [loaded.document.data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            names.update(_INBOX_URL.findall(item))
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return names
 
 
 def find_webhook_account(

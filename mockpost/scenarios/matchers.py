@@ -8,6 +8,7 @@ YAML tags:
     name: !regex '^March'     count: !type integer         gone: !absent
     envelopes: !length 2      items: !contains {state: posted}
     body: !exact {a: 1}       (every key, nothing more)
+    events: !unordered [{state: a}, {state: b}]   (these items, in any order)
 """
 
 from __future__ import annotations
@@ -196,6 +197,35 @@ class Contains(Matcher):
             result.fail(path, f"something containing {_short(self.inner)}", actual)
 
 
+class Unordered(Matcher):
+    """A list with exactly these items, in any order (lists whose order the API does not fix)."""
+
+    tag = "!unordered"
+
+    def __init__(self, inner: Any = None) -> None:
+        if not isinstance(inner, list):
+            raise ValueError("give a list of the items expected in any order, e.g. !unordered [a, b]")
+        super().__init__(inner)
+
+    def check(self, actual: Any, path: str, result: Comparison) -> None:
+        if not isinstance(actual, list) or len(actual) != len(self.inner):
+            result.fail(path, f"a list of {len(self.inner)} items in any order: {_short(self.inner)}", actual)
+            return
+        fits = [
+            {i for i, item in enumerate(actual) if not compare(expected, item).mismatches}
+            for expected in self.inner
+        ]
+        if not _assign(fits, 0, set()):
+            result.fail(path, f"these items in any order: {_short(self.inner)}", actual)
+
+
+def _assign(fits: list[set[int]], index: int, taken: set[int]) -> bool:
+    """Each expected item gets an actual item of its own (backtracking; lists here are short)."""
+    if index == len(fits):
+        return True
+    return any(_assign(fits, index + 1, taken | {i}) for i in fits[index] - taken)
+
+
 class Exact(Matcher):
     tag = "!exact"
 
@@ -204,7 +234,8 @@ class Exact(Matcher):
 
 
 TAGS: dict[str, Callable[[Any], Matcher]] = {
-    cls.tag: cls for cls in (AnyValue, Absent, TypeOf, Regex, Uuid, IsoDate, Length, Contains, Exact)
+    cls.tag: cls
+    for cls in (AnyValue, Absent, TypeOf, Regex, Uuid, IsoDate, Length, Contains, Unordered, Exact)
 }
 
 

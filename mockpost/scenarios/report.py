@@ -42,9 +42,13 @@ def scenario_lines(result: ScenarioResult) -> list[str]:
     return lines
 
 
+CLEAR_LINE = "\r\x1b[K"
+
+
 class ConsoleReport:
     """Prints as it goes: a header per scenario (with [n/total] when there are several), each
-    step as soon as it finishes, and a summary at the end."""
+    step as soon as it finishes, and a summary at the end. Quiet on a terminal, one line that
+    rewrites itself shows which scenario of how many is running (a log file gets none of it)."""
 
     def __init__(self, total: int, stream: TextIO | None = None, quiet: bool = False) -> None:
         self.total = total
@@ -53,8 +57,13 @@ class ConsoleReport:
         self.index = 0
         self._header = ""
         self._header_shown = False
+        self._live = quiet and total > 1 and _is_terminal(self.stream)
+        self._progress_shown = False
 
     def _print(self, text: str) -> None:
+        if self._progress_shown:
+            self.stream.write(CLEAR_LINE)
+            self._progress_shown = False
         print(text, file=self.stream, flush=True)
 
     def scenario_started(self, path: str, name: str, target: str) -> None:
@@ -64,6 +73,10 @@ class ConsoleReport:
         self._header_shown = not self.quiet
         if not self.quiet:
             self._print(self._header)
+        elif self._live:
+            self.stream.write(f"{CLEAR_LINE}{progress}{path}")
+            self.stream.flush()
+            self._progress_shown = True
 
     def notes(self, notes: list[str]) -> None:
         if not self.quiet:
@@ -143,6 +156,13 @@ def write_junit(
     ET.indent(suites)
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: no live line
+        return False
 
 
 def _ms(seconds: float) -> str:

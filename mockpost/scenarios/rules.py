@@ -9,15 +9,18 @@ When is a resource "seen"? The engine checks
   * right after every timed transition: a watcher job is planned at the instant of every pending
     provider job, and runs after it (the scheduler runs jobs of one instant in the order they were
     planned), so a resource is taken over before its next timed step can run;
-  * after every step of a scenario run in-process (requests can create new timed work);
+  * after every step of a scenario run in-process, and in a server right after every request to
+    a watched provider is answered (a request can change a state, or create new timed work);
   * in a server, also every `heartbeat` of virtual time (5 minutes by default, shorter than any
-    Ekopost step), which catches timed work created by requests the runner did not make.
+    Ekopost step).
 Each rule takes over a given resource at most once. A full reset removes the watchers.
 """
 
 from __future__ import annotations
 
+import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
@@ -27,6 +30,7 @@ from mockpost.sandbox import Sandbox
 from mockpost.scenarios.providers import support_for
 from mockpost.scenarios.schema import RuleSpec
 
+logger = logging.getLogger(__name__)
 WATCHER = "scenario-rules"  # owner of the engine's own scheduler jobs
 SERVER_HEARTBEAT_SECONDS = 300.0
 _ENGINES: weakref.WeakKeyDictionary[Sandbox, RuleEngine] = weakref.WeakKeyDictionary()
@@ -52,6 +56,7 @@ class RuleEngine:
     forced: list[Forced] = field(default_factory=list)
     _done: set[tuple[int, str, str, str, str]] = field(default_factory=set)
     _active: bool = True
+    _unwatch: Callable[[], object] | None = None
 
     def check(self) -> list[Forced]:
         """Take over every resource a rule matches now; returns what was forced."""
@@ -66,7 +71,9 @@ class RuleEngine:
             for tenant, _ in list(self.sandbox.store.tenants(rule.provider)):
                 for kind, resource in list(support.resources(provider, tenant)):
                     key = (index, rule.provider, tenant, kind, str(resource.get("id")))
-                    if kind != rule.resource or key in self._done or resource.get("state") not in rule.when:
+                    if kind != rule.resource or key in self._done:
+                        continue
+                    if support.state_of(kind, resource) not in rule.when:
                         continue
                     if not matches(rule.where, resource):
                         continue
@@ -119,21 +126,58 @@ class RuleEngine:
         self.check()
         self.plan()
 
+    def watch_requests(self) -> None:
+        """In a server, also look right after every request to a watched provider is answered, so a
+        change a request makes (a file arriving) is taken over before the client's next request,
+        as the in-process runner does after every step. The journal records every answered
+        request, so its `record` is where to look."""
+        journal = self.sandbox.journal
+        record = journal.record
+        watched = {rule.provider for _, rule in self.rules}
+
+        def record_then_check(entry: Any) -> None:
+            record(entry)
+            if self._active and not any(job.owner == WATCHER for job in self.sandbox.scheduler.pending()):
+                self.stop()  # a full reset cleared the heartbeat: the rules are gone with it
+            if self._active and entry.provider in watched:
+                try:
+                    self._watch()
+                except Exception:  # a rule must never break the answer already sent
+                    logger.exception("scenario rules: checking after a request failed")
+
+        journal.record = record_then_check  # type: ignore[method-assign]
+        self._unwatch = lambda: vars(journal).pop("record", None)
+
     def stop(self) -> None:
         self._active = False
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
 
 
 def matches(where: dict[str, Any], resource: dict[str, Any]) -> bool:
-    """Every `where` field matches: text by glob (`fail-*`), a list by any of its values, the rest
-    by equality. Dotted names reach inside (`address.$type`)."""
+    """Every `where` field matches: text by glob (`fail-*`), a list of options by any of them, the
+    rest by equality. Dotted names reach inside (`address.$type`); through a list they match when
+    any item does (`files.name: bad.pdf` matches a resource with a file of that name), and a list
+    value matches when one of its items does."""
     for name, expected in where.items():
-        value: Any = resource
-        for part in str(name).split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+        values = _values_at(resource, str(name).split("."))
         options = expected if isinstance(expected, list) else [expected]
-        if not any(_one_matches(option, value) for option in options):
+        if not any(_one_matches(option, value) for option in options for value in values):
             return False
     return True
+
+
+def _values_at(node: Any, parts: list[str]) -> list[Any]:
+    """Every value a dotted name reaches (None when it reaches nothing)."""
+    if not parts:
+        return [node, *node] if isinstance(node, list) else [node]
+    if isinstance(node, list):
+        found = [value for item in node for value in _values_at(item, parts)]
+        return found or [None]
+    if isinstance(node, dict):
+        return _values_at(node.get(parts[0]), parts[1:])
+    return [None]
 
 
 def _one_matches(expected: Any, value: Any) -> bool:
@@ -152,6 +196,8 @@ def install(sandbox: Sandbox, rules: list[RuleSpec], heartbeat: float | None) ->
         return None
     engine = RuleEngine(sandbox, state_rules, heartbeat)
     _ENGINES[sandbox] = engine
+    if heartbeat:  # a server: requests come from clients the runner does not see
+        engine.watch_requests()
     engine.check()
     engine.plan()
     return engine

@@ -17,11 +17,18 @@ import httpx
 
 from mockpost.scenarios.jsonpath import parse as parse_path
 from mockpost.scenarios.loader import LoadedScenario, find_webhook_account
-from mockpost.scenarios.matchers import MISSING, Comparison, compare
+from mockpost.scenarios.matchers import MISSING, Comparison, Mismatch, compare
 from mockpost.scenarios.providers import support_for
-from mockpost.scenarios.schema import ExpectSpec, RequestSpec, Step
+from mockpost.scenarios.schema import ANY_DELIVERY, ExpectSpec, RequestSpec, Step, WebhookExpect
 from mockpost.scenarios.setup import SetupError
-from mockpost.scenarios.targets import NotAvailable, Outgoing, Reply, Target, duration_seconds
+from mockpost.scenarios.targets import (
+    NotAvailable,
+    Outgoing,
+    Reply,
+    Target,
+    builtin_variables,
+    duration_seconds,
+)
 from mockpost.scenarios.variables import UnknownVariable, render
 from mockpost.scenarios.yamlsource import ScenarioError
 
@@ -119,13 +126,13 @@ def title_of(step: Step) -> str:
     if step.name:
         return step.name
     if step.request is not None:
-        return f"{step.request.method} {step.request.path}"
+        return f"{step.request.method} {step.request.target}"
     if step.advance is not None:
         return f"advance {step.advance}"
     if step.expect_webhook is not None:
         return f"webhook in inbox {step.expect_webhook.inbox}"
     if step.repeat is not None and step.repeat.request is not None:
-        return f"repeat {step.repeat.request.method} {step.repeat.request.path}"
+        return f"repeat {step.repeat.request.method} {step.repeat.request.target}"
     if step.transition is not None:
         return f"force {step.transition.resource} to {step.transition.state}"
     return step.action
@@ -136,7 +143,7 @@ class _ScenarioRun:
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.target = target
-        self.variables: dict[str, Any] = dict(self.scenario.variables)
+        self.variables: dict[str, Any] = {**builtin_variables(target), **self.scenario.variables}
 
     def step(self, number: int, step: Step, line: int | None) -> StepResult:
         result = StepResult(number, title_of(step), PASSED, line=line)
@@ -178,7 +185,7 @@ class _ScenarioRun:
     def _send(self, spec: RequestSpec, result: StepResult) -> Reply | None:
         provider = spec.provider or self.scenario.providers[0]
         headers: dict[str, str] = {}
-        if spec.auth:
+        if spec.sends_credentials:
             headers.update(self._auth(provider, spec.account))
         headers.update(render(spec.headers, self.variables))
         files = None
@@ -190,7 +197,7 @@ class _ScenarioRun:
         outgoing = Outgoing(
             provider=provider,
             method=spec.method,
-            path=render(spec.path, self.variables),
+            path=render(spec.target, self.variables),
             headers=headers,
             query=render(spec.query, self.variables),
             json=render(spec.json_, self.variables),
@@ -208,7 +215,7 @@ class _ScenarioRun:
         elif result.title.startswith(spec.method + " "):  # the title already shows the request
             result.detail = f"→ {reply.status}"
         else:
-            result.detail = f"{spec.method} {spec.path}{query} → {reply.status}"
+            result.detail = f"{spec.method} {spec.target}{query} → {reply.status}"
         return reply
 
     def _auth(self, provider: str, account: str | None) -> dict[str, str]:
@@ -310,42 +317,68 @@ class _ScenarioRun:
         items = self.target.inbox(expectation.inbox)
         result.detail = f"inbox {expectation.inbox}: {len(items)} delivered"
         comparison = Comparison()
+        problem = "the webhooks differ"
         if expectation.count is not None and len(items) != expectation.count:
             comparison.fail("count", str(expectation.count), len(items))
-        checks_one = expectation.has_json or expectation.headers or expectation.signature
+        checks_one = expectation.has_json or expectation.headers or expectation.checks_signature
         if checks_one and not comparison.mismatches:
-            if not items or not -len(items) <= expectation.index < len(items):
-                raise StepFailed(f"no delivery number {expectation.index} in inbox {expectation.inbox!r}")
-            item = items[expectation.index]
-            if expectation.has_json:
-                try:
-                    document = json.loads(item["body"])
-                except ValueError:
-                    document = _NOT_JSON
-                comparison.mismatches += compare(
-                    render(expectation.json_, self.variables), document
-                ).mismatches
-            if expectation.headers:
-                lowered = {str(k).lower(): v for k, v in render(expectation.headers, self.variables).items()}
-                headers = {str(k).lower(): v for k, v in item["headers"].items()}
-                comparison.mismatches += compare(lowered, headers, "headers").mismatches
-            if expectation.signature:
-                found = find_webhook_account(
-                    self.scenario, expectation.inbox, expectation.signature, expectation.provider
-                )
-                assert found is not None  # checked when the file was loaded
-                provider, _, secret = found
-                problem = support_for(provider).verify_signature(item["body"], item["headers"], secret)
-                if problem is not None:
-                    comparison.fail("signature", f"a valid {provider} signature", problem)
+            if expectation.index == ANY_DELIVERY:
+                if not items:
+                    raise StepFailed(f"no delivery in inbox {expectation.inbox!r}")
+                checked = [self._delivery_mismatches(expectation, item) for item in items]
+                found = next((i for i, mismatches in enumerate(checked) if not mismatches), None)
+                if found is None:
+                    comparison.mismatches += checked[-1]
+                    problem = "none of them matches (the latest differs as shown)"
                 else:
-                    result.detail += ", signature valid"
+                    result.detail += f"; delivery {found} matches"
+            else:
+                index = int(expectation.index)
+                if not -len(items) <= index < len(items):
+                    raise StepFailed(f"no delivery number {index} in inbox {expectation.inbox!r}")
+                comparison.mismatches += self._delivery_mismatches(expectation, items[index])
+            if expectation.checks_signature and not comparison.mismatches:
+                result.detail += ", signature valid"
         if comparison.mismatches:
             diff = [line for mismatch in comparison.mismatches for line in mismatch.lines()]
-            bodies = [f"  delivery {i}: {item.get('body', '')[:300]}" for i, item in enumerate(items[-5:])]
-            raise StepFailed(
-                f"the webhooks differ ({len(items)} in inbox {expectation.inbox!r})", diff + bodies
+            first = max(0, len(items) - 5)
+            bodies = [
+                f"  delivery {first + i}: {item.get('body', '')[:300]}"
+                for i, item in enumerate(items[first:])
+            ]
+            raise StepFailed(f"{problem} ({len(items)} in inbox {expectation.inbox!r})", diff + bodies)
+
+    def _delivery_mismatches(self, expectation: WebhookExpect, item: dict[str, Any]) -> list[Mismatch]:
+        comparison = Comparison()
+        if expectation.has_json:
+            try:
+                document = json.loads(item["body"])
+            except ValueError:
+                document = _NOT_JSON
+            comparison.mismatches += compare(render(expectation.json_, self.variables), document).mismatches
+        if expectation.headers:
+            lowered = {str(k).lower(): v for k, v in render(expectation.headers, self.variables).items()}
+            headers = {str(k).lower(): v for k, v in item["headers"].items()}
+            comparison.mismatches += compare(lowered, headers, "headers").mismatches
+        if expectation.checks_signature:
+            provider, secret = self._webhook_secret(expectation)
+            problem = support_for(provider).verify_signature(item["body"], item["headers"], secret)
+            if problem is not None:
+                comparison.fail("signature", f"a valid {provider} signature", problem)
+        return comparison.mismatches
+
+    def _webhook_secret(self, expectation: WebhookExpect) -> tuple[str, str]:
+        """(provider, secret) to verify a delivery with: the given secret, else the one of the
+        account whose webhook feeds the inbox."""
+        if expectation.secret is not None:
+            return expectation.provider or self.scenario.providers[0], str(
+                render(expectation.secret, self.variables)
             )
+        found = find_webhook_account(
+            self.scenario, expectation.inbox, expectation.signature, expectation.provider
+        )
+        assert found is not None  # checked when the file was loaded
+        return found[0], found[2]
 
     def _transition(self, step: Step, result: StepResult) -> None:
         spec = step.transition
@@ -392,4 +425,6 @@ def _body_preview(outgoing: Outgoing) -> str:
         return "  " + (text if len(text) <= 100 else text[:99] + "…")
     if outgoing.files:
         return "  multipart " + ", ".join(f"{k}={v[0]}" for k, v in outgoing.files.items())
+    if isinstance(outgoing.content, bytes):
+        return f"  {len(outgoing.content)} bytes"
     return ""

@@ -3,7 +3,7 @@ back to the file and line it comes from; docs/scenarios.md is the reference with
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -13,6 +13,7 @@ from mockpost.core.faults import FaultSpec
 from mockpost.scenarios import jsonpath
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+ANY_DELIVERY = "any"  # expect_webhook.index: some delivery in the inbox matches
 STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault")
 
 
@@ -146,13 +147,20 @@ class RequestSpec(Strict):
     account: str | None = Field(
         default=None, description="Whose credentials (default: the provider's only one)"
     )
-    auth: bool = Field(default=True, description="Send the account's credentials")
+    auth: bool | None = Field(
+        default=None, description="Send the account's credentials (default: with `path`, not with `url`)"
+    )
     method: str = "GET"
-    path: str = Field(description="Below the provider's mount, e.g. /campaigns/{{ campaign }}")
+    path: str | None = Field(
+        default=None, description="Below the provider's mount, e.g. /campaigns/{{ campaign }}"
+    )
+    url: str | None = Field(
+        default=None, description="An absolute URL the API handed out, e.g. a pre-signed upload URL"
+    )
     query: dict[str, Any] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
     json_: Any = Field(default=None, alias="json")
-    body: str | None = Field(default=None, description="Raw text body")
+    body: str | bytes | None = Field(default=None, description="Raw body: text, or `!file FILE` bytes")
     files: dict[str, str] | None = Field(
         default=None, description="Multipart: field -> file next to the scenario"
     )
@@ -167,13 +175,36 @@ class RequestSpec(Strict):
 
     @field_validator("path")
     @classmethod
-    def _path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError(f"expected a path starting with '/', e.g. /campaigns, got {value!r}")
+    def _path(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            hint = "; for an absolute URL use 'url:'" if "://" in value or value.startswith("{{") else ""
+            raise ValueError(f"expected a path starting with '/', e.g. /campaigns, got {value!r}{hint}")
         return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://", "{{")):
+            raise ValueError(
+                f"expected an absolute URL (http://... or a saved {{{{ variable }}}}), got {value!r}"
+            )
+        return value
+
+    @property
+    def target(self) -> str:
+        """The path or URL as written (for titles)."""
+        return self.path if self.path is not None else str(self.url)
+
+    @property
+    def sends_credentials(self) -> bool:
+        return self.auth if self.auth is not None else self.url is None
 
     @model_validator(mode="after")
     def _one_body(self) -> RequestSpec:
+        if (self.path is None) == (self.url is None):
+            raise ValueError(
+                "a request has exactly one of 'path' (below the provider's mount) or 'url' (absolute)"
+            )
         given = [k for k in ("json_", "body", "files") if k in self.model_fields_set]
         if len(given) > 1:
             names = ", ".join("json" if k == "json_" else k for k in given)
@@ -203,17 +234,29 @@ class ExpectSpec(Strict):
 class WebhookExpect(Strict):
     inbox: str = Field(description="The inbox the account's webhook points at")
     count: int | None = Field(default=None, ge=0, description="How many deliveries the inbox holds")
-    index: int = Field(default=-1, description="Which delivery `json`/`headers` check (-1: the latest)")
+    index: int | Literal["any"] = Field(
+        default=-1,
+        description="Which delivery `json`/`headers`/`signature` check (-1: the latest; any: one of them)",
+    )
     json_: Any = Field(default=None, alias="json")
     headers: dict[str, Any] = Field(default_factory=dict)
     signature: bool | str = Field(
         default=False, description="Verify the provider's signature (true, or the account name)"
+    )
+    secret: str | None = Field(
+        default=None,
+        description="Verify the signature with this secret (e.g. a saved {{ variable }}) instead of "
+        "the account's webhook secret",
     )
     provider: str | None = None
 
     @property
     def has_json(self) -> bool:
         return "json_" in self.model_fields_set
+
+    @property
+    def checks_signature(self) -> bool:
+        return bool(self.signature) or self.secret is not None
 
 
 class TransitionSpec(Strict):

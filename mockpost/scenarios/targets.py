@@ -17,6 +17,10 @@ from mockpost.scenarios.setup import account_fields, apply_scenario
 from mockpost.scenarios.yamlsource import ScenarioError
 
 NO_CONTROL = "skipped: a real provider sandbox has no mockpost control plane"
+# `{{ mockpost_url }}`: where the mockpost a scenario runs on listens (e.g. to point a webhook
+# subscription made by a step at an inbox); against a real sandbox, from this variable.
+MOCKPOST_URL_VARIABLE = "MOCKPOST_URL"
+DEFAULT_MOCKPOST_URL = "http://127.0.0.1:8000"
 
 
 class NotAvailable(Exception):
@@ -42,7 +46,7 @@ class Outgoing:
     headers: dict[str, str]
     query: dict[str, Any]
     json: Any = None
-    content: str | None = None
+    content: str | bytes | None = None
     files: dict[str, tuple[str, bytes]] | None = None
     form: dict[str, str] | None = None
     has_json: bool = False
@@ -57,14 +61,20 @@ class Outgoing:
         elif self.has_json:
             kwargs["json"] = self.json
         elif self.content is not None:
-            kwargs["content"] = self.content.encode()
+            kwargs["content"] = self.content.encode() if isinstance(self.content, str) else self.content
         return client.request(self.method, url, **kwargs)
+
+    @property
+    def absolute(self) -> bool:
+        """An absolute URL (one the API handed out) rather than a path below the mount."""
+        return self.path.startswith(("http://", "https://"))
 
 
 class Target(ABC):
     description: str
     has_control = True
     dry_run = False
+    base_url = DEFAULT_MOCKPOST_URL  # what `{{ mockpost_url }}` is
 
     @abstractmethod
     def start(self, loaded: LoadedScenario) -> list[str]:
@@ -108,6 +118,9 @@ class InProcess(Target):
     description = "in-process"
 
     def __init__(self, options: dict[str, dict[str, Any]] | None = None) -> None:
+        from mockpost.testing.inprocess import BASE_URL
+
+        self.base_url = BASE_URL
         self.options = options or {}
         self.mock: Any = None
         self.engine: Any = None
@@ -182,7 +195,7 @@ class MockpostServer(Target):
     """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL."""
 
     def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self.url = url.rstrip("/")
+        self.url = self.base_url = url.rstrip("/")
         self.description = f"mockpost at {self.url}"
         self.client = httpx.Client(base_url=self.url, timeout=timeout)
         self.mounts: dict[str, str] = {}
@@ -198,6 +211,8 @@ class MockpostServer(Target):
         return []
 
     def send(self, request: Outgoing) -> Reply:
+        if request.absolute:
+            return Reply.of(request.send(self.client, request.path))
         mount = self.mounts.get(request.provider)
         if mount is None:
             raise NotAvailable(f"the server at {self.url} has no provider {request.provider!r}")
@@ -217,6 +232,13 @@ class MockpostServer(Target):
 
     def add_fault(self, spec: dict[str, Any]) -> None:
         self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault")
+
+    def after_step(self) -> list[str]:
+        # A server applies due work from a background ticker; work a step made due "now" (a
+        # transfer at an output time already reached) is applied before the next step starts,
+        # as in-process, so a run never depends on which of the two comes first.
+        self.advance(0)
+        return []
 
     def _ok(self, response: httpx.Response, doing: str) -> httpx.Response:
         if response.status_code >= 400:
@@ -241,6 +263,7 @@ class ProviderSandbox(Target):
         self.urls = {name: url.rstrip("/") for name, url in urls.items()}
         self.dry_run = dry_run
         self.environ = dict(os.environ if environ is None else environ)
+        self.base_url = self.environ.get(MOCKPOST_URL_VARIABLE, DEFAULT_MOCKPOST_URL).rstrip("/")
         shown = ", ".join(f"{name}={url}" for name, url in self.urls.items())
         self.description = f"provider sandbox {shown}" + (" (dry run: nothing is sent)" if dry_run else "")
         self.client = httpx.Client(timeout=60.0)
@@ -281,7 +304,8 @@ class ProviderSandbox(Target):
     def send(self, request: Outgoing) -> Reply | None:
         if self.dry_run:
             return None
-        return Reply.of(request.send(self.client, self.urls[request.provider] + request.path))
+        url = request.path if request.absolute else self.urls[request.provider] + request.path
+        return Reply.of(request.send(self.client, url))
 
     def close(self) -> None:
         self.client.close()
@@ -304,6 +328,11 @@ def parse_targets(values: list[str] | None, dry_run: bool = False) -> Target:
         raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
     urls = dict(value.split("=", 1) for value in values)
     return ProviderSandbox(urls, dry_run=dry_run)
+
+
+def builtin_variables(target: Target) -> dict[str, Any]:
+    """Variables every scenario has before its first step (variables.BUILTIN_VARIABLES)."""
+    return {"mockpost_url": target.base_url}
 
 
 def duration_seconds(value: str | float) -> float:

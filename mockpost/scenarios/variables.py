@@ -14,6 +14,7 @@ from mockpost.scenarios.jsonpath import JSONPathError
 from mockpost.scenarios.jsonpath import parse as parse_path
 from mockpost.scenarios.matchers import Matcher
 
+BUILTIN_VARIABLES = ("mockpost_url",)  # set by the target before the first step (targets.py)
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)((?:\.[\w$-]+|\[-?\d+\])*)\s*\}\}")
 
 

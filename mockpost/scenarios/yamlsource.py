@@ -3,7 +3,7 @@
 A `yaml.SafeLoader` subclass builds ordinary dicts and lists, but records the line of every key
 and item, so a validation error deep in a step can name the line the user has to fix. It also
 knows the scenario tags: matchers (`!uuid`, `!regex ...`) and file helpers (`!base64 FILE`,
-`!filesize FILE`) resolved next to the scenario file.
+`!filesize FILE`, `!text FILE`, `!file FILE`) resolved next to the scenario file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import yaml
 from mockpost.scenarios import matchers
 
 Location = tuple[str | int, ...]
+FILE_TAGS = ("!base64", "!filesize", "!text", "!file")
 
 
 class ScenarioError(Exception):
@@ -119,6 +120,9 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    # An unquoted 2030-03-04T09:00:00Z stays the text it is: scenario values are JSON, which has
+    # no date type, and the API compares the text it sent.
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
 
     def file_bytes(loader: Any, node: yaml.Node) -> bytes:
         name = loader.construct_scalar(node)
@@ -133,10 +137,26 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
     Loader.add_constructor("!base64", lambda ld, n: base64.b64encode(file_bytes(ld, n)).decode())
     Loader.add_constructor("!filesize", lambda ld, n: len(file_bytes(ld, n)))
     Loader.add_constructor("!text", lambda ld, n: file_bytes(ld, n).decode("utf-8"))
+    Loader.add_constructor("!file", file_bytes)  # raw bytes, e.g. a body PUT to an upload URL
 
     for tag, build in matchers.TAGS.items():
         Loader.add_constructor(tag, _matcher_constructor(path, tag, build))
+
+    def unknown_tag(loader: Any, suffix: str, node: yaml.Node) -> Any:
+        raise ScenarioError(
+            str(path),
+            node.start_mark.line + 1,
+            f"unknown tag '!{suffix}'; expected a matcher ({', '.join(matchers.TAGS)}) "
+            f"or a file tag ({', '.join(FILE_TAGS)})",
+        )
+
+    Loader.add_multi_constructor("!", unknown_tag)  # the tags above take precedence
     return Loader
+
+
+def _as_written(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
 
 
 def _plain_scalar(loader: yaml.SafeLoader, raw: str) -> Any:
@@ -166,8 +186,26 @@ def _matcher_constructor(path: Path, tag: str, build: Any) -> Any:
 
 
 # YAML lets a tag contain "," "]" "}", so `{id: !uuid, name: x}` would read the tag "!uuid,".
-# A space after the argument-less matcher tags keeps flow style working (lines are unchanged).
-_BARE_TAG_IN_FLOW = re.compile(r"(!(?:any|uuid|date|absent))(?=[,\]}])")
+# A space after a bare tag keeps flow style working (lines are unchanged), and an unknown tag
+# there (`{id: !uid}`) gets the unknown-tag message instead of a YAML syntax error.
+_BARE_TAG_IN_FLOW = re.compile(r"(?<=[\s\[{,])(![A-Za-z][\w-]*)(?=[,\]}])")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")  # quoted text on one line
+
+
+def _space_bare_tags(text: str) -> str:
+    """The text with a space after each bare tag in flow style, quoted text left as written."""
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if "!" not in line:
+            out.append(line)
+            continue
+        position = 0
+        for quoted in _QUOTED.finditer(line):
+            out.append(_BARE_TAG_IN_FLOW.sub(r"\1 ", line[position : quoted.start()]))
+            out.append(quoted.group())
+            position = quoted.end()
+        out.append(_BARE_TAG_IN_FLOW.sub(r"\1 ", line[position:]))
+    return "".join(out)
 
 
 def load_document(path: Path, text: str | None = None) -> Document:
@@ -179,20 +217,30 @@ def load_document(path: Path, text: str | None = None) -> Document:
             raise ScenarioError(str(path), None, f"cannot read the file: {exc.strerror}") from None
         except UnicodeDecodeError:
             raise ScenarioError(str(path), None, "the file is not UTF-8 text") from None
-    text = _BARE_TAG_IN_FLOW.sub(r"\1 ", text)
+    text = _space_bare_tags(text)
     try:
         data = yaml.load(text, Loader=_loader_for(path))
     except ScenarioError:
         raise
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise ScenarioSyntaxError(str(path), line, f"not valid YAML: {exc.problem}") from None
+        hint = _hint(text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else "")
+        raise ScenarioSyntaxError(str(path), line, f"not valid YAML: {exc.problem}{hint}") from None
     except yaml.YAMLError as exc:
         raise ScenarioSyntaxError(str(path), None, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise ScenarioSyntaxError(str(path), None, "the document nests too deeply") from None
     check_size(path, data)
     return Document(path, data)
+
+
+def _hint(source_line: str) -> str:
+    """The usual cause of a syntax error on this line, when it is a scenario habit."""
+    if "$[" in source_line and "{" in source_line:
+        return '; in a {...} mapping, quote a JSONPath with brackets: "$[0].id"'
+    if re.search(r"![A-Za-z]+\s+![A-Za-z]", source_line):
+        return "; a value has one tag (point at the item with jsonpath instead)"
+    return ""
 
 
 MAX_VALUES = 200_000  # far beyond any scenario; stops "billion laughs" anchors from expanding

@@ -19,6 +19,7 @@ PRIOR_STATE = {
     ("PUT", "/cnt/batches/{id}/confirm"): ("batch", "accepted"),
 }
 LABEL = ("POST", "/lcs/parcels/{id}/label")
+SESSION_WITH_CONTACT = {("GET", "/odr/sessions/{id}/contact"), ("POST", "/odr/sessions/{id}/authorize")}
 QUERIES = {
     ("GET", "/cnt/barcode"): {"t": "ean", "v": "8712345678906"},
     ("GET", "/cnt/gif/transform"): {"url": "https://example.com/a.gif"},
@@ -48,7 +49,12 @@ def call_route(mockpost: Any, walker: Walker, op: Operation) -> Any:
     if op.key == ("POST", "/odr/transactions/{secret}/refunds"):
         secret, payment_id = walker.paid_transaction()
         return walker.client.post(f"/odr/transactions/{secret}/refunds", json={"payment_id": payment_id})
-    if op.key == ("POST", "/odr/orders/{id}/authorize"):
+    if op.key in SESSION_WITH_CONTACT:
+        path = path.replace(values[0], walker.session_with_contact())
+    if op.key == ("POST", "/odr/sessions/{id}/authorize"):
+        calculation = walker.client.get(path.replace("/authorize", "/calculation")).json()
+        kwargs["json"] = {"calculation_id": calculation["id"]}
+    elif op.key == ("POST", "/odr/orders/{id}/authorize"):
         calculation = walker.client.post(path.replace("/authorize", "/calculation"), json={}).json()
         kwargs["json"] = {"calculation_id": calculation["id"]}
     elif any(p["in"] == "formData" for p in op.parameters):

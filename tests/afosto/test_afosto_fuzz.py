@@ -36,7 +36,7 @@ def envelope_ok(op: Operation, response: httpx.Response) -> str | None:
     if response.status_code < 400:
         return None
     body = response.json()
-    if isinstance(body, list) and op.wraps_errors:
+    if isinstance(body, list) and op.wraps_error(response.status_code):
         body = body[0]
     if not isinstance(body, dict) or set(body) != ERROR_KEYS or body["code"] != response.status_code:
         return f"not the envelope: {response.text[:120]}"

@@ -6,22 +6,11 @@ import struct
 import zlib
 from typing import Any
 
-import httpx
-from afosto_support import START, TOKEN
-
-
-def refused(response: httpx.Response) -> None:
-    assert response.status_code == 400, response.text
-    assert response.json()["errors"]["invalid value"] == ["state"]
-
-
-def client(mockpost: Any) -> httpx.Client:
-    mockpost.clock.freeze(START)
-    return mockpost.client("afosto", headers=TOKEN)
+from afosto_support import START, TOKEN, afosto_client, refused
 
 
 def test_order_goes_from_calculation_to_fulfilment(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     order = afosto.post("/odr/orders", json={"type": "order"}).json()
     base = f"/odr/orders/{order['id']}"
     assert order["state"]["is_locked"] is False
@@ -46,7 +35,7 @@ def test_order_goes_from_calculation_to_fulfilment(mockpost: Any) -> None:
 
 
 def test_order_steps_out_of_order_are_refused(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     order = afosto.post("/odr/orders", json={}).json()
     base = f"/odr/orders/{order['id']}"
     refused(afosto.post(f"{base}/confirm"))
@@ -61,7 +50,7 @@ def test_order_steps_out_of_order_are_refused(mockpost: Any) -> None:
 
 
 def test_order_flow_marks_actions_handled(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     order = afosto.post("/odr/orders", json={}).json()
     done = afosto.put(
         f"/odr/orders/{order['id']}/flow",
@@ -78,7 +67,7 @@ def test_order_flow_marks_actions_handled(mockpost: Any) -> None:
 
 
 def test_parcel_goes_in_transit_then_finished(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     parcel = afosto.post("/lcs/parcels", json={"number": "P1"}).json()
     base = f"/lcs/parcels/{parcel['id']}"
     assert afosto.put(f"{base}/transit").status_code == 204
@@ -93,7 +82,7 @@ def test_parcel_goes_in_transit_then_finished(mockpost: Any) -> None:
 
 
 def test_parcel_label_request_is_recorded(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     parcel = afosto.post("/lcs/parcels", json={}).json()
     slip = afosto.post(f"/lcs/parcels/{parcel['id']}/slip")
     assert slip.status_code == 204 and slip.headers["x-task-id"]
@@ -103,7 +92,7 @@ def test_parcel_label_request_is_recorded(mockpost: Any) -> None:
 
 
 def test_print_job_statuses(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     assert afosto.post("/spl/queue", json={"hub_id": "nope", "job": "a.zpl"}).status_code == 404
     assert afosto.post("/spl/queue", json={}).json()["errors"]["required"] == ["hub_id", "job"]
     hub = afosto.post("/spl/hubs", json={"name": "Hub"}).json()
@@ -129,7 +118,7 @@ def test_print_job_statuses(mockpost: Any) -> None:
 
 
 def test_content_batch_validate_confirm_and_delete_rules(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     batch = afosto.post("/cnt/batches", json={"reference": "b1"}).json()
     base = f"/cnt/batches/{batch['id']}"
     refused(afosto.put(f"{base}/confirm"))
@@ -147,7 +136,7 @@ def test_content_batch_validate_confirm_and_delete_rules(mockpost: Any) -> None:
 
 
 def test_forced_transition_through_the_control_plane(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     order = afosto.post("/odr/orders", json={}).json()
     moved = mockpost.transition("afosto", TOKEN, resource="order", id=order["id"], state="confirmed")
     assert moved["state"]["is_confirmed"] is True
@@ -177,7 +166,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_barcode_is_a_png(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     image = afosto.get("/cnt/barcode", params={"t": "ean", "v": "8712345678906"})
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
     assert png_size(image.content)[1] == 40
@@ -191,7 +180,7 @@ def test_barcode_is_a_png(mockpost: Any) -> None:
 def test_html_renders_to_a_pdf(mockpost: Any) -> None:
     import base64
 
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     pdf = afosto.post("/cnt/html/inline", json={"content": base64.b64encode(b"<h1>Invoice</h1>").decode()})
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and b"Invoice" in pdf.content
@@ -201,7 +190,7 @@ def test_html_renders_to_a_pdf(mockpost: Any) -> None:
 
 
 def test_upload_needs_a_live_signature_and_records_a_file(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     pdf = {"file": ("a.pdf", b"%PDF-1.4", "application/pdf")}
     assert afosto.post("/cnt/files/upload/made-up", files=pdf).status_code == 404
     signed = afosto.post("/cnt/files/signature", json={"path": "/labels", "is_public": True}).json()

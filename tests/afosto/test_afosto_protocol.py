@@ -156,13 +156,17 @@ def test_unknown_ids_routes_and_methods(mockpost: Any) -> None:
     assert client.patch("/odr/orders").status_code == 405
 
 
-def test_iam_profiles_wrap_errors_in_an_array(mockpost: Any) -> None:
+def test_iam_profiles_wrap_errors_in_an_array_where_documented(mockpost: Any) -> None:
+    """PUT /iam/profiles/{path} documents 400/401/403/409 wrapped, its GET 403/404; the rest bare."""
     client = mockpost.client("afosto", headers=TOKEN)
     wrong = client.put("/iam/profiles/shop", content=b"[1")
     assert wrong.status_code == 400
     assert isinstance(wrong.json(), list) and set(wrong.json()[0]) == ERROR_KEYS
+    assert mockpost.client("afosto").put("/iam/profiles/shop", json={}).json()[0]["code"] == 401
+    unknown = client.get("/iam/profiles/nothing-here")
+    assert unknown.status_code == 404 and unknown.json()[0]["code"] == 404
     refused = mockpost.client("afosto").get("/iam/profiles/shop")
-    assert refused.status_code == 401 and refused.json()[0]["code"] == 401
+    assert refused.status_code == 401 and refused.json()["code"] == 401
     assert isinstance(client.get("/cat/channels/nope").json(), dict)  # everywhere else: the bare object
 
 

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-from afosto_support import START, TOKEN
-
-
-def client(mockpost: Any) -> httpx.Client:
-    mockpost.clock.freeze(START)
-    return mockpost.client("afosto", headers=TOKEN)
-
-
-def refused(response: httpx.Response) -> None:
-    assert response.status_code == 400, response.text
-    assert response.json()["errors"]["invalid value"] == ["state"]
+from afosto_support import afosto_client, refused
 
 
 def test_claim_reserved_confirmed_cancelled(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     claim = afosto.post("/wms/claims", json={"reference": "r1"}).json()
     base = f"/wms/claims/{claim['id']}"
     assert afosto.get(f"{base}/status").json() == {"is_cancelable": True, "with_warning": False}
@@ -36,7 +25,7 @@ def test_claim_reserved_confirmed_cancelled(mockpost: Any) -> None:
 
 
 def test_deleting_a_shipment_cancels_it(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     shipment = afosto.post("/lcs/shipments", json={}).json()
     assert afosto.delete(f"/lcs/shipments/{shipment['id']}").status_code == 204
     assert afosto.get(f"/lcs/shipments/{shipment['id']}").json()["is_canceled"] is True
@@ -44,7 +33,7 @@ def test_deleting_a_shipment_cancels_it(mockpost: Any) -> None:
 
 
 def test_handling_list_hold_and_assignment(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     handling = afosto.post("/lcs/lists", json={}).json()
     assert (
         afosto.put(f"/lcs/lists/{handling['id']}/state", json={"is_on_hold": True, "sub": "u1"}).status_code
@@ -57,7 +46,7 @@ def test_handling_list_hold_and_assignment(mockpost: Any) -> None:
 
 
 def test_invoice_is_paid_once(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     invoice = afosto.post("/odr/invoices", json={}).json()
     assert invoice["is_paid"] is False
     paid = afosto.put(f"/odr/invoices/{invoice['id']}/paid", json={"paid_at": "2030-03-04"}).json()
@@ -66,7 +55,7 @@ def test_invoice_is_paid_once(mockpost: Any) -> None:
 
 
 def test_payment_then_partial_refunds(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     transaction = afosto.post("/odr/transactions", json={"amount": 1000}).json()
     secret = transaction["secret"]
     assert afosto.post(f"/odr/payments/{secret}/paid").json()["errors"]["invalid value"] == ["state"]
@@ -87,7 +76,7 @@ def test_payment_then_partial_refunds(mockpost: Any) -> None:
 
 
 def test_identity_exists_and_duplicates_conflict(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     who = {"audience": "shop", "email": "Ann@example.com"}
     assert afosto.post("/rel/identity/exists", json=who).status_code == 204
     created = afosto.post("/rel/identity/create", json={**who, "password": "long enough"})
@@ -104,7 +93,7 @@ def test_identity_exists_and_duplicates_conflict(mockpost: Any) -> None:
 
 
 def test_two_factor_secret_is_confirmed_by_a_valid_code(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     assert afosto.post("/iam/2fa/secrets/totp/verify", json={"otp": "123456"}).status_code == 404
     created = afosto.post("/iam/2fa/secrets/totp", json={"name": "phone"}).json()
     assert (
@@ -121,7 +110,7 @@ def test_two_factor_secret_is_confirmed_by_a_valid_code(mockpost: Any) -> None:
 
 
 def test_subtenant_invite_is_answered_once(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     invite = afosto.get("/iam/subtenants/invites").json()[0]
     assert invite["state"] == "pending"
     base = f"/iam/subtenants/invites/{invite['id']}"
@@ -135,7 +124,7 @@ def test_subtenant_invite_is_answered_once(mockpost: Any) -> None:
 
 
 def test_purge_is_applied_once(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     purge = afosto.post("/iam/purges", json={"domains": ["shop.example.com"]}).json()
     token = purge["token"]
     assert afosto.get(f"/iam/purges/{token}").json()["domains"] == ["shop.example.com"]
@@ -144,7 +133,7 @@ def test_purge_is_applied_once(mockpost: Any) -> None:
 
 
 def test_transport_is_shipped_then_delivered(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     transfer = afosto.post("/wms/transfers", json={}).json()
     transport = afosto.get(f"/wms/transfers/{transfer['id']}/transports").json()[0]
     assert transport["status"] == "pending"
@@ -157,7 +146,7 @@ def test_transport_is_shipped_then_delivered(mockpost: Any) -> None:
 
 
 def test_installing_an_app_creates_an_integration(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     app = afosto.get("/int/apps/store").json()[0]
     before = len(afosto.get("/int/apps/integrations").json())
     installed = afosto.post(
@@ -171,7 +160,7 @@ def test_installing_an_app_creates_an_integration(mockpost: Any) -> None:
 
 
 def test_checkout_session_choices_become_active(mockpost: Any) -> None:
-    afosto = client(mockpost)
+    afosto = afosto_client(mockpost)
     session = afosto.post("/odr/sessions", json={"audience": "shop"}).json()
     base = f"/odr/sessions/{session['id']}"
     options = afosto.get(f"{base}/shipping/window").json()

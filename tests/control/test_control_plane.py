@@ -229,6 +229,8 @@ def test_forced_transition_rules(eko, control):
     assert unknown_id.status_code == 404
     numeric_id = control.post("/_mockpost/ekopost/transition", json={**body, "id": 12345}, headers=KEY)
     assert numeric_id.status_code == 404 and "12345" in numeric_id.text  # a number is an id, as text
+    numeric_state = control.post("/_mockpost/ekopost/transition", json={**body, "state": 610}, headers=KEY)
+    assert numeric_state.status_code == 422 and "'610'" in numeric_state.text  # read as a state name
     for not_an_id in (True, 1.5, None, ["x"]):
         invalid = control.post("/_mockpost/ekopost/transition", json={**body, "id": not_an_id}, headers=KEY)
         assert invalid.status_code == 422, not_an_id

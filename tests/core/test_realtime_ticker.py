@@ -47,3 +47,21 @@ def test_a_failing_job_does_not_stop_the_ticker():
         return later.is_set()
 
     assert asyncio.run(scenario())
+
+
+def test_a_provider_request_sees_work_that_fell_due_before_the_ticker_woke():
+    from mockpost.core.asgi import call_asgi
+
+    async def scenario() -> tuple[list[str], int]:
+        app = create_app(Settings())
+        sandbox = app.state.sandbox
+        order: list[str] = []
+        sandbox.scheduler.schedule(sandbox.clock.timestamp(), lambda: order.append("due work"))
+        answer = await call_asgi(  # no ticker runs here, as between two ticks of a server
+            app, "GET", b"/ekopost/campaigns", b"", [(b"authorization", b"api-key due")], b""
+        )
+        order.append("answer")
+        return order, answer.status
+
+    order, status = asyncio.run(scenario())
+    assert status == 200 and order == ["due work", "answer"]

@@ -328,44 +328,6 @@ def test_tracking_needs_no_token_and_unknown_numbers_are_not_found(frozen, shipx
     assert_error(public.get(f"/v1/tracking/{number}"), 404, "resource_not_found")
 
 
-def test_sendparcel_style_payloads_are_accepted(shipx, org_id):
-    """What python-sendparcel-inpost sends: floats in mm, sender without address, no insurance."""
-    courier = {
-        "receiver": {
-            "first_name": "Jan",
-            "last_name": "Nowak",
-            "phone": "600100200",
-            "email": "j@n.pl",
-            "address": {
-                "street": "Długa",
-                "building_number": "5",
-                "flat_number": "2",
-                "city": "Gdańsk",
-                "post_code": "80-827",
-                "country_code": "PL",
-            },
-        },
-        "parcels": [
-            {
-                "dimensions": {"length": 300.0, "width": 200.0, "height": 100.0, "unit": "mm"},
-                "weight": {"amount": 1.0, "unit": "kg"},
-            }
-        ],
-        "service": "inpost_courier_standard",
-        "sender": {"first_name": "Shop", "last_name": "Owner"},
-    }
-    response = shipx.post(f"/v1/organizations/{org_id}/shipments", json=courier)
-    assert response.status_code == 201, response.text
-    assert response.json()["sender"]["address"]["city"]  # filled from the organization
-    locker = {
-        "receiver": {"first_name": "Jan", "last_name": "Nowak", "phone": "600100200", "email": "j@n.pl"},
-        "parcels": [{"template": "medium"}],
-        "service": "inpost_locker_standard",
-        "custom_attributes": {"target_point": "KRA010", "sending_method": "dispatch_order"},
-    }
-    assert shipx.post(f"/v1/organizations/{org_id}/shipments", json=locker).status_code == 201
-
-
 def test_partial_sender_address_is_completed_from_the_organization(shipx, org_id):
     organization = shipx.get(f"/v1/organizations/{org_id}").json()
     body = courier_body(sender={"company_name": "Magazyn", "address": {"street": "Polna"}})

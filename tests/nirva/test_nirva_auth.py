@@ -131,6 +131,9 @@ def test_strict_accounts_file_checks_passwords(tmp_path: Path) -> None:
         ).json()
         assert ok["profile"]["organisation"]["name"] == "Acme"
         assert [s["id"] for s in ok["profile"]["services"]] == ["103"]
+        # several organisations: the control plane needs a token to know which one
+        anonymous = mock.client().put("/_mockpost/nirva/webhook", json={"url": "http://x"})
+        assert is_envelope(anonymous, 401)
 
 
 def test_options_and_types(nirva: httpx.Client, demo: dict[str, str]) -> None:

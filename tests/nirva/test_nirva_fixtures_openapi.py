@@ -33,6 +33,8 @@ def test_demo_fixtures_give_users_services_and_jobs_in_several_states() -> None:
         mock.reset("nirva")
         again = sign_in(client, "admin", "admin")
         assert [j["status"] for j in mock.state("nirva", again)["jobs"]][2] == "PACK_GROUP_CREATED"
+        ready = {"X-Auth-Token": "demo-token"}  # the demo user's token from the fixture file
+        assert client.get(f"/jobs/{jobs[0]['id']}", headers=ready).json()["status"] == "CREATED"
 
 
 def test_bad_fixtures_are_refused_with_a_reason(tmp_path: Path) -> None:

@@ -88,6 +88,10 @@ def test_documented_simple_flow_with_registered_mail(nirva_mock: Mockpost, nirva
         assert proof.headers["content-type"] == "application/pdf"
         assert proof.content.startswith(b"%PDF-")
         assert f"{name}_{paris['id']}.pdf" in proof.headers["content-disposition"]
+        # the metadata value (the file name) finds the same file
+        file_name = meta(paris, "TRACKING", "FILE", name)
+        by_file_name = nirva.get(f"/shipments/{paris['id']}/trackingFile/{file_name}", headers=headers)
+        assert by_file_name.content == proof.content
 
     # logout
     assert nirva.post("/authentication/logout", headers=headers).status_code == 200

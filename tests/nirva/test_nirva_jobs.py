@@ -191,6 +191,30 @@ def test_edit_refuses_unknown_requirements_and_bad_bodies(
     assert nirva_mock.state("nirva", demo) == before
 
 
+def test_edit_takes_the_raw_value_in_the_shapes_a_client_may_send(
+    nirva_mock: Mockpost, nirva: httpx.Client, demo: dict[str, str]
+) -> None:
+    address = "\n".join(PARIS)
+    shapes: list[Any] = [
+        {"requirements": [{"name": "ADDRESS", "raw": address}]},
+        [{"name": "ADDRESS", "rawValue": address}],
+        {"name": "ADDRESS", "RAW": address},
+        {"fields": [{"name": "ADDRESS", "value": address}]},
+        {"RAW": {"ADDRESS": address}},
+        {"ADDRESS": {"raw": address}},
+        {"ADDRESS": address},
+        {"raw": address},  # the packGroup has one requirement: that one
+    ]
+    job = create_job(
+        nirva, demo, pdf_of(*[letter(TOO_LONG) for _ in shapes]), autocreateDeliveryCommand=False
+    )
+    nirva_mock.clock.advance(duration="1m")
+    groups = nirva.get(f"/jobs/{job['id']}/packGroups", headers=demo).json()
+    for group, body in zip(groups, shapes, strict=True):
+        edited = nirva.post(f"/packGroups/{group['id']}/edit", headers=demo, json=body)
+        assert edited.status_code == 200 and edited.json()["status"] == "ELIGIBLE", body
+
+
 def test_without_autocreate_the_job_waits_for_validate(
     nirva_mock: Mockpost, nirva: httpx.Client, demo: dict[str, str]
 ) -> None:
@@ -220,9 +244,12 @@ def test_chosen_options_replace_service_defaults_on_packgroups(
     nirva_mock: Mockpost, nirva: httpx.Client, demo: dict[str, str]
 ) -> None:
     job = create_job(nirva, demo, pdf_of(letter(PARIS)), options=[12])
+    by_value = create_job(nirva, demo, pdf_of(letter(PARIS)), options=["C4P", "COLOR"])
     nirva_mock.clock.advance(duration="30s")
     group = nirva.get(f"/jobs/{job['id']}/packGroups", headers=demo).json()[0]
     assert sorted(o["value"] for o in group["options"]) == ["2SIDE", "C5"]
+    group = nirva.get(f"/jobs/{by_value['id']}/packGroups", headers=demo).json()[0]
+    assert sorted(o["value"] for o in group["options"]) == ["1SIDE", "C4P", "COLOR"]
 
 
 def test_administrator_creates_jobs_for_another_user(
@@ -233,6 +260,10 @@ def test_administrator_creates_jobs_for_another_user(
     assert nirva.get(f"/jobs/{job['id']}", headers=demo).status_code == 200  # the owner sees it
     unknown = upload(nirva, admin, {"file__file_LETTER_0": pdf_of(letter(PARIS))}, targetOwnerId=99)
     assert is_envelope(unknown, 400)
+    by_login = create_job(nirva, admin, pdf_of(letter(PARIS)), targetOwnerId="demo")
+    assert by_login["ownerId"] == 2
+    refused = upload(nirva, demo, {"file__file_LETTER_0": pdf_of(letter(PARIS))}, targetOwnerId="admin")
+    assert is_envelope(refused, 403)
 
 
 def test_users_do_not_see_each_others_jobs(nirva: httpx.Client, demo: dict[str, str]) -> None:
@@ -255,7 +286,52 @@ def test_blank_first_page_has_no_address_and_marker_only_pages_keep_their_text(
     assert empty["status"] == "NOT_ELIGIBLE"
     assert "empty" in empty["eligibility"][0]["requirements"][0]["message"]
     (kept,) = nirva.get(f"/jobs/{markers['id']}/packGroups", headers=demo).json()
-    assert kept["status"] == "ELIGIBLE" and kept["pageCount"] == 2
+    assert kept["pageCount"] == 2
+    assert kept["eligibility"][0]["requirements"][0]["raw"] == "Page 1/2"
+
+
+def test_without_markers_each_page_starting_with_a_recipient_starts_a_document(
+    nirva_mock: Mockpost, nirva: httpx.Client, demo: dict[str, str]
+) -> None:
+    pages = [
+        [*PARIS, "Dear customer,"],
+        ["Terms and conditions"],
+        ["Marie Peeters", "Rue Neuve 1", "1000 BRUXELLES", "BELGIQUE"],
+        ["claire.martin@example.com", "Your newsletter"],
+        [],
+    ]
+    job = create_job(nirva, demo, pdf_of(pages))
+    nirva_mock.clock.advance(duration="30s")
+    groups = nirva.get(f"/jobs/{job['id']}/packGroups", headers=demo).json()
+    assert [(g["firstPage"], g["pageCount"]) for g in groups] == [(1, 2), (3, 1), (4, 2)]
+
+
+def test_an_address_needs_a_postcode_line_and_keeps_a_country_line(
+    nirva_mock: Mockpost, nirva: httpx.Client, demo: dict[str, str]
+) -> None:
+    body_text = "Dear customer, please find your invoice for March enclosed."
+    letters = {
+        "no postcode": ["Jean Dupont", "12 rue de la Paix", "PARIS"],
+        "name only": ["Jean Dupont"],
+        "body after the address": [*PARIS, body_text],
+        "belgian": ["Marie Peeters", "Rue Neuve 1", "B-1000 BRUXELLES", "BELGIQUE", body_text],
+        "postcode after the town": ["John Doe", "1 Main Street", "Springfield, IL 62701", body_text],
+        "a reference is no postcode": ["Jean Dupont", "Invoice 2030-031", "12 rue de la Paix"],
+        "on one line": ["Jean Dupont, 12 rue de la Paix, 75002 PARIS", body_text],
+    }
+    jobs = {name: create_job(nirva, demo, pdf_of(letter(lines)))["id"] for name, lines in letters.items()}
+    nirva_mock.clock.advance(duration="30s")
+    found = {}
+    for name, job_id in jobs.items():
+        (group,) = nirva.get(f"/jobs/{job_id}/packGroups", headers=demo).json()
+        found[name] = (group["status"], group["eligibility"][0]["requirements"][0]["raw"])
+    assert found["no postcode"][0] == "NOT_ELIGIBLE"
+    assert found["name only"][0] == "NOT_ELIGIBLE"
+    assert found["body after the address"] == ("ELIGIBLE", "\n".join(PARIS))
+    assert found["belgian"] == ("ELIGIBLE", "Marie Peeters\nRue Neuve 1\nB-1000 BRUXELLES\nBELGIQUE")
+    assert found["postcode after the town"][0] == "ELIGIBLE"
+    assert found["a reference is no postcode"][0] == "NOT_ELIGIBLE"
+    assert found["on one line"] == ("ELIGIBLE", "Jean Dupont, 12 rue de la Paix, 75002 PARIS")
 
 
 def test_forced_packgroup_eligibility(

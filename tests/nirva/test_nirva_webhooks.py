@@ -85,12 +85,17 @@ def test_only_200_counts_as_delivered(nirva_mock: Mockpost, nirva: httpx.Client)
 def test_webhook_control_route_checks_token_and_body(nirva_mock: Mockpost, nirva: httpx.Client) -> None:
     headers = sign_in(nirva)
     control = nirva_mock.client()
-    unauthenticated = control.put("/_mockpost/nirva/webhook", json={"url": "http://x"})
-    assert unauthenticated.status_code == 401 and set(unauthenticated.json()) == {"error", "message"}
+    unknown = control.put(
+        "/_mockpost/nirva/webhook", json={"url": "http://x"}, headers={"X-Auth-Token": "no"}
+    )
+    assert unknown.status_code == 401 and set(unknown.json()) == {"error", "message"}
+    # open mode has one organisation: without a token the control plane addresses it
+    assert control.put("/_mockpost/nirva/webhook", json={"url": "http://x"}).status_code == 200
+    assert control.get("/_mockpost/nirva/webhook", headers=headers).json()["url"] == "http://x"
     for body in ({}, {"url": ""}, {"url": 5}, [1]):
         assert control.put("/_mockpost/nirva/webhook", json=body, headers=headers).status_code == 422
-    assert control.get("/_mockpost/nirva/webhook", headers=headers).json() is None
     assert control.delete("/_mockpost/nirva/webhook", headers=headers).status_code == 204
+    assert control.get("/_mockpost/nirva/webhook", headers=headers).json() is None
 
 
 def test_use_timeline_applies_to_steps_scheduled_afterwards(

@@ -10,7 +10,7 @@ from mockpost.scenarios import jsonpath
 from mockpost.scenarios.matchers import compare
 from mockpost.scenarios.rules import matches
 from mockpost.scenarios.variables import UnknownVariable, render
-from mockpost.scenarios.yamlsource import load_document
+from mockpost.scenarios.yamlsource import ScenarioError, load_document
 
 
 def expected(text: str) -> object:
@@ -138,3 +138,43 @@ def test_rule_where_matches_globs_lists_and_dotted_fields():
     assert matches({"address.$type": ["sms", "email"]}, envelope)
     assert matches({"color": False}, envelope) and not matches({"color": 0}, envelope)
     assert not matches({"name": "fail-*", "postage": "rek"}, envelope)
+
+
+def test_rule_where_reaches_into_lists_of_any_provider():
+    event = {
+        "businessStatus": "SENT",
+        "channelIdentifiers": [
+            {"kind": "PHONE_NUMBER", "value": "+32470000001"},
+            {"kind": "EMAIL_ADDRESS", "value": "ann@blocked.example"},
+        ],
+        "tags": ["urgent", "paper"],
+    }
+    assert matches({"channelIdentifiers.value": "*@blocked.example"}, event)
+    assert not matches({"channelIdentifiers.value": "*@example.be"}, event)
+    assert matches({"channelIdentifiers.kind": "EMAIL_ADDRESS", "tags": "paper"}, event)
+    assert not matches({"tags": "electronic"}, event)
+    assert matches({"missing.field": None}, event)
+
+
+def test_unordered_takes_the_items_in_any_order_but_all_of_them():
+    assert ok("!unordered [{id: b}, {id: a}]", [{"id": "a", "x": 1}, {"id": "b"}])
+    assert not ok("!unordered [{id: a}, {id: a}]", [{"id": "a"}, {"id": "b"}])
+    assert not ok("!unordered [a, b]", ["a", "b", "c"])
+    assert ok("!unordered [!regex '^a', a1]", ["a1", "a2"])  # each expected item gets its own
+    mismatch = compare(expected("!unordered [a]"), ["b"]).mismatches[0]
+    assert mismatch.path == "$" and "in any order" in mismatch.expected
+
+
+def test_an_unknown_tag_lists_the_tags_that_exist():
+    with pytest.raises(ScenarioError) as caught:
+        load_document(Path("inline.yaml"), "a: 1\nvalue: {id: !uid}\n")
+    assert caught.value.line == 2
+    assert "unknown tag '!uid'; expected a matcher (" in caught.value.problem
+    assert "!unordered" in caught.value.problem and "!file" in caught.value.problem
+
+
+def test_quoted_text_that_looks_like_a_tag_is_kept_as_written():
+    document = load_document(Path("inline.yaml"), 'value: {a: "Hi !there}", b: !uuid, c: [!any]}\n')
+    value = document.data["value"]
+    assert value["a"] == "Hi !there}"
+    assert ok("!uuid", "3f2c1e9a-1b2c-4d5e-8f90-1a2b3c4d5e6f") and value["c"][0].tag == "!any"

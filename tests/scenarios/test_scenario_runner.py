@@ -3,6 +3,8 @@ same file in-process, against a running mockpost, and against a real provider sa
 
 from __future__ import annotations
 
+import argparse
+import io
 import re
 import textwrap
 import xml.etree.ElementTree as ET
@@ -19,6 +21,8 @@ from mockpost.scenarios.targets import InProcess, ProviderSandbox
 LIBRARY = Path(__file__).resolve().parents[2] / "scenarios" / "ekopost"
 HAPPY = LIBRARY / "letter_is_posted_and_webhook_signed.yaml"
 RULES = LIBRARY / "fail_rule_ends_envelopes_failed.yaml"
+CONNECT = LIBRARY.parent / "easypost_connect"
+CONNECT_RULES = CONNECT / "fail_rules_end_jobs_and_events_failed.yaml"
 STEP_LINE = re.compile(r"^  [✓✗→-] +\d+ .*\(\d+ ms\)$")
 
 PASSING = """\
@@ -126,7 +130,31 @@ def test_quiet_prints_only_failures_and_the_summary(files, capsys):
     assert "1 passed, 1 failed" in out
 
 
-@pytest.mark.parametrize("scenario", [HAPPY, RULES], ids=["happy-path", "fail-rule"])
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_quiet_run_on_a_terminal_shows_which_scenario_is_running(files):
+    """A long -q run is not silent on a terminal: one line rewrites itself, then is cleared."""
+    from mockpost.scenarios.command import add_arguments, run_command
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    screen = Terminal()
+    run_command(parser.parse_args(["-q", str(files["passing"]), str(files["failing"])]), screen)
+    text = screen.getvalue()
+    assert f"\r\x1b[K[1/2] {files['passing']}" in text and f"\r\x1b[K[2/2] {files['failing']}" in text
+    summary = text.rstrip("\n").rsplit("\n", 1)[-1]
+    assert summary.split("\x1b[K")[-1].startswith("1 passed, 1 failed in ")  # the line is cleared first
+    assert "expects the wrong state" in text  # failures are still printed in full
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [HAPPY, RULES, CONNECT / "single_file_job_is_delivered_and_webhooks_signed.yaml", CONNECT_RULES],
+    ids=["ekopost-happy-path", "ekopost-fail-rule", "easypost-connect-happy-path", "easypost-connect-rules"],
+)
 def test_the_same_library_scenario_passes_in_process_and_over_http(scenario, mockpost_server, capsys):
     assert main(["run", str(scenario)]) == 0
     assert main(["run", str(scenario), "--target", mockpost_server.url]) == 0

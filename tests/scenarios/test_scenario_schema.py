@@ -55,9 +55,15 @@ def test_a_typo_in_a_step_key_names_its_line_and_the_keys_expected(tmp_path):
 
 
 def test_a_missing_required_key_points_at_its_mapping(tmp_path):
-    path = write(tmp_path, "steps:\n  - name: no path\n    request: {method: GET}\n")
+    path = write(tmp_path, "steps:\n  - name: no inbox\n    expect_webhook: {count: 1}\n")
     error = error_of(path)
-    assert (error.line, error.problem) == (8, "steps[0].request: missing required key 'path'")
+    assert (error.line, error.problem) == (8, "steps[0].expect_webhook: missing required key 'inbox'")
+
+
+def test_a_request_needs_a_path_or_a_url(tmp_path):
+    error = error_of(write(tmp_path, "steps:\n  - name: nowhere\n    request: {method: GET}\n"))
+    assert error.line == 8
+    assert error.problem.startswith("steps[0].request: a request has exactly one of 'path'")
 
 
 def test_a_value_of_the_wrong_type_says_what_was_expected(tmp_path):
@@ -95,7 +101,8 @@ def test_unknown_top_level_key(tmp_path):
 def test_an_unknown_provider_lists_the_known_ones(tmp_path):
     path = write(tmp_path, "steps: []\n", head="name: x\nproviders: [ekopost, fedex]\n")
     error = error_of(path)
-    assert error.line == 2 and "unknown provider 'fedex'; expected one of: ekopost" in error.problem
+    assert error.line == 2 and "unknown provider 'fedex'; expected one of: " in error.problem
+    assert "easypost-connect" in error.problem and "ekopost" in error.problem
 
 
 def test_a_variable_used_before_it_is_saved(tmp_path):
@@ -191,8 +198,14 @@ def test_which_account_when_there_are_several(tmp_path):
 
 
 def test_signature_needs_an_account_whose_webhook_feeds_the_inbox(tmp_path):
-    error = error_of(write(tmp_path, "steps:\n  - expect_webhook: {inbox: hooks, signature: true}\n"))
-    assert error.line == 7 and "no account whose webhook goes to inbox 'hooks'" in error.problem
+    body = """\
+    steps:
+      - request: {method: POST, path: /hooks, json: {url: "{{ mockpost_url }}/_mockpost/inbox/hooks"}}
+      - expect_webhook: {inbox: hooks, signature: true}
+    """
+    error = error_of(write(tmp_path, body))
+    assert error.line == 8 and "no account whose webhook goes to inbox 'hooks'" in error.problem
+    assert "secret:" in error.problem
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

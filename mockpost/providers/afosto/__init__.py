@@ -2,7 +2,8 @@
 
 Layer 1 is generic: `compile.py` turns the reference into data/catalog.json.gz, `catalog.py`
 classifies each endpoint by pattern, `engine.py` serves the patterns. Layer 2 hand-models the
-documented lifecycles (orders, parcels, print queue, content batches) and binary answers on top.
+documented lifecycles (`handlers`, `workflows`, `logistics`, `transfers`, `sessions`, `profiles`)
+and binary answers (`binary`) on top.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from mockpost.core.api import Endpoint, Param, openapi_document
 from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext
-from mockpost.providers.afosto import binary, handlers, lifecycles, workflows
+from mockpost.providers.afosto import (
+    binary,
+    handlers,
+    lifecycles,
+    logistics,
+    profiles,
+    sessions,
+    transfers,
+    workflows,
+)
 from mockpost.providers.afosto.auth import TOKEN_LIFETIME, ScopeMap, Tokens, satisfied
 from mockpost.providers.afosto.catalog import Operation, load_catalog
 from mockpost.providers.afosto.engine import Call, Engine
@@ -57,11 +67,13 @@ class AfostoProvider(Provider):
         self.backend.known_items["/iam/oauth/scopes"] = [
             {"id": name, "description": text} for name, text in self.catalog.scopes.items()
         ]
-        handlers.register(self.backend)
+        handlers.Handlers(self.backend).register()
         self.backend.handlers[("GET", "/iam/jwt/extend")] = self.extend_token
         self.backend.handlers[("GET", "/iam/jwt/revoke")] = self.revoke_tokens
-        workflows.register(self.backend)
-        binary.register(self.backend)
+        for group in (workflows.Workflows, logistics.Logistics, transfers.Transfers, profiles.Profiles):
+            group(self.backend).register()
+        sessions.Sessions(self.backend).register()  # after the rest: it guards the session routes
+        binary.Binaries(self.backend).register()
         self.routes = AfostoRoutes(self, self.router)
         ctx.store.register(self.name, TenantState)
 

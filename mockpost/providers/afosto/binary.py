@@ -15,8 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 from mockpost.core.pdf import make_pdf
-from mockpost.providers.afosto.engine import Call, Engine
+from mockpost.providers.afosto.engine import Call
 from mockpost.providers.afosto.errors import AfostoError, bad_request
+from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.state import Answer, TenantState
 from mockpost.providers.afosto.synth import iso
 
@@ -59,10 +60,7 @@ def barcode_png(value: str) -> bytes:
     return png([row] * BARCODE_HEIGHT, len(row))
 
 
-class Binaries:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Binaries(HandModelled):
     def register(self) -> None:
         self.engine.handlers.update(
             {
@@ -133,7 +131,3 @@ class Binaries:
             if isinstance(signed.get(flag), bool):
                 record[flag] = signed[flag]
         return Answer(200, [files[str(record["id"])]])
-
-
-def register(engine: Engine) -> None:
-    Binaries(engine).register()

@@ -98,10 +98,10 @@ class Operation:
         types = self.content_types.get("response") or []
         return types[0] if types else "application/json"
 
-    @property
-    def wraps_errors(self) -> bool:
-        """The /iam/profiles endpoints document their error envelope inside an array."""
-        return any(isinstance(self.examples.get(code), list) for code in ("400", "403", "404"))
+    def wraps_error(self, status: int) -> bool:
+        """Some /iam/profiles answers document their error envelope inside an array: per status, as
+        the reference shows it (`PUT /iam/profiles/{path}`: 400/401/403/409; its GET: 403/404)."""
+        return isinstance(self.examples.get(str(status)), list)
 
     @property
     def documents_conflict(self) -> bool:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from mockpost.providers.afosto.engine import Call, Engine
+from mockpost.providers.afosto.engine import Call
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import PRINT_JOB, current, move
+from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.state import Answer, TenantState
 from mockpost.providers.afosto.synth import iso
 
@@ -26,10 +27,7 @@ CALCULATION_LIFETIME = timedelta(hours=1)
 STATUS_ALIASES = {"success": "printed", "received": "pending"}  # SplJobResult / list-filter spellings
 
 
-class Handlers:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Handlers(HandModelled):
     def register(self) -> None:
         table = {
             ("POST", "/odr/orders/{id}/calculation"): self.order_calculation,
@@ -217,7 +215,3 @@ class Handlers:
         batch = self.engine.find(state, BATCHES, (), call.params["id"])
         move(self.engine, state, "batch", call.params["id"], batch, "deleted")
         return self.engine.delete(state, call)
-
-
-def register(engine: Engine) -> None:
-    Handlers(engine).register()

@@ -58,7 +58,33 @@ CLAIM = Lifecycle.build(
     {"reserved": ["reserved", "confirmed", "cancelled"], "confirmed": ["confirmed", "cancelled"]},
     final=["cancelled"],
 )
-SHIPMENT = Lifecycle.build("shipment", "open", {"open": ["canceled"]}, final=["canceled"])
+# A shipment's items can change (self-loop) while it is open or on a handling list; a list that
+# finishes hands its shipments over as handled; deleting an unfinished list releases them.
+SHIPMENT = Lifecycle.build(
+    "shipment",
+    "open",
+    {"open": ["open", "listed", "canceled"], "listed": ["listed", "open", "handled", "canceled"]},
+    final=["handled", "canceled"],
+)
+HANDLING_LIST = Lifecycle.build(
+    "handling list",
+    "open",
+    {"open": ["open", "in_progress", "finished"], "in_progress": ["in_progress", "finished"]},
+    final=["finished"],
+)
+# A checkout session takes changes (self-loop) until it is authorized or expires.
+SESSION = Lifecycle.build(
+    "checkout session",
+    "open",
+    {
+        "open": ["open", "authenticated", "expired"],
+        "authenticated": ["authenticated", "authorized", "expired"],
+    },
+    final=["authorized", "expired"],
+)
+TRANSFER = Lifecycle.build(
+    "transfer", "pending", {"pending": ["transit"], "transit": ["delivered"]}, final=["delivered"]
+)
 INVOICE = Lifecycle.build("invoice", "open", {"open": ["paid"]}, final=["paid"])
 PAYMENT = Lifecycle.build(
     "payment", "pending", {"pending": ["paid"], "paid": ["refunded"], "refunded": ["refunded"]}
@@ -93,6 +119,9 @@ LIFECYCLES = {
         PURGE,
         TWO_FACTOR,
         TRANSPORT,
+        HANDLING_LIST,
+        SESSION,
+        TRANSFER,
     )
 }
 # Where each resource's objects are stored (collection template).
@@ -107,6 +136,9 @@ COLLECTIONS = {
     "invite": "/iam/subtenants/invites",
     "authorization request": "/iam/subtenants/authorizations/requests",
     "purge": "/iam/purges",
+    "handling list": "/lcs/lists",
+    "checkout session": "/odr/sessions",
+    "transfer": "/wms/transfers",
 }
 
 ORDER_FLAGS = {
@@ -159,8 +191,29 @@ def show_claim(item: dict[str, Any], state: str, now: str) -> None:
 
 
 def show_shipment(item: dict[str, Any], state: str, now: str) -> None:
-    if state == "canceled":
+    if state == "open":
+        item.update(is_editable=True, is_listed=False, is_handled=False, is_canceled=False)
+    elif state == "listed":
+        item.update(is_editable=False, is_listed=True)
+    elif state == "handled":
+        item.update(is_listed=True, is_handled=True)
+    elif state == "canceled":
         item.update(is_canceled=True, is_editable=False)
+
+
+def show_handling_list(item: dict[str, Any], state: str, now: str) -> None:
+    if state == "open":
+        item.update(is_in_progress=False, is_finished=False, started_at=None, finished_at=None)
+    elif state == "in_progress" and not item.get("is_in_progress"):
+        item.update(is_in_progress=True, started_at=now)
+    elif state == "finished":
+        item.update(is_in_progress=False, is_finished=True, finished_at=now)
+        item["started_at"] = item.get("started_at") or now
+
+
+def show_transfer(item: dict[str, Any], state: str, now: str) -> None:
+    item["status"] = state
+    item["updated_at"] = now
 
 
 def show_invoice(item: dict[str, Any], state: str, now: str) -> None:
@@ -212,6 +265,9 @@ SHOW: dict[str, Callable[[dict[str, Any], str, str], None]] = {
     "purge": show_nothing,
     "2fa secret": show_two_factor,
     "transport": show_status_field,
+    "handling list": show_handling_list,
+    "checkout session": show_nothing,
+    "transfer": show_transfer,
 }
 
 
@@ -228,9 +284,8 @@ def move(
     try:
         lifecycle.check(now, target)
     except TransitionRefused:
-        raise AfostoError(
-            400, f"the {resource} {key} is {now} and cannot become {target}", invalid=["state"]
-        ) from None
+        change = "takes no more changes" if target == now else f"cannot become {target}"
+        raise AfostoError(400, f"the {resource} {key} is {now} and {change}", invalid=["state"]) from None
     state.states[(resource, key)] = target
     SHOW[resource](item, target, iso(engine.ctx.now()))
 

@@ -71,10 +71,10 @@ class AfostoRoutes:
                 return Response(status_code=response.status_code, headers=headers)
             return response
         except AfostoError as error:
-            error.wrapped = op.wraps_errors
+            error.wrapped = op.wraps_error(error.status)
             raise
         except BadJSON as error:
-            raise AfostoError(400, str(error), invalid=["body"], wrapped=op.wraps_errors) from None
+            raise AfostoError(400, str(error), invalid=["body"], wrapped=op.wraps_error(400)) from None
 
 
 def render(answer: Answer) -> Response:

@@ -1,5 +1,5 @@
-"""More hand-modelled endpoints: warehouse claims, shipments, invoices, transactions and payments,
-2FA secrets, identities, subtenant invites and authorization requests, purges, handling lists.
+"""More hand-modelled endpoints: warehouse claims, invoices, transactions and payments, 2FA secrets,
+identities, subtenant invites and authorization requests, purges, app installs.
 
 Every state change goes through `lifecycles.move`, so the lifecycle tables decide what is allowed.
 """
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.engine import Call, Engine
+from mockpost.providers.afosto.engine import Call
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES, SHOW, current, move
+from mockpost.providers.afosto.modelled import HandModelled
+from mockpost.providers.afosto.sessions import identity_key, password_digest
 from mockpost.providers.afosto.state import Answer, TenantState
 from mockpost.providers.afosto.synth import iso
 
@@ -18,7 +20,6 @@ CLAIMS = "/wms/claims"
 TRANSACTIONS = "/odr/transactions"
 INVOICES = "/odr/invoices"
 SECRETS = "/iam/2fa/secrets"
-TRANSPORTS = "/wms/transfers/{}/transports"
 INTEGRATIONS = "/int/apps/integrations"
 SUBTENANT_STATES = {
     ("PUT", "/iam/subtenants/invites/{id}"): ("invite", ("approved", "declined")),
@@ -30,23 +31,17 @@ SUBTENANT_STATES = {
 FAILING_OTP = "000000"  # any other six digits verify: the mock has no authenticator app to agree with
 
 
-class Workflows:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Workflows(HandModelled):
     def register(self) -> None:
         for resource, collection in COLLECTIONS.items():
             self.engine.on_create[collection] = self.shows_initial_state(resource)
         self.engine.on_create[TRANSACTIONS] = self.new_transaction
-        self.engine.on_create[TRANSPORTS] = self.shows_initial_state("transport")
         self.engine.handlers.update(
             {
                 ("GET", "/wms/claims/{id}/status"): self.claim_status,
                 ("POST", "/wms/claims/{id}/cancel"): self.claim_cancel,
                 ("PUT", "/wms/claims/{id}/extend"): self.claim_extend,
                 ("PUT", "/wms/claims/{id}/confirm"): self.claim_confirm,
-                ("DELETE", "/lcs/shipments/{id}"): self.shipment_cancel,
-                ("PUT", "/lcs/lists/{id}/state"): self.list_state,
                 ("PUT", "/odr/invoices/{id}/paid"): self.invoice_paid,
                 ("POST", "/odr/transactions/{secret}/payments"): self.payment_start,
                 ("POST", "/odr/payments/{secret}/paid"): self.payment_paid,
@@ -56,9 +51,7 @@ class Workflows:
                 ("POST", "/iam/2fa/secrets/{type}"): self.secret_create,
                 ("POST", "/iam/2fa/secrets/{type}/verify"): self.secret_verify,
                 ("POST", "/iam/purges/{token}"): self.purge_apply,
-                ("PUT", "/wms/transfers/{transfer_id}/transports/{id}/state"): self.transport_state,
                 ("POST", "/int/apps/store/{code}"): self.install_app,
-                ("PUT", "/odr/sessions/{id}/order"): self.session_order,
                 **{key: self.subtenant_state for key in SUBTENANT_STATES},
             }
         )
@@ -68,9 +61,6 @@ class Workflows:
             SHOW[resource](item, LIFECYCLES[resource].initial, iso(self.engine.ctx.now()))
 
         return show
-
-    def now(self) -> str:
-        return iso(self.engine.ctx.now())
 
     # -- claims ---------------------------------------------------------------------------
     def claim(self, state: TenantState, call: Call) -> dict[str, Any]:
@@ -111,18 +101,6 @@ class Workflows:
         claim["target"] = body["target_id"]
         return Answer(call.op.success, claim)
 
-    def transport_state(self, state: TenantState, call: Call) -> Answer:
-        """A transport of a transfer: pending -> shipped -> delivered (`status`, departure/arrival)."""
-        transfer_id, key = call.params["transfer_id"], call.params["id"]
-        self.engine.find(state, "/wms/transfers", (), transfer_id)
-        transport = self.engine.find(state, TRANSPORTS, (transfer_id,), key)
-        wanted = call.body.get("state") if isinstance(call.body, dict) else None
-        states = LIFECYCLES["transport"].states
-        if not isinstance(wanted, str) or wanted not in states:
-            raise bad_request(f"state must be one of {', '.join(states)}", invalid=["state"])
-        move(self.engine, state, "transport", key, transport, wanted)
-        return Answer(call.op.success, transport)
-
     def install_app(self, state: TenantState, call: Call) -> Answer:
         """Installing an app from the store creates an integration of it."""
         app = self.engine.find(state, "/int/apps/store", (), call.params["code"])
@@ -138,43 +116,6 @@ class Workflows:
             "state": "installed",
         }
         return Answer(call.op.success, answer)
-
-    def session_order(self, state: TenantState, call: Call) -> Answer:
-        """Attach an existing order to a checkout session."""
-        session = self.engine.find(state, "/odr/sessions", (), call.params["id"])
-        order_id = call.body.get("order_id") if isinstance(call.body, dict) else None
-        if not isinstance(order_id, str) or not order_id:
-            raise bad_request("send the order_id to attach", required=["order_id"])
-        if order_id not in self.engine.items(state, "/odr/orders", ()):
-            raise bad_request(f"no order {order_id!r} in this account", invalid=["order_id"])
-        session["order_id"] = order_id
-        return Answer(call.op.success, {"order_id": order_id})
-
-    # -- logistics ------------------------------------------------------------------------
-    def shipment_cancel(self, state: TenantState, call: Call) -> Answer:
-        """DELETE cancels a shipment: it stays readable, with is_canceled set."""
-        shipment = self.engine.find(state, "/lcs/shipments", (), call.params["id"])
-        move(self.engine, state, "shipment", call.params["id"], shipment, "canceled")
-        return Answer(call.op.success)
-
-    def list_state(self, state: TenantState, call: Call) -> Answer:
-        """Hold a handling list or assign it to a user (`sub`)."""
-        handling = self.engine.find(state, "/lcs/lists", (), call.params["id"])
-        body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("send is_on_hold and/or sub", required=["is_on_hold"])
-        invalid = [
-            k
-            for k, kind in (("is_on_hold", bool), ("sub", str))
-            if k in body and not isinstance(body[k], kind)
-        ]
-        if invalid:
-            raise bad_request("is_on_hold is a boolean, sub a user id", invalid=invalid)
-        if "is_on_hold" in body:
-            handling["is_on_hold"] = body["is_on_hold"]
-        if "sub" in body:
-            handling.update(sub=body["sub"], is_assigned=bool(body["sub"]))
-        return Answer(call.op.success)
 
     # -- invoices, transactions and payments ----------------------------------------------
     def invoice_paid(self, state: TenantState, call: Call) -> Answer:
@@ -261,7 +202,7 @@ class Workflows:
         transaction["amount_due"] = max(total - paid, 0) if isinstance(total, int) else 0
 
     # -- identities and 2FA ---------------------------------------------------------------
-    def identity_key(self, call: Call) -> tuple[str, str]:
+    def identity_of(self, call: Call) -> tuple[str, str]:
         body = call.body
         if not isinstance(body, dict):
             raise bad_request("send the identity's audience and email", required=["audience", "email"])
@@ -273,19 +214,24 @@ class Workflows:
         return body["audience"], body["email"].lower()
 
     def identity_create(self, state: TenantState, call: Call) -> Answer:
-        audience, email = self.identity_key(call)
+        audience, email = self.identity_of(call)
         identities = state.collection("/rel/identity", ())
-        key = f"{audience}\0{email}"
+        key = identity_key(audience, email)
         if key in identities:
             raise AfostoError(409, "Identity already exists")
         if not isinstance(call.body.get("password"), str) or len(call.body["password"]) < 8:
             raise bad_request("password needs at least 8 characters", invalid=["password"])
-        identities[key] = {"audience": audience, "email": email, "created_at": self.now()}
+        identities[key] = {
+            "audience": audience,
+            "email": email,
+            "created_at": self.now(),
+            "password_sha256": password_digest(call.body["password"]),
+        }
         return Answer(call.op.success, {"expires_at": self.now(), "token": self.engine.ctx.ids.token(40)})
 
     def identity_exists(self, state: TenantState, call: Call) -> Answer:
-        audience, email = self.identity_key(call)
-        if f"{audience}\0{email}" in state.collection("/rel/identity", ()):
+        audience, email = self.identity_of(call)
+        if identity_key(audience, email) in state.collection("/rel/identity", ()):
             raise AfostoError(409, "Identity already exists")
         return Answer(call.op.success)
 
@@ -329,7 +275,3 @@ class Workflows:
         purge = self.engine.find(state, "/iam/purges", (), call.params["token"])
         move(self.engine, state, "purge", call.params["token"], purge, "applied")
         return Answer(call.op.success, purge)
-
-
-def register(engine: Engine) -> None:
-    Workflows(engine).register()

@@ -3,6 +3,7 @@ dispatch orders. Mounted at /inpost; every path starts with /v1/."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from starlette.requests import Request
@@ -23,6 +24,8 @@ from mockpost.providers.inpost.routes import InpostRoutes
 from mockpost.providers.inpost.state import Account
 
 REQUEST_ID_LIMIT = 200
+REPEATED_SLASHES = re.compile("/{2,}")
+REPEATED_SLASHES_RAW = re.compile(b"/{2,}")
 
 
 class InpostProvider(Provider):
@@ -44,6 +47,10 @@ class InpostProvider(Provider):
         self.request_ids = Ids(ctx.seed, "inpost:request-id")
         ctx.store.register(self.name, self.new_account)
 
+    def use_timeline(self, timeline: Timeline) -> None:
+        """A new timeline for steps planned from now on (scenario timeline rules)."""
+        self.timeline = self.backend.flow.timeline = self.backend.dispatch.timeline = timeline
+
     # -- accounts -----------------------------------------------------------------------
     def new_account(self, tenant: str) -> Account:
         settings = self.ctx.tenancy.account(self.name, tenant)
@@ -51,7 +58,8 @@ class InpostProvider(Provider):
         given = settings.settings.get("organizations") if settings is not None else None
         if isinstance(given, list):
             organizations = [dict(o) for o in given if isinstance(o, dict)]
-        account = self.backend.new_account(tenant, organizations)
+        read_only = settings is not None and settings.settings.get("read_only") is True
+        account = self.backend.new_account(tenant, organizations, read_only)
         if settings is not None and settings.settings.get("webhook") is not None:
             account.webhook = webhook_from(settings.settings["webhook"])
         return account
@@ -136,6 +144,7 @@ class InpostProvider(Provider):
             if scope["type"] != "http":
                 await inner(scope, receive, send)
                 return
+            scope = _merge_slashes(scope)
             given = accept = None
             for key, value in scope.get("headers", ()):
                 if key == b"x-request-id":
@@ -157,6 +166,16 @@ class InpostProvider(Provider):
                 language.reset(token)
 
         return app
+
+
+def _merge_slashes(scope: Scope) -> Scope:
+    """`/inpost//v1/...` as `/inpost/v1/...`: clients that join a base URL ending in `/` with a
+    path starting with `/` (string concatenation) reach ShipX's front server, which merges them."""
+    path = scope.get("path", "")
+    if "//" not in path:
+        return scope
+    raw = scope.get("raw_path") or path.encode()
+    return {**scope, "path": REPEATED_SLASHES.sub("/", path), "raw_path": REPEATED_SLASHES_RAW.sub(b"/", raw)}
 
 
 def _usable_request_id(value: bytes | None) -> bool:

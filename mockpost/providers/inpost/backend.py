@@ -9,7 +9,7 @@ from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.inpost.catalog import load_statuses
 from mockpost.providers.inpost.dispatch import DispatchOrders
-from mockpost.providers.inpost.errors import NotFound, ValidationFailed
+from mockpost.providers.inpost.errors import Forbidden, NotFound, ValidationFailed
 from mockpost.providers.inpost.flow import Flow
 from mockpost.providers.inpost.lifecycle import Timeline
 from mockpost.providers.inpost.organizations import Organizations
@@ -18,6 +18,7 @@ from mockpost.providers.inpost.shipments import Shipments, is_id
 from mockpost.providers.inpost.state import Account, Organization, Shipment
 
 MAX_LABELS = 100
+CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class InpostBackend:
@@ -30,8 +31,10 @@ class InpostBackend:
         self.shipments = Shipments(ctx, self.flow, self.points)
         self.dispatch = DispatchOrders(ctx, timeline)
 
-    def new_account(self, tenant: str, organizations: list[dict[str, Any]] | None = None) -> Account:
-        account = Account(tenant=tenant)
+    def new_account(
+        self, tenant: str, organizations: list[dict[str, Any]] | None = None, read_only: bool = False
+    ) -> Account:
+        account = Account(tenant=tenant, read_only=read_only)
         # ids differ between accounts (a random base each), so another token's ids are simply unknown
         account.sequences["organization"] = self.ctx.rng.randint(1_000, 90_000)
         account.sequences["shipment"] = self.ctx.rng.randint(10_000_000, 90_000_000)
@@ -40,6 +43,13 @@ class InpostBackend:
         for given in organizations or [{}]:
             self.organizations.fake(account, given)
         return account
+
+    @staticmethod
+    def authorize(account: Account, method: str, path: str) -> None:
+        """A read-only token reads everything and changes nothing: 403 forbidden, before the body
+        is even read, so nothing is half done."""
+        if account.read_only and method.upper() in CHANGING_METHODS:
+            raise Forbidden(f"{method.upper()} {path}")
 
     def shipments_for_labels(
         self, account: Account, organization: Organization, raw_ids: list[str]

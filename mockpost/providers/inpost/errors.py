@@ -117,6 +117,14 @@ class TokenInvalid(ShipxError):
         super().__init__(401, "token_invalid", {"reason": reason})
 
 
+class Forbidden(ShipxError):
+    """403 forbidden: the token may see the organization but has no right to this action (a token
+    defined `read_only` in fixtures or accounts)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(403, "forbidden", {"action": action, "reason": "the token is read-only"})
+
+
 class InvalidParameter(ShipxError):
     def __init__(self, parameter: str, problem: str = "invalid_value", **extra: Any) -> None:
         super().__init__(400, "invalid_parameter", {parameter: [problem], **extra})

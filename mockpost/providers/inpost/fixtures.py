@@ -3,6 +3,7 @@
 inpost:
   accounts:
     - token: demo-token
+      read_only: false                  # true: reads answer, every change is 403 forbidden
       webhook: {url: "http://127.0.0.1:8000/_mockpost/inbox/inpost"}
       organizations:
         - id: 1234                      # optional; every field optional (fake Polish data fills in)
@@ -39,6 +40,9 @@ def load_accounts(provider: Any, data: Any) -> None:
         organizations = entry.get("organizations") or [{}]
         if not isinstance(organizations, list) or not all(isinstance(o, dict) for o in organizations):
             raise ValueError(f"inpost fixtures: accounts[{index}].organizations must be a list of objects")
+        read_only = entry.get("read_only", False)
+        if not isinstance(read_only, bool):
+            raise ValueError(f"inpost fixtures: accounts[{index}].read_only must be true or false")
         account = provider.tenant_state(tenant)
         account.organizations.clear()  # the fixture's organizations replace the made-up one
         for given in organizations:
@@ -46,6 +50,7 @@ def load_accounts(provider: Any, data: Any) -> None:
         for org, given in zip(account.organizations.values(), organizations, strict=True):
             for number, item in enumerate(given.get("shipments") or []):
                 _load_shipment(backend, account, org, item, f"accounts[{index}] shipments[{number}]")
+        account.read_only = read_only  # after the seed shipments, which the fixture itself creates
         if entry.get("webhook") is not None:  # after the seed shipments: their history sends no events
             account.webhook = webhook_from(entry["webhook"])
 

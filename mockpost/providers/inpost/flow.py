@@ -157,9 +157,13 @@ class Flow:
 
     # -- forced transitions ---------------------------------------------------------------
     def force(self, account: Account, raw_id: Any, status: str) -> Shipment:
+        """`raw_id` is the shipment's id or its tracking number (what a parcel is known by)."""
         shipment = account.shipments.get(raw_id) if isinstance(raw_id, int) else None
         if shipment is None and isinstance(raw_id, str) and raw_id.isdigit() and len(raw_id) < 13:
             shipment = account.shipments.get(int(raw_id))
+        if shipment is None and isinstance(raw_id, str) and raw_id in self.tracking_index:
+            tenant, shipment_id = self.tracking_index[raw_id]
+            shipment = account.shipments.get(shipment_id) if tenant == account.tenant else None
         if shipment is None:
             raise UnknownResource(f"no shipment {raw_id!r} in this account")
         SHIPMENT.check(shipment.status, status)
@@ -177,10 +181,15 @@ class Flow:
         return shipment
 
     def walk_to(self, account: Account, shipment: Shipment, target: str) -> None:
-        """Through every usual status up to `target` (fixtures): history as the clock would make it."""
-        steps = ["offers_prepared", "offer_selected", "confirmed", *path_of(shipment.service)]
+        """Through every usual status up to `target` (fixtures): history as the clock would make it.
+        A failure or return status comes after the path's last step before `delivered`; canceled
+        straight from created."""
+        path = path_of(shipment.service)
+        steps = ["offers_prepared", "offer_selected", "confirmed", *path]
+        ceilings = {"canceled": "created"}
+        ceiling = target if target in PROGRESS else ceilings.get(target, path[-2])
         for step in steps:
-            if rank(shipment.status) < rank(step) <= rank(target) and step != target:
+            if rank(shipment.status) < rank(step) <= rank(ceiling) and step != target:
                 self.force(account, shipment.id, step)
         if shipment.status != target:
             self.force(account, shipment.id, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -21,12 +22,13 @@ from mockpost.providers.inpost import (
     wire,
 )
 from mockpost.providers.inpost import dispatch as dispatch_module
-from mockpost.providers.inpost.backend import InpostBackend
+from mockpost.providers.inpost.backend import CHANGING_METHODS, InpostBackend
 from mockpost.providers.inpost.errors import InvalidParameter
 from mockpost.providers.inpost.paging import collection, page_request
 from mockpost.providers.inpost.state import Account, Organization
 
 AUTH = {401: "token_invalid: missing or invalid Bearer token"}
+FORBIDDEN = {403: "forbidden: a read-only token asked for a change"}
 BAD = {400: "validation_failed / invalid_parameter / invalid_action"}
 NOT_FOUND = {404: "resource_not_found (also another account's resource)"}
 PAGING = (
@@ -64,6 +66,7 @@ class InpostRoutes:
         tenant = self.provider.authenticate(request)
         request.scope[TENANT_KEY] = tenant
         account: Account = self.provider.tenant_state(tenant)
+        self.backend.authorize(account, request.method, request.url.path)
         return account
 
     def organization(self, request: Request) -> tuple[Account, Organization]:
@@ -259,6 +262,15 @@ class InpostRoutes:
 
     # -- the table -----------------------------------------------------------------------
     def endpoints(self) -> list[Endpoint]:
+        """Every change can also be refused as `forbidden` (a read-only token)."""
+        return [
+            replace(e, errors={**e.errors, **FORBIDDEN})
+            if e.method in CHANGING_METHODS and not e.public
+            else e
+            for e in self._table()
+        ]
+
+    def _table(self) -> list[Endpoint]:
         E = Endpoint
         org = "/v1/organizations/{organization_id}"
         shp = "/v1/shipments/{shipment_id}"

@@ -115,6 +115,7 @@ class Account:
     dispatch_orders: dict[int, DispatchOrder] = field(default_factory=dict)
     webhook: AccountWebhook | None = None
     sequences: dict[str, int] = field(default_factory=dict)  # resource -> last id handed out
+    read_only: bool = False  # may read everything, change nothing (403 forbidden)
 
     def next_id(self, resource: str) -> int:
         self.sequences[resource] = self.sequences.get(resource, 0) + 1

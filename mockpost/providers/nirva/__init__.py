@@ -61,11 +61,14 @@ class NirvaProvider(Provider):
             apply_organisation(org, dict(account.settings))
         elif tenant == DEFAULT_TENANT and self.fixture is not None:
             apply_organisation(org, self.fixture)
+        for user in org.users.values():
+            if user.token is not None:  # a token given in the data: a session open from the start
+                self.backend.sessions.open_session(org, user, user.token)
         return org
 
     def authenticate(self, request: Request) -> str:
-        org, _, _ = self.backend.sessions.resolve(request.headers.get("x-auth-token"))
-        return org.tenant
+        """The organisation of a control-plane call (state, transition, webhook)."""
+        return self.organisation_of(request).tenant
 
     def credentials_of(self, entry: dict[str, Any]) -> set[str]:
         users = entry.get("users")
@@ -78,16 +81,34 @@ class NirvaProvider(Provider):
         }
 
     def load_fixtures(self, data: Any) -> None:
-        """The default organisation's users, services and webhook (open mode)."""
+        """Users, services, webhook and jobs of the default organisation (open mode). Each load is a
+        layer on the ones before (since the last reset): the keys it gives replace theirs, its jobs
+        are added; the organisation is then built again from all of them."""
         if not isinstance(data, dict):
-            raise ValueError("nirva fixtures: expected a mapping with users, services, webhook")
-        build_organisation(DEFAULT_TENANT, {**copy.deepcopy(self.defaults), **data})  # refuse bad data now
-        self.fixture = {key: value for key, value in data.items() if key != "jobs"}
+            raise ValueError("nirva fixtures: expected a mapping with users, services, webhook, jobs")
+        jobs = data.get("jobs")
+        if jobs is not None and not isinstance(jobs, list):
+            raise ValueError("nirva fixtures: jobs must be a list")
+        layered = {**(self.fixture or {}), **{key: value for key, value in data.items() if key != "jobs"}}
+        layered["jobs"] = [*(self.fixture or {}).get("jobs", []), *(jobs or [])]
+        build_organisation(DEFAULT_TENANT, {**copy.deepcopy(self.defaults), **layered})  # refuse bad data now
+        previous, self.fixture = self.fixture, layered
         self.ctx.store.reset(self.name, DEFAULT_TENANT)
-        if data.get("jobs") is not None:
-            load_jobs(self.backend, self.tenant_state(DEFAULT_TENANT), data["jobs"])
+        try:
+            load_jobs(self.backend, self.tenant_state(DEFAULT_TENANT), layered["jobs"])
+        except Exception:  # refused jobs: the layer is not loaded at all, then the refusal goes up
+            self.fixture = previous
+            self.ctx.store.reset(self.name, DEFAULT_TENANT)
+            raise
+
+    def fixture_users(self) -> list[dict[str, Any]]:
+        """The default organisation's users as fixture data (the package's, or the loaded layers')."""
+        users = (self.fixture or {}).get("users") or self.defaults.get("users") or []
+        return [dict(user) for user in users]
 
     def on_reset(self) -> None:
+        # Loaded layers go with a reset; the sandbox loads its fixture files again right after.
+        self.fixture = None
         live = {tenant for tenant, _ in self.ctx.store.tenants(self.name)}
         index = self.backend.sessions.index
         for token in [t for t, tenant in index.items() if tenant not in live]:
@@ -149,7 +170,13 @@ class NirvaProvider(Provider):
         return webhook_endpoints(self, self.organisation_of, self.ctx.max_body)
 
     def organisation_of(self, request: Request) -> Organisation:
-        org, _, _ = self.backend.sessions.resolve(request.headers.get("x-auth-token"))
+        """A session's organisation; in open mode, without X-Auth-Token, the one shared organisation
+        (there is no other), so `PUT /_mockpost/nirva/webhook` works like the other control calls."""
+        token = request.headers.get("x-auth-token")
+        if not token and not self.ctx.tenancy.strict:
+            organisation: Organisation = self.tenant_state(DEFAULT_TENANT)
+            return organisation
+        org, _, _ = self.backend.sessions.resolve(token)
         return org
 
 

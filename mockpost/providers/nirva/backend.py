@@ -10,9 +10,10 @@ from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.nirva.deliveries import DeliveryBackend
 from mockpost.providers.nirva.errors import Unauthorized
-from mockpost.providers.nirva.jobs import JobBackend, as_id
+from mockpost.providers.nirva.jobs import JobBackend
 from mockpost.providers.nirva.lifecycle import Timeline
 from mockpost.providers.nirva.organisation import OptionCatalog
+from mockpost.providers.nirva.parsing import as_id
 from mockpost.providers.nirva.sessions import PROVIDER, Sessions, credential
 from mockpost.providers.nirva.state import Organisation, Session, User
 

@@ -11,8 +11,9 @@ from mockpost.core.provider import ProviderContext
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.nirva import tracking
 from mockpost.providers.nirva.errors import BadRequest, NotFound
-from mockpost.providers.nirva.jobs import as_id, visible
+from mockpost.providers.nirva.jobs import visible
 from mockpost.providers.nirva.lifecycle import DELIVERY, PACK_GROUP, PATHS, SHIPMENT, Timeline
+from mockpost.providers.nirva.parsing import as_id
 from mockpost.providers.nirva.state import (
     Delivery,
     Job,
@@ -55,7 +56,10 @@ class DeliveryBackend:
         return shipment
 
     def tracking_file(self, shipment: Shipment, name: str) -> TrackingFile:
-        found = shipment.files.get(name)
+        """By the metadata name (ACKN), or by the file name its metadata value gives (ACKN_1005.pdf)."""
+        found = shipment.files.get(name) or next(
+            (file for file in shipment.files.values() if file.file_name == name), None
+        )
         if found is None:
             have = ", ".join(sorted(shipment.files)) or "none yet"
             raise NotFound(f"shipment {shipment.id} has no tracking file {name[:100]!r} (it has: {have})")
@@ -112,6 +116,7 @@ class DeliveryBackend:
                 channel=delivery.channel,
                 created_at=now,
                 post=tracking.post_of(group.document.address_block),
+                recipient=" / ".join(r.value or r.raw for r in group.requirements),
             )
             org.shipments[sid] = shipment
             delivery.shipment_ids.append(sid)

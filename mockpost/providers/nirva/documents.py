@@ -4,10 +4,12 @@ The address block is the first six non-empty text lines of a document's first pa
 lines left out, unless they are all the page holds).
 
 Split rule (the documentation leaves it to each service's configuration): a page whose text holds a
-"page 1/N" marker (any case, e.g. "Page 1/3") starts a new document; a file with no such marker is one
-document. A file whose first page carries no marker while later pages do cannot be split. The job
-parameter `pagesPerDocument` (ours) splits every N pages instead; a page count that is not a multiple
-of N cannot be split either.
+"page 1/N" marker (any case, e.g. "Page 1/3") starts a new document. In a file with no such marker,
+the first page and every later page that starts with a recipient (a valid postal address block or an
+e-mail address in its top lines) start a new document, so a file of one-page letters gives one
+document each and a long letter addressed on its first page only stays one. A file whose first page
+carries no marker while later pages do cannot be split. The job parameter `pagesPerDocument` (ours)
+splits every N pages instead; a page count that is not a multiple of N cannot be split either.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SPLIT_MARKER = re.compile(r"page\s*1\s*/\s*\d+", re.IGNORECASE)
@@ -56,7 +59,12 @@ def page_texts(data: bytes, file_name: str) -> list[str]:
         raise CannotProcess(f"{file_name}: the PDF cannot be read ({type(exc).__name__})") from None
 
 
-def split(texts: list[str], file_name: str, pages_per_document: int | None = None) -> list[Split]:
+def split(
+    texts: list[str],
+    file_name: str,
+    pages_per_document: int | None = None,
+    addresses_someone: Callable[[str], bool] = lambda top_lines: False,
+) -> list[Split]:
     if pages_per_document is not None:
         if len(texts) % pages_per_document:
             raise CannotProcess(
@@ -66,7 +74,7 @@ def split(texts: list[str], file_name: str, pages_per_document: int | None = Non
     else:
         starts = [index for index, text in enumerate(texts) if SPLIT_MARKER.search(text)]
         if not starts:
-            starts = [0]
+            starts = [0] + [i for i in range(1, len(texts)) if addresses_someone(address_block(texts[i]))]
         elif starts[0] != 0:
             raise CannotProcess(
                 f"{file_name}: pages 1-{starts[0]} come before the first 'Page 1/N' marker and belong "

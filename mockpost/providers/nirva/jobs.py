@@ -9,14 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from mockpost.core.lifecycle import TransitionRefused
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.nirva import documents, eligibility
 from mockpost.providers.nirva.errors import BadRequest, Conflict, Forbidden, NotFound
 from mockpost.providers.nirva.lifecycle import JOB, PACK_GROUP, Timeline
 from mockpost.providers.nirva.organisation import OptionCatalog
+from mockpost.providers.nirva.parsing import ONLY_REQUIREMENT, as_id, parse_edits, parse_parameters
 from mockpost.providers.nirva.state import (
     MAIN_BOX,
     Box,
@@ -114,11 +113,12 @@ class JobBackend:
         )
         try:
             for upload, box, _ in placed:
-                texts = documents.page_texts(upload.data, upload.file_name or upload.part)
+                name = upload.file_name or upload.part
+                texts = documents.page_texts(upload.data, name)
                 if box.type != MAIN_BOX:
                     job.attachment_pages += len(texts)
                     continue
-                for part in documents.split(texts, upload.file_name or upload.part, per_document):
+                for part in documents.split(texts, name, per_document, eligibility.addresses_someone):
                     job.documents.append(
                         Document(
                             box.id, upload.file_name, part.first_page, part.page_count, part.address_block
@@ -136,16 +136,19 @@ class JobBackend:
         return job
 
     def _owner(self, org: Organisation, user: User, target: Any) -> User:
+        """The job's owner: the caller, or for an administrator the user named by targetOwnerId
+        (a user id, or a login)."""
         if target is None:
             return user
         target_id = as_id(target)
-        if target_id is None:
-            raise BadRequest("targetOwnerId must be a user id (a number)")
-        if target_id == user.id:
+        by_login = org.user_by_login(target) if target_id is None and isinstance(target, str) else None
+        if target_id is None and by_login is None:
+            raise BadRequest("targetOwnerId must be the id (a number) of a user of the organisation")
+        if target_id == user.id or by_login is user:
             return user
         if not user.administrator:
             raise Forbidden("only an administrator can create a job for another user (targetOwnerId)")
-        owner = org.users.get(target_id)
+        owner = by_login or org.users.get(target_id)  # type: ignore[arg-type]
         if owner is None:
             raise BadRequest(f"targetOwnerId {target!r} is not a user of the organisation")
         return owner
@@ -167,8 +170,10 @@ class JobBackend:
         chosen: list[int] = []
         for item in raw:
             option_id = as_id(item)
+            if option_id is None and isinstance(item, str):
+                option_id = self.catalog.id_of(item)
             if option_id is None or option_id not in self.catalog.options:
-                raise BadRequest(f"option {item!r} is not an option id from GET /options")
+                raise BadRequest(f"option {item!r} is not an option id (or value) from GET /options")
             chosen.append(option_id)
         per_type = Counter(self.catalog.options[oid][1] for oid in chosen)
         twice = [self.catalog.types.get(tid, str(tid)) for tid, n in per_type.items() if n > 1]
@@ -261,10 +266,13 @@ class JobBackend:
         """Replace RAW values of the packGroup's requirements, then validate them again."""
         edits = parse_edits(body)
         known = {r.name: r for r in group.requirements}
+        if ONLY_REQUIREMENT in edits and len(known) == 1:
+            edits[group.requirements[0].name] = edits.pop(ONLY_REQUIREMENT)
         unknown = [name for name in edits if name not in known]
         if unknown:
             raise BadRequest(
-                f"packGroup {group.id} has no requirement {unknown[0]!r}; it has {sorted(known)}"
+                f"packGroup {group.id} has no requirement {unknown[0] or '(unnamed)'!r}; "
+                f"it has {sorted(known)}: name the one to edit"
             )
         job = org.jobs[group.job_id]
         if group.status == "IN_DELIVERY" or job.status != "PACK_GROUP_CREATED":
@@ -316,50 +324,7 @@ class JobBackend:
         job.status_changed_at = self.ctx.now()
 
 
-# -- wire helpers ---------------------------------------------------------------------------
+# -- access ---------------------------------------------------------------------------------
 def visible(user: User, owner_id: int, creator_id: int) -> bool:
     """A user sees the jobs they own or created; an administrator sees the organisation's."""
     return user.administrator or user.id in (owner_id, creator_id)
-
-
-def as_id(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value < 2**63 else None
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
-
-
-def parse_parameters(raw: Any) -> dict[str, Any]:
-    if raw is None:
-        raise BadRequest("the multipart part 'parameters' (JobCreationParameter JSON) is missing")
-    try:
-        params = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise BadRequest("the 'parameters' part is not valid JSON") from None
-    if not isinstance(params, dict):
-        raise BadRequest("the 'parameters' part must be a JSON object (JobCreationParameter)")
-    return params
-
-
-def parse_edits(body: Any) -> dict[str, str]:
-    """`{"requirements": [{"name", "raw"}]}`, a bare list of those, or `{"NAME": {"raw": ...}}`."""
-    items: Any = body.get("requirements") if isinstance(body, dict) and "requirements" in body else body
-    if isinstance(items, dict):
-        items = [
-            {"name": key, **value} if isinstance(value, dict) else {"name": key, "raw": value}
-            for key, value in items.items()
-        ]
-    if not isinstance(items, list) or not items:
-        raise BadRequest('send {"requirements": [{"name": "ADDRESS", "raw": "new value"}]}')
-    edits: dict[str, str] = {}
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise BadRequest("each edit needs a requirement name and its new raw value")
-        raw = item.get("raw", item.get("rawValue"))
-        if not isinstance(raw, str):
-            raise BadRequest(f"the raw value of {item['name']!r} must be a string")
-        edits[item["name"]] = raw
-    return edits

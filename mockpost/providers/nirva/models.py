@@ -134,6 +134,7 @@ class ShipmentOut(BaseModel):
     jobId: int
     packGroupId: int
     channel: str
+    recipient: str = Field(description="The address lines joined with ' / ', or the e-mail address")
     status: int
     statusLabel: str
     statusDate: str
@@ -231,6 +232,7 @@ def render_shipment(shipment: Shipment) -> dict[str, Any]:
         "jobId": shipment.job_id,
         "packGroupId": shipment.pack_group_id,
         "channel": shipment.channel,
+        "recipient": shipment.recipient,
         "status": int(shipment.status),
         "statusLabel": SHIPMENT_LABELS[int(shipment.status)],
         "statusDate": date(shipment.status_changed_at),

@@ -1,7 +1,7 @@
 """Organisations from data: the package defaults, --fixtures and the accounts file share one format.
 
 organisation: {id: 1, name: Acme}
-users: [{id, login, password, firstName, lastName, email, administrator, services: [ids]}]
+users: [{id, login, password, firstName, lastName, email, administrator, services: [ids], token}]
 services: [{id, name, defaultOptions: [option ids], boxes: [{id, name, type, channel}]}]
 webhook: {url: ...}
 """
@@ -59,6 +59,9 @@ def _user(entry: Any, index: int) -> User:
     if not isinstance(entry, dict) or not entry.get("login"):
         raise ValueError(f"users[{index}] needs at least a login")
     services = entry.get("services")
+    token = entry.get("token")
+    if token is not None and (not isinstance(token, str) or not token.strip()):
+        raise ValueError(f"users[{index}]: token must be a non-empty string")
     return User(
         id=int(entry.get("id", index + 1)),
         login=str(entry["login"]),
@@ -68,6 +71,7 @@ def _user(entry: Any, index: int) -> User:
         email=str(entry.get("email", "")),
         administrator=bool(entry.get("administrator", False)),
         services=[str(s) for s in services] if isinstance(services, list) else None,
+        token=token,
     )
 
 
@@ -98,6 +102,10 @@ class OptionCatalog:
         self.options = {
             int(o["id"]): (str(o["value"]), int(o["optionType"])) for o in data.get("options", [])
         }
+
+    def id_of(self, value: str) -> int | None:
+        """An option's id from its value (`2SIDE`), for clients that send values."""
+        return next((oid for oid, (known, _) in self.options.items() if known == value), None)
 
     def render_types(self) -> list[dict[str, Any]]:
         return [{"id": tid, "name": name} for tid, name in self.types.items()]

@@ -40,8 +40,8 @@ class Sessions:
         detail = body.get("withProfileDetail", query_detail)
         return login, password, flag(detail, "withProfileDetail")
 
-    def open_session(self, org: Organisation, user: User) -> Session:
-        session = Session(self.ctx.ids.token(40), user.id, self.ctx.now())
+    def open_session(self, org: Organisation, user: User, token: str | None = None) -> Session:
+        session = Session(token or self.ctx.ids.token(40), user.id, self.ctx.now())
         org.sessions[session.token] = session
         self.index[session.token] = org.tenant
         return session

@@ -38,6 +38,7 @@ class User:
     email: str = ""
     administrator: bool = False
     services: list[str] | None = None  # service ids; None: every service of the organisation
+    token: str | None = None  # a session token open from the start (fixtures, scenario accounts)
 
 
 @dataclass
@@ -143,6 +144,7 @@ class Shipment:
     files: dict[str, TrackingFile] = field(default_factory=dict)
     tracking_number: str | None = None
     post: str = "LaPoste_Fr"
+    recipient: str = ""  # the address lines joined with " / ", or the e-mail address
     pending: TimedJob | None = None
 
 

@@ -13,9 +13,14 @@ from typing import Any
 
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider
-from mockpost.scenarios.providers.base import ProviderSupport
+from mockpost.scenarios.providers.base import (
+    ProviderSupport,
+    install_timeline,
+    problem_of,
+    signature_problem,
+)
 
-SIGNATURE_HEADER = "x-ekopost-signature"
+SIGNATURE_HEADER = "X-Ekopost-Signature"
 ACCOUNT_SETTINGS = ("api_key", "username", "password", "credit_limit", "unreachable", "fui")
 
 
@@ -34,34 +39,27 @@ class EkopostSupport(ProviderSupport):
     def load_account(
         self, provider: Provider, account: dict[str, Any], webhook: dict[str, str] | None
     ) -> None:
-        unknown = set(account) - set(ACCOUNT_SETTINGS)
-        if unknown:
-            raise ValueError(
-                f"unknown Ekopost account key(s) {sorted(unknown)}; expected: {', '.join(ACCOUNT_SETTINGS)}, "
-                "webhook, env"
-            )
+        self.refuse_unknown_keys(account)
         entry = {key: value for key, value in account.items() if key in ACCOUNT_SETTINGS}
         if webhook is not None:
             entry["webhook"] = webhook
         provider.load_fixtures({"accounts": [entry]})
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
-        given = {k.lower(): v for k, v in headers.items()}.get(SIGNATURE_HEADER)
-        if given is None:
-            return "no X-Ekopost-Signature header"
         expected = hmac.new(secret.encode(), body.encode(), hashlib.sha1).hexdigest()
-        if not hmac.compare_digest(given, expected):
-            return f"X-Ekopost-Signature is {given}, the HMAC-SHA1 of the body with the secret is {expected}"
-        return None
+        return signature_problem(
+            headers, SIGNATURE_HEADER, expected, "the HMAC-SHA1 of the body with the secret"
+        )
 
     def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
-        # The timeline is read when each step is scheduled, so a new one applies to steps scheduled
-        # from now on; the provider and its backend share one Timeline object.
         from mockpost.providers.ekopost.lifecycle import Timeline
 
-        timeline = Timeline.from_options({**provider.ctx.options, **overrides})
-        backend = provider.backend  # type: ignore[attr-defined]
-        provider.timeline = backend.timeline = timeline  # type: ignore[attr-defined]
+        install_timeline(provider, Timeline.from_options({**provider.ctx.options, **overrides}))
+
+    def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
+        from mockpost.providers.ekopost.lifecycle import Timeline
+
+        return problem_of(Timeline.from_options, overrides)
 
     def resources(self, provider: Provider, tenant: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for campaign in provider.dump(tenant).get("campaigns", []):
@@ -74,4 +72,6 @@ class EkopostSupport(ProviderSupport):
         from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
 
         return [CAMPAIGN, ENVELOPE]
+
+
 SUPPORT = EkopostSupport()

@@ -1,0 +1,172 @@
+"""The generic engine's store: collections of items keyed by path template and parent ids.
+
+Three kinds of collection, decided by the catalog:
+- creatable (a documented create or upsert): starts empty; an unknown id is a 404;
+- listable but not creatable (providers, scopes, events ...): given two fixture items, made from the
+  documented example, the first time the tenant touches it; an unknown id is a 404;
+- lookup-only (a read by key, nothing lists or creates them): any key answers, the object is made on
+  first read and kept, so the answer stays stable.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from mockpost.core.provider import ProviderContext
+from mockpost.providers.afosto.call import Call
+from mockpost.providers.afosto.catalog import Catalog, is_param, template
+from mockpost.providers.afosto.errors import bad_request, not_found
+from mockpost.providers.afosto.state import Parents, TenantState
+from mockpost.providers.afosto.synth import Synthesizer, iso
+
+FIXTURE_ITEMS = 2
+
+
+def merge(base: Any, change: Any) -> Any:
+    """`change` laid over `base`: objects merge key by key, anything else is replaced."""
+    if isinstance(base, dict) and isinstance(change, dict):
+        merged = dict(base)
+        for key, value in change.items():
+            merged[key] = merge(base.get(key), value)
+        return merged
+    return copy.deepcopy(change)
+
+
+class ItemStore:
+    def __init__(self, ctx: ProviderContext, catalog: Catalog) -> None:
+        self.ctx = ctx
+        self.catalog = catalog
+        self.synth = Synthesizer(ctx)
+        # collection -> called with each new object (lifecycle resources show their initial state)
+        self.on_create: dict[str, Callable[[dict[str, Any]], None]] = {}
+        # read-only collections whose items the reference itself lists (the OAuth2 scopes)
+        self.known_items: dict[str, list[dict[str, Any]]] = {}
+        self.item_templates = {name: self._item_template(name) for name in catalog.collections}
+
+    def _item_template(self, collection: str) -> dict[str, Any]:
+        ops = self.catalog.collections.get(collection, {})
+        for pattern in ("read", "list", "create", "update", "upsert", "search"):
+            op = ops.get(pattern)
+            if op is None:
+                continue
+            example = op.success_example
+            if isinstance(example, list) and example and isinstance(example[0], dict):
+                return example[0]
+            if isinstance(example, dict):
+                return example
+        return {"id": "string (uuid)"}
+
+    def key_field(self, collection: str) -> str:
+        param = self.catalog.item_param(collection)
+        example = self.item_templates.get(collection, {})
+        if param in example or "id" not in example:
+            return param
+        return "id"
+
+    def known(self, collection: str) -> bool:
+        ops = self.catalog.collections.get(collection, {})
+        return any(p in ops for p in ("read", "list", "create", "upsert"))
+
+    def lookup_only(self, collection: str) -> bool:
+        ops = self.catalog.collections.get(collection, {})
+        return "list" not in ops and not self.catalog.creatable(collection)
+
+    def items(self, state: TenantState, collection: str, parents: Parents) -> dict[str, dict[str, Any]]:
+        found = state.collection(collection, parents)
+        if (collection, parents) not in state.seeded:
+            state.seeded.add((collection, parents))
+            if collection in self.known_items:
+                for known in self.known_items[collection]:
+                    self.new_item(state, collection, parents, known)
+            elif not self.catalog.creatable(collection) and "list" in self.catalog.collections.get(
+                collection, {}
+            ):
+                for _ in range(FIXTURE_ITEMS):
+                    self.new_item(state, collection, parents, {})
+        return found
+
+    def find(self, state: TenantState, collection: str, parents: Parents, key: str) -> dict[str, Any]:
+        found = self.items(state, collection, parents)
+        item = found.get(key)
+        if item is None and self.lookup_only(collection):
+            item = self.new_item(state, collection, parents, {}, key=key)
+        if item is None:
+            raise not_found(collection.strip("/").replace("/{}", "").replace("/", " "), key)
+        return item
+
+    def new_item(
+        self,
+        state: TenantState,
+        collection: str,
+        parents: Parents,
+        body: Any,
+        example: Any = None,
+        key: str | None = None,
+    ) -> dict[str, Any]:
+        shape = example if isinstance(example, dict) else self.item_templates.get(collection, {})
+        item = self.synth.fill(shape)
+        if isinstance(body, dict):
+            item = merge(item, body)
+        field = self.key_field(collection)
+        found = state.collection(collection, parents)
+        if key is None:
+            given = body.get(field) if isinstance(body, dict) else None
+            if given not in (None, ""):
+                key = str(given)
+                if key in found:
+                    raise bad_request(f"{field} {key!r} already exists", invalid=[field])
+            elif str(shape.get(field, "")).startswith("integer"):  # documented as an integer id
+                item[field] = state.next_number()
+                key = str(item[field])
+            else:
+                item[field] = (
+                    self.ctx.ids.uuid4() if field == "id" else item.get(field) or self.ctx.ids.token(12)
+                )
+                key = str(item[field])
+        else:
+            numeric = isinstance(item.get(field), int) and key.isdigit() and len(key) <= 18
+            item[field] = int(key) if numeric else key
+        now = iso(self.ctx.now())
+        for stamp in ("created_at", "updated_at"):
+            if stamp in item:
+                item[stamp] = now
+        found[key] = item
+        hook = self.on_create.get(collection)
+        if hook is not None:
+            hook(item)
+        return item
+
+    # -- path parameters ------------------------------------------------------------------
+    def values(self, call: Call) -> list[str]:
+        return [call.params[name] for name in call.op.path_params]
+
+    def require_parents(self, state: TenantState, call: Call, upto: int) -> None:
+        """Every id in the path before segment `upto` must name an existing item of its collection."""
+        values: list[str] = []
+        names = iter(call.op.path_params)
+        for index, segment in enumerate(call.op.segments[:upto]):
+            if not is_param(segment):
+                continue
+            value = call.params[next(names)]
+            collection = template(call.op.segments[:index])
+            if self.known(collection):
+                self.find(state, collection, tuple(values), value)
+            values.append(value)
+
+    def item_of(self, state: TenantState, call: Call) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """The item a read/update/delete path names, and the collection it sits in."""
+        op = call.op
+        self.require_parents(state, call, len(op.segments) - 1)
+        values = self.values(call)
+        parents, key = tuple(values[:-1]), values[-1]
+        item = self.find(state, op.collection, parents, key)
+        return item, self.items(state, op.collection, parents)
+
+    def change(self, item: dict[str, Any], body: Any) -> None:
+        if isinstance(body, dict):
+            for key, value in body.items():
+                item[key] = merge(item.get(key), value)
+        if "updated_at" in item:
+            item["updated_at"] = iso(self.ctx.now())

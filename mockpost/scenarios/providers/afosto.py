@@ -1,0 +1,70 @@
+"""Afosto in scenarios: `token` (sent as `Authorization: Bearer TOKEN`), with optional OAuth client
+credentials and seed `collections` in the provider's fixture format; rules watch the hand-modelled
+resources (orders, parcels, print jobs, checkout sessions ...) by their lifecycle state. The mock
+sends no Afosto webhooks, so there is no signature to check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.provider import Provider
+from mockpost.scenarios.providers.base import ProviderSupport
+
+ACCOUNT_SETTINGS = ("token", "client_id", "client_secret", "collections")
+STATE_KEY = "lifecycle_state"  # added to each watched resource: Afosto shows state as flags, not one field
+
+
+class AfostoSupport(ProviderSupport):
+    name = "afosto"
+    account_keys = ACCOUNT_SETTINGS
+
+    def auth_headers(self, account: dict[str, Any]) -> dict[str, str]:
+        if not account.get("token"):
+            raise ValueError(
+                "an Afosto account needs a token (sent as 'Authorization: Bearer TOKEN'); "
+                "client_id/client_secret alone are for POST /iam/oauth/authorize"
+            )
+        return {"Authorization": f"Bearer {account['token']}"}
+
+    def load_account(
+        self, provider: Provider, account: dict[str, Any], webhook: dict[str, str] | None
+    ) -> None:
+        self.refuse_unknown_keys(account)
+        if webhook is not None:
+            raise ValueError("mockpost sends no Afosto webhooks: leave out webhook")
+        provider.load_fixtures({"accounts": [{k: v for k, v in account.items() if k in ACCOUNT_SETTINGS}]})
+
+    def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
+        return "mockpost sends no Afosto webhooks, so there is no Afosto signature to verify"
+
+    def resources(self, provider: Provider, tenant: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each watched resource as the API renders it, plus its lifecycle state; `id` is the key
+        the control plane's transition takes (a print job's `reference`, a purge's `token`)."""
+        from mockpost.providers.afosto.lifecycles import COLLECTIONS, current
+
+        state = provider.tenant_state(tenant)
+        engine = provider.backend  # type: ignore[attr-defined]
+        for kind, collection in COLLECTIONS.items():
+            field = engine.key_field(collection)
+            for key, item in list(state.items.get((collection, ()), {}).items()):
+                yield (
+                    kind,
+                    {
+                        **item,
+                        "id": item.get("id") if field == "id" else key,
+                        STATE_KEY: current(state, kind, key),
+                    },
+                )
+
+    def state_of(self, kind: str, resource: dict[str, Any]) -> Any:
+        return resource.get(STATE_KEY)
+
+    def lifecycles(self) -> list[Lifecycle]:
+        from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES
+
+        return [LIFECYCLES[kind] for kind in COLLECTIONS]
+
+
+SUPPORT = AfostoSupport()
