@@ -61,10 +61,11 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
     async def index(request: Request) -> Response:
         return HTMLResponse(render_dashboard(sandbox, str(request.base_url).rstrip("/")))
 
+    provider_apps = {entry.name: provider_app(sandbox, entry.name) for entry in sandbox.providers.entries()}
     routes = [
         Route("/", index, methods=["GET"]),
         Mount("/_mockpost", app=control.asgi_app()),
-        *[Mount(entry.mount, app=provider_app(sandbox, entry.name)) for entry in sandbox.providers.entries()],
+        *[Mount(entry.mount, app=provider_apps[entry.name]) for entry in sandbox.providers.entries()],
     ]
     app = Starlette(
         routes=routes,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 journal=sandbox.journal,
                 faults=sandbox.faults,
                 mounts={entry.mount: entry.name for entry in sandbox.providers.entries()},
+                provider_apps=provider_apps,
                 error_body=error_body,
             )
         ],

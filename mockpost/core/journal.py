@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any, NamedTuple
@@ -58,6 +58,7 @@ class Journal:
     def __init__(self, capacity: int = 10_000) -> None:
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=capacity)  # plain tuples: GC-untracked
         self._ids = itertools.count(1)
+        self._listeners: list[Callable[[Entry], None]] = []
 
     @property
     def capacity(self) -> int:
@@ -67,7 +68,26 @@ class Journal:
         return next(self._ids)
 
     def record(self, entry: Entry) -> None:
-        self._entries.append(tuple(entry))
+        self.record_row(tuple(entry))
+
+    def record_row(self, row: tuple[Any, ...]) -> None:
+        """An entry as a plain tuple in Entry's field order (the request path's cheaper form)."""
+        self._entries.append(row)
+        if self._listeners:
+            entry = Entry._make(row)
+            for listener in list(self._listeners):
+                listener(entry)
+
+    def subscribe(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
+        """Call `listener` with every entry recorded from now on (after the answer was sent);
+        returns what ends the subscription."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def clear(self) -> None:
         self._entries.clear()

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockpost.core.clock import Clock
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
-from mockpost.core.journal import BODY_LIMIT, Entry, Journal
+from mockpost.core.journal import BODY_LIMIT, Journal
 from mockpost.core.scheduler import Scheduler
 
 TENANT_KEY = "mockpost.tenant"
@@ -27,6 +27,10 @@ class ConnectionDropped(Exception):
 
 
 class SandboxMiddleware:
+    """Journal, faults and due work around every request; provider requests go straight to their
+    provider's app (the mount table is known here, so Starlette's router, mount and exception
+    layers, which a provider's own boundary makes redundant, are skipped)."""
+
     def __init__(
         self,
         app: ASGIApp,
@@ -37,20 +41,28 @@ class SandboxMiddleware:
         faults: Faults,
         mounts: dict[str, str],
         error_body: Callable[[str, int, str], tuple[Any, dict[str, str]]],
+        provider_apps: dict[str, ASGIApp] | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
         self.scheduler = scheduler
         self.journal = journal
         self.faults = faults
-        self.mounts = sorted(mounts.items(), key=lambda item: -len(item[0]))  # prefix -> provider
+        for prefix in mounts:
+            if not prefix.startswith("/") or "/" in prefix[1:]:
+                raise ValueError(f"a mount is one path segment, like /ekopost: not {prefix!r}")
+        self.mounts = dict(mounts)  # "/ekopost" -> "ekopost"
+        self.provider_apps = provider_apps or {}
         self.error_body = error_body
 
     def provider_of(self, path: str) -> tuple[str, str]:
-        for prefix, provider in self.mounts:
-            if path == prefix or path.startswith(prefix + "/"):
-                return provider, path[len(prefix) :] or "/"
-        return "", path
+        """(provider, the path below its mount), or ("", path) outside every mount."""
+        end = path.find("/", 1)
+        prefix = path if end < 0 else path[:end]
+        provider = self.mounts.get(prefix)
+        if provider is None:
+            return "", path
+        return provider, path[len(prefix) :] or "/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,10 +73,21 @@ class SandboxMiddleware:
         if not provider and path.startswith("/_mockpost"):
             await self.app(scope, receive, send)  # the control plane is not journalled
             return
-        if provider and self.scheduler.has_due() and not self.scheduler.busy:
-            # a step that fell due a moment ago shows in this answer, as in-process, even if the
-            # server's ticker has not woken yet
-            await self.scheduler.run_due()
+        target = self.app
+        if provider:
+            if self.scheduler.has_due() and not self.scheduler.busy:
+                # a step that fell due a moment ago shows in this answer, as in-process, even if
+                # the server's ticker has not woken yet
+                await self.scheduler.run_due()
+            direct = self.provider_apps.get(provider)
+            prefix_length = len(path) - len(sub_path)
+            if direct is not None and path[prefix_length : prefix_length + 1] == "/":
+                # what Mount does: the mount joins the root path (a bare `/ekopost` is left to
+                # Starlette, which redirects it)
+                root_path = scope.get("root_path", "")
+                scope["app_root_path"] = scope.get("app_root_path", root_path)
+                scope["root_path"] = root_path + path[:prefix_length]
+                target = direct
         started = time.perf_counter()
         at = self.clock.timestamp()
         request_chunks: list[bytes] = []
@@ -92,30 +115,40 @@ class SandboxMiddleware:
             fault = self.faults.match(provider, scope["method"], sub_path)
         try:
             if fault is not None:
-                await self._apply_fault(fault, provider, sub_path, scope, receive_recorded, send_recorded)
+                await self._apply_fault(
+                    fault, provider, sub_path, scope, receive_recorded, send_recorded, target
+                )
             else:
-                await self.app(scope, receive_recorded, send_recorded)
+                await target(scope, receive_recorded, send_recorded)
         finally:
-            self.journal.record(
-                Entry(
-                    id=self.journal.next_id(),
-                    at=at,
-                    provider=provider or "",
-                    tenant=scope.get(TENANT_KEY),
-                    method=scope["method"],
-                    path=path,
-                    query=scope.get("query_string", b""),
-                    status=status_holder[0],
-                    duration_ms=(time.perf_counter() - started) * 1000,
-                    request_headers=tuple(scope.get("headers", ())),
-                    request_body=b"".join(request_chunks),
-                    response_body=b"".join(response_chunks),
-                    fault=fault.id if fault is not None else None,
+            # a plain tuple in Entry's field order (building the NamedTuple costs more than the rest)
+            self.journal.record_row(
+                (
+                    self.journal.next_id(),
+                    at,
+                    provider,
+                    scope.get(TENANT_KEY),
+                    scope["method"],
+                    path,
+                    scope.get("query_string", b""),
+                    status_holder[0],
+                    (time.perf_counter() - started) * 1000,
+                    tuple(scope.get("headers", ())),
+                    b"".join(request_chunks),
+                    b"".join(response_chunks),
+                    fault.id if fault is not None else None,
                 )
             )
 
     async def _apply_fault(
-        self, rule: FaultRule, provider: str, sub_path: str, scope: Scope, receive: Receive, send: Send
+        self,
+        rule: FaultRule,
+        provider: str,
+        sub_path: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        target: ASGIApp,
     ) -> None:
         delay = self.faults.delay_seconds(rule)
         if delay:
@@ -134,7 +167,7 @@ class SandboxMiddleware:
             )
             return
         if rule.status is None:
-            await self.app(scope, receive, send)  # latency only
+            await target(scope, receive, send)  # latency only
             return
         if rule.body is None:
             payload, extra = self.error_body(provider, rule.status, f"Injected fault {rule.id}")

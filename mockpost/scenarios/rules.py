@@ -130,13 +130,10 @@ class RuleEngine:
         """In a server, also look right after every request to a watched provider is answered, so a
         change a request makes (a file arriving) is taken over before the client's next request,
         as the in-process runner does after every step. The journal records every answered
-        request, so its `record` is where to look."""
-        journal = self.sandbox.journal
-        record = journal.record
+        request, so the engine subscribes to it."""
         watched = {rule.provider for _, rule in self.rules}
 
-        def record_then_check(entry: Any) -> None:
-            record(entry)
+        def check_after(entry: Any) -> None:
             if self._active and not any(job.owner == WATCHER for job in self.sandbox.scheduler.pending()):
                 self.stop()  # a full reset cleared the heartbeat: the rules are gone with it
             if self._active and entry.provider in watched:
@@ -145,8 +142,7 @@ class RuleEngine:
                 except Exception:  # a rule must never break the answer already sent
                     logger.exception("scenario rules: checking after a request failed")
 
-        journal.record = record_then_check  # type: ignore[method-assign]
-        self._unwatch = lambda: vars(journal).pop("record", None)
+        self._unwatch = self.sandbox.journal.subscribe(check_after)
 
     def stop(self) -> None:
         self._active = False

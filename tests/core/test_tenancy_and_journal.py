@@ -43,3 +43,29 @@ def test_journal_is_a_bounded_ring_and_filters_with_globs():
 
 def test_bodies_are_truncated_with_a_note():
     assert truncate("x" * 10, limit=4) == "xxxx... [6 more characters]"
+
+
+def test_journal_subscribers_see_each_entry_once_until_they_unsubscribe():
+    journal = Journal(capacity=2)
+    seen: list[int] = []
+    unsubscribe = journal.subscribe(lambda e: seen.append(e.id))
+    journal.record(entry(1))
+    journal.record_row(tuple(entry(2)))  # the request path's form: the same Entry for listeners
+    unsubscribe()
+    unsubscribe()  # twice is harmless
+    journal.record(entry(3))
+    assert seen == [1, 2] and [e.id for e in journal.query()] == [2, 3]
+
+
+def test_a_served_request_lands_in_the_journal_with_every_field_in_place():
+    from mockpost.testing import Mockpost
+
+    with Mockpost() as mock:
+        mock.client().post(
+            "/ekopost/campaigns?x=1", json={"name": "j"}, headers={"Authorization": "api-key j"}
+        )
+        (recorded,) = mock.journal()
+    assert recorded["provider"] == "ekopost" and recorded["method"] == "POST"
+    assert recorded["path"] == "/ekopost/campaigns" and recorded["query"] == "x=1"
+    assert recorded["status"] == 200 and recorded["tenant"] and recorded["duration_ms"] >= 0
+    assert '"name":"j"' in recorded["request_body"].replace(" ", "") and '"id"' in recorded["response_body"]
