@@ -18,6 +18,7 @@ from mockpost.config import Settings
 from mockpost.control.dashboard import render_dashboard
 from mockpost.control.routes import ControlPlane
 from mockpost.core.control import ControlError
+from mockpost.core.heap import settle_heap
 from mockpost.core.middleware import SandboxMiddleware
 from mockpost.providers import PROVIDERS
 from mockpost.sandbox import Sandbox
@@ -98,6 +99,7 @@ async def warm_up_soon(sandbox: Sandbox) -> None:
 
     await asyncio.sleep(WARM_UP_DELAY)
     await asyncio.to_thread(sandbox.warm_up)
+    settle_heap()  # the providers just loaded are long-lived too
 
 
 def provider_app(sandbox: Sandbox, name: str) -> ASGIApp:

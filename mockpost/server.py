@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import socket
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from mockpost.config import Settings
+from mockpost.core.heap import settle_heap
 
 
 def fastest_loop() -> tuple[str, str]:
@@ -26,13 +26,6 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
-
-
-def settle_heap() -> None:
-    """Move everything built at start-up (routes, catalogs, Faker's locale data) out of the garbage
-    collector's sight, so collections only scan what requests create: no long pauses under load."""
-    gc.collect()
-    gc.freeze()
 
 
 class Server:
