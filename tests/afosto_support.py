@@ -93,6 +93,8 @@ class Walker:
         assert response.status_code == op.success, (op.method, op.path, response.text)
         data = response.json()
         created = data[0] if isinstance(data, list) else data
+        if field not in created and isinstance(body, list) and body and isinstance(body[0], str):
+            return str(body[0])  # named by the body (`PUT /lcs/locations/{id}/positions ["A1"]`)
         return str(created[field])
 
     # -- bodies ---------------------------------------------------------------------------
@@ -143,8 +145,12 @@ def _queue_job(walker: Walker, values: list[str]) -> dict[str, Any]:
     return {"hub_id": walker.hub(), "job": "label.zpl", "description": "walk", "tag": "walk"}
 
 
-def _position_codes(walker: Walker, values: list[str]) -> list[str]:
-    return [walker.existing("/lcs/locations/{}/positions", (values[0],))]
+def _listed_skus(walker: Walker, values: list[str]) -> list[str]:
+    """A sku listed at a position of the location: what the positions search looks up."""
+    listing = [{"sku": "8712345678906", "position": "A3.32435"}]
+    listed = walker.client.put(f"/lcs/locations/{values[0]}/skus", json=listing)
+    assert listed.status_code == 200, listed.text
+    return ["8712345678906"]
 
 
 def _location_address(walker: Walker, values: list[str]) -> dict[str, Any]:
@@ -197,7 +203,7 @@ SPECIAL_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/spl/queue"): _queue_job,
     ("PUT", "/spl/queue/{reference}"): lambda w, v: {"status": "pending", "changed_at": START},
     ("POST", "/cnt/html/inline"): lambda w, v: {"content": base64.b64encode(b"<p>Hello</p>").decode()},
-    ("POST", "/lcs/locations/{id}/positions/search"): _position_codes,
+    ("POST", "/lcs/locations/{id}/positions/search"): _listed_skus,
     ("POST", "/wms/search/locations"): _location_address,
     ("PUT", "/iam/subtenants/invites/{id}"): lambda w, v: {"state": "approved"},
     ("PUT", "/odr/sessions/{id}/order"): lambda w, v: {"order_id": w.existing("/odr/orders", ())},

@@ -52,7 +52,7 @@ def test_points_are_paged_and_filtered(public):
     near = public.get(
         "/v1/points",
         params={
-            "relative_point": "50.0484,19.95269",
+            "relative_point": "50.03988,19.92485",
             "sort_by": "distance_to_relative_point",
             "max_distance": 3000,
         },

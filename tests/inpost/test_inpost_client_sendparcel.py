@@ -190,6 +190,18 @@ def test_courier_provider_flow_and_cancel_outcomes(library):
     )
 
 
+def test_courier_provider_without_parcel_sizes_sends_weight_only(library):
+    _, client = library
+    created = client.create_shipment(  # InPostCourierProvider's fallback when it knows no parcel
+        {
+            "receiver": RECEIVER,
+            "parcels": [{"weight": {"amount": 1.0, "unit": "kg"}}],
+            "service": "inpost_courier_standard",
+        }
+    )
+    assert created["status"] == "created" and created["parcels"][0]["dimensions"] is None
+
+
 def test_errors_carry_message_and_details_the_library_reads(library):
     _, client = library
     with pytest.raises(ShipXError) as refused:

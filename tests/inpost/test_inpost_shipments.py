@@ -171,7 +171,7 @@ def test_locker_validation_answers_field_by_field(shipx, org_id, change, details
         ),
         (
             {"parcels": [{"template": None}]},
-            {"parcels": [{"dimensions": ["required"], "weight": ["required"]}]},
+            {"parcels": [{"weight": ["required"]}]},
         ),
         (
             {"parcels": [{"dimensions": {"length": "x", "width": 1, "height": 1}, "weight": {"amount": 1}}]},

@@ -21,6 +21,7 @@ from mockpost.providers.afosto import (
     binary,
     handlers,
     lifecycles,
+    locations,
     logistics,
     profiles,
     sessions,
@@ -70,7 +71,13 @@ class AfostoProvider(Provider):
         handlers.Handlers(self.backend).register()
         self.backend.handlers[("GET", "/iam/jwt/extend")] = self.extend_token
         self.backend.handlers[("GET", "/iam/jwt/revoke")] = self.revoke_tokens
-        for group in (workflows.Workflows, logistics.Logistics, transfers.Transfers, profiles.Profiles):
+        for group in (
+            workflows.Workflows,
+            logistics.Logistics,
+            locations.Locations,
+            transfers.Transfers,
+            profiles.Profiles,
+        ):
             group(self.backend).register()
         sessions.Sessions(self.backend).register()  # after the rest: it guards the session routes
         binary.Binaries(self.backend).register()

@@ -20,6 +20,7 @@ from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.state import Answer, TenantState
 from mockpost.providers.afosto.synth import iso
+from mockpost.providers.afosto.validation import check_body
 
 BARCODE_HEIGHT = 40
 SIGNATURE_LIFETIME = timedelta(hours=1)
@@ -87,6 +88,7 @@ class Binaries(HandModelled):
         body = call.body
         if not isinstance(body, dict) or not isinstance(body.get("content"), str) or not body["content"]:
             raise bad_request("content (base64 HTML) is required", required=["content"])
+        check_body(call.op, body)
         try:
             html = base64.b64decode(body["content"], validate=True).decode("utf-8", "replace")
         except (binascii.Error, ValueError):

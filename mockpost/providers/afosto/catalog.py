@@ -35,6 +35,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("POST", "/int/apps/store/{code}"): "action",  # installing an app creates an integration
     ("GET", "/mes/tasks/{id}"): "task",
     ("POST", "/cat/maps/collections/{id}/search"): "action",  # a key -> value lookup, not a listing
+    ("PUT", "/lcs/locations/{id}/skus"): "upsert",  # the location's sku listings are what clients put
 }
 
 COLLECTION_PATTERNS = ("list", "create", "read", "update", "delete", "upsert", "search")

@@ -87,14 +87,40 @@ class ItemStore:
                     self.new_item(state, collection, parents, {})
         return found
 
-    def find(self, state: TenantState, collection: str, parents: Parents, key: str) -> dict[str, Any]:
+    def find(
+        self, state: TenantState, collection: str, parents: Parents, key: str, field: str = ""
+    ) -> dict[str, Any]:
+        """The item under `key`, or (`field`: the path parameter's name) the one whose field of that
+        name is `key` (`/odr/methods/{provider_code}/...` names listed methods by provider)."""
         found = self.items(state, collection, parents)
         item = found.get(key)
+        if item is None and field:
+            item = next((i for i in found.values() if str(i.get(field)) == key), None)
+        if item is None and self.lookup_only(collection):
+            item = self.listed_twin(state, collection, parents, key)
         if item is None and self.lookup_only(collection):
             item = self.new_item(state, collection, parents, {}, key=key)
         if item is None:
             raise not_found(collection.strip("/").replace("/{}", "").replace("/", " "), key)
         return item
+
+    def listed_twin(
+        self, state: TenantState, collection: str, parents: Parents, key: str
+    ) -> dict[str, Any] | None:
+        """A lookup-only item under a listed parent (`/odr/methods/{provider_code}/{code}` below
+        `/odr/methods`) is the listed item whose fields carry both ids; kept once found."""
+        outer = collection.rsplit("/{}", 1)[0]
+        if not parents or outer == collection or "list" not in self.catalog.collections.get(outer, {}):
+            return None
+        read = self.catalog.collections.get(collection, {}).get("read")
+        if read is None or len(read.path_params) < 2:
+            return None
+        upper, lower = read.path_params[-2], read.path_params[-1]
+        for item in self.items(state, outer, parents[:-1]).values():
+            if str(item.get(upper)) == parents[-1] and str(item.get(lower)) == key:
+                state.collection(collection, parents)[key] = item
+                return item
+        return None
 
     def new_item(
         self,
@@ -149,10 +175,11 @@ class ItemStore:
         for index, segment in enumerate(call.op.segments[:upto]):
             if not is_param(segment):
                 continue
-            value = call.params[next(names)]
+            name = next(names)
+            value = call.params[name]
             collection = template(call.op.segments[:index])
             if self.known(collection):
-                self.find(state, collection, tuple(values), value)
+                self.find(state, collection, tuple(values), value, field=name)
             values.append(value)
 
     def item_of(self, state: TenantState, call: Call) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

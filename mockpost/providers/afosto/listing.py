@@ -9,7 +9,7 @@ from mockpost.providers.afosto.catalog import Operation
 from mockpost.providers.afosto.errors import bad_request, not_found
 from mockpost.providers.afosto.items import ItemStore
 from mockpost.providers.afosto.state import Answer, TenantState
-from mockpost.providers.afosto.validation import constraints_of, matches, paging
+from mockpost.providers.afosto.validation import check_search_fields, constraints_of, matches, paging
 
 
 class Listing(ItemStore):
@@ -61,6 +61,7 @@ class Listing(ItemStore):
         op = call.op
         body = call.body
         self.require_parents(state, call, len(op.segments))
+        check_search_fields(op, body)
         collection = op.collection
         parents = tuple(self.values(call))
         stored = list(self.items(state, collection, parents).values()) if self.known(collection) else []
@@ -84,7 +85,14 @@ class Listing(ItemStore):
             if not found:
                 raise not_found("match for", str(body))
             return Answer(op.success, found[0])
-        return self.page(call, found)
+        answer = self.page(call, found)
+        if isinstance(answer.body, dict) and isinstance(body, dict):
+            # an envelope repeats the query it answers (`q`, `offset`, `limit` ...)
+            for key, value in body.items():
+                scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+                if scalar and key in answer.body and not isinstance(answer.body[key], dict | list):
+                    answer.body[key] = value
+        return answer
 
     @staticmethod
     def single_object(example: Any) -> bool:

@@ -145,6 +145,8 @@ class Synthesizer:
         if kind == "path":
             return f"/{self.faker.word()}/{self.faker.word()}.json"
         value: str = getattr(self.faker, kind)()
+        while value in PLACEHOLDERS:  # a Dutch word can be "object": it would read as a leaked placeholder
+            value = getattr(self.faker, kind)()
         return value
 
 

@@ -50,3 +50,7 @@ class Tasks(ItemStore):
                 answer.headers[name] = str(len(answer.body)) if isinstance(answer.body, list) else "1"
             elif name == "x-page-size":
                 answer.headers[name] = str(paging(call.headers)[1])
+        if call.op.takes_header("x-page") and isinstance(answer.body, list):
+            # every answer to a paged request says where the next page is (here: none) and the total
+            answer.headers.setdefault("x-page", "")
+            answer.headers.setdefault("x-count", str(len(answer.body)))

@@ -68,6 +68,18 @@ def check_body(op: Operation, body: Any) -> None:
         raise bad_request(f"invalid value for {', '.join(invalid[:20])}", invalid=invalid[:50])
 
 
+def check_search_fields(op: Operation, body: Any) -> None:
+    """A search body's documented fields other than `constraints` (checked by `constraints_of`,
+    which also takes `value` for `values` and numbers for strings) have their documented types."""
+    example = op.request
+    if not isinstance(example, dict) or not isinstance(body, dict):
+        return
+    invalid: list[str] = []
+    _compare({k: v for k, v in example.items() if k != "constraints"}, body, "", invalid)
+    if invalid:
+        raise bad_request(f"invalid value for {', '.join(invalid[:20])}", invalid=invalid[:50])
+
+
 def _compare(example: Any, value: Any, name: str, invalid: list[str]) -> None:
     label = name or "body"
     if isinstance(example, dict):

@@ -11,8 +11,18 @@ from typing import Any
 
 from mockpost.core.http import ApiError
 
+# NestJS's own names (its built-in HttpException subclasses), where they differ from Python's
+# HTTPStatus phrases, which also change between Python versions (3.13: "Content Too Large").
+NEST_PHRASES = {
+    413: "Payload Too Large",
+    416: "Requested Range Not Satisfiable",
+    422: "Unprocessable Entity",
+}
+
 
 def phrase(status: int) -> str:
+    if status in NEST_PHRASES:
+        return NEST_PHRASES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -116,6 +116,11 @@ class InpostProvider(Provider):
             "dispatch_orders": [
                 wire.dispatch_order(base, o, account.shipments) for o in account.dispatch_orders.values()
             ],
+            "dispatch_points": [wire.dispatch_point(base, p) for p in account.dispatch_points.values()],
+            "batches": [
+                wire.batch(base, b, self.backend.batches.status(account, b), account.shipments)
+                for b in account.batches.values()
+            ],
         }
 
     def transition(self, tenant: str, request: dict[str, Any]) -> dict[str, Any]:

@@ -7,15 +7,18 @@ from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext
+from mockpost.providers.inpost import printouts
+from mockpost.providers.inpost.batches import Batches
 from mockpost.providers.inpost.catalog import load_statuses
 from mockpost.providers.inpost.dispatch import DispatchOrders
-from mockpost.providers.inpost.errors import Forbidden, NotFound, ValidationFailed
+from mockpost.providers.inpost.dispatch_points import DispatchPoints
+from mockpost.providers.inpost.errors import Forbidden, ValidationFailed
 from mockpost.providers.inpost.flow import Flow
 from mockpost.providers.inpost.lifecycle import Timeline
 from mockpost.providers.inpost.organizations import Organizations
 from mockpost.providers.inpost.points import Points, load_points
-from mockpost.providers.inpost.shipments import Shipments, is_id
-from mockpost.providers.inpost.state import Account, Organization, Shipment
+from mockpost.providers.inpost.shipments import Shipments
+from mockpost.providers.inpost.state import Account, DispatchOrder, Organization, Shipment
 
 MAX_LABELS = 100
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -29,7 +32,9 @@ class InpostBackend:
         self.flow = Flow(ctx, timeline)
         self.organizations = Organizations(ctx)
         self.shipments = Shipments(ctx, self.flow, self.points)
-        self.dispatch = DispatchOrders(ctx, timeline)
+        self.batches = Batches(ctx, self.shipments)
+        self.dispatch_points = DispatchPoints(ctx)
+        self.dispatch = DispatchOrders(ctx, timeline, self.dispatch_points)
 
     def new_account(
         self, tenant: str, organizations: list[dict[str, Any]] | None = None, read_only: bool = False
@@ -59,13 +64,15 @@ class InpostBackend:
             raise ValidationFailed({"shipment_ids": ["required"]})
         if len(wanted) > MAX_LABELS:
             raise ValidationFailed({"shipment_ids": ["too_long"]})
-        found = []
-        for raw in wanted:
-            shipment = account.shipments.get(int(raw)) if is_id(raw) else None
-            if shipment is None or shipment.organization_id != organization.id:
-                raise NotFound("shipment", raw[:64])
-            found.append(shipment)
-        return found
+        return [self.shipments.get(account, raw, organization) for raw in wanted]
+
+    def orders_for_printout(
+        self, account: Account, organization: Organization, order_id: str | None, raw_ids: list[str]
+    ) -> list[DispatchOrder]:
+        """The orders a printout shows: the one named, or those carrying the named shipments."""
+        wanted = [raw.strip() for raw in raw_ids if raw.strip()][:MAX_LABELS]
+        carried = [self.shipments.get(account, raw, organization) for raw in wanted]
+        return printouts.orders_for(account, organization, order_id, carried)
 
     def force(self, account: Account, resource: str, target_id: Any, state: str) -> Any:
         if resource == "shipment":

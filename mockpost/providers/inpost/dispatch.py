@@ -9,6 +9,7 @@ from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext
+from mockpost.providers.inpost.dispatch_points import DispatchPoints, address_key
 from mockpost.providers.inpost.errors import InvalidAction, InvalidParameter, NotFound, ValidationFailed
 from mockpost.providers.inpost.flow import PROVIDER, rank
 from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER, Timeline
@@ -21,9 +22,10 @@ NEXT_STEP = {"new": "sent", "sent": "accepted", "accepted": "done"}
 
 
 class DispatchOrders:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
+    def __init__(self, ctx: ProviderContext, timeline: Timeline, points: DispatchPoints) -> None:
         self.ctx = ctx
         self.timeline = timeline
+        self.points = points
 
     def create(self, account: Account, organization: Organization, body: Any) -> DispatchOrder:
         if not isinstance(body, dict):
@@ -59,11 +61,22 @@ class DispatchOrders:
         if email is not None and not EMAIL.match(email):
             problems.add("email", "invalid_format")
         comment = text(body.get("comment"), "comment", problems, 500)
+        office_hours = text(body.get("office_hours"), "office_hours", problems)
+        point = None
+        if body.get("dispatch_point_id") is not None:
+            point = self.points.find(account, organization, body["dispatch_point_id"])
+            if point is None:
+                problems.add("dispatch_point_id", "does_not_exist")
         if problems:
             raise ValidationFailed(problems.details)
         now = self.ctx.now()
+        if address is None and point is not None:
+            address = {k: v for k, v in point.address.items() if k != "id"}
         chosen = address or {k: v for k, v in organization.address.items()}
-        chosen["id"] = account.next_id("address")
+        if point is None or address_key(point.address) != address_key(chosen):
+            contact = {"name": name, "phone": phone, "email": email, "office_hours": office_hours}
+            point = self.points.at_address(account, organization, chosen, contact)
+        chosen = {**chosen, "id": account.next_id("address")}
         order = DispatchOrder(
             id=account.next_id("dispatch_order"),
             organization_id=organization.id,
@@ -75,6 +88,7 @@ class DispatchOrders:
             comments=[],
             created_at=now,
             updated_at=now,
+            dispatch_point_id=point.id,
         )
         if comment:
             order.comments.append(DispatchComment(account.next_id("comment"), comment, now))

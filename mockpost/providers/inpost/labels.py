@@ -45,21 +45,25 @@ def check_printable(shipment: Shipment) -> None:
         raise InvalidAction("label", shipment.status, shipment_id=shipment.id)
 
 
-def _lines(shipment: Shipment) -> list[str]:
-    receiver = shipment.receiver or {}
+def _lines(shipment: Shipment, returning: bool = False) -> list[str]:
+    """What a label shows; a return label is addressed back to the sender."""
+    receiver = (shipment.sender if returning else shipment.receiver) or {}
     address = receiver.get("address") or {}
     name = (
         receiver.get("company_name")
+        or receiver.get("name")
         or " ".join(str(receiver.get(k) or "") for k in ("first_name", "last_name")).strip()
     )
     lines = [
-        "InPost",
+        "InPost return label" if returning else "InPost",
         f"Tracking number: {shipment.tracking_number}",
         f"Service: {shipment.service}",
         f"Receiver: {name}",
     ]
+    if returning and shipment.return_tracking_number:
+        lines.insert(2, f"Return tracking number: {shipment.return_tracking_number}")
     target = shipment.custom_attributes.get("target_point")
-    if target:
+    if target and not returning:
         lines.append(f"Target point: {target}")
     if address:
         lines.append(
@@ -71,24 +75,30 @@ def _lines(shipment: Shipment) -> list[str]:
     return lines
 
 
-def _zpl(shipment: Shipment) -> str:
-    body = "".join(f"^FO40,{40 + 40 * i}^A0N,30,30^FD{line}^FS" for i, line in enumerate(_lines(shipment)))
-    return f"^XA{body}^FO40,400^BCN,120,Y,N,N^FD{shipment.tracking_number}^FS^XZ\n"
+def _zpl(lines: list[str], barcode: str | None) -> str:
+    body = "".join(f"^FO40,{40 + 40 * i}^A0N,30,30^FD{line}^FS" for i, line in enumerate(lines))
+    return f"^XA{body}^FO40,400^BCN,120,Y,N,N^FD{barcode}^FS^XZ\n"
 
 
-def _epl(shipment: Shipment) -> str:
-    rows = "".join(f'A40,{40 + 40 * i},0,3,1,1,N,"{line}"\n' for i, line in enumerate(_lines(shipment)))
-    return f'\nN\n{rows}B40,400,0,1,2,6,120,B,"{shipment.tracking_number}"\nP1\n'
+def _epl(lines: list[str], barcode: str | None) -> str:
+    rows = "".join(f'A40,{40 + 40 * i},0,3,1,1,N,"{line}"\n' for i, line in enumerate(lines))
+    return f'\nN\n{rows}B40,400,0,1,2,6,120,B,"{barcode}"\nP1\n'
 
 
-def render(shipments: Sequence[Shipment], label_format: str, label_type: str) -> Label:
+def render(
+    shipments: Sequence[Shipment], label_format: str, label_type: str, returning: bool = False
+) -> Label:
+    """One label per shipment in one file; `returning` makes return labels (to the sender)."""
     for shipment in shipments:
         check_printable(shipment)
-    name = f"label_{shipments[0].id}" if len(shipments) == 1 else "labels"
+    pages = [_lines(s, returning) for s in shipments]
+    barcodes = [(s.return_tracking_number if returning else None) or s.tracking_number for s in shipments]
+    kind = "return_label" if returning else "label"
+    name = f"{kind}_{shipments[0].id}" if len(shipments) == 1 else f"{kind}s"
     if label_format == "Zpl":
-        return Label("".join(_zpl(s) for s in shipments).encode(), "text/zpl", f"{name}.zpl")
+        return Label("".join(map(_zpl, pages, barcodes)).encode(), "text/zpl", f"{name}.zpl")
     if label_format == "Epl":
-        return Label("".join(_epl(s) for s in shipments).encode(), "text/epl", f"{name}.epl")
+        return Label("".join(map(_epl, pages, barcodes)).encode(), "text/epl", f"{name}.epl")
     courier_only = all(s.service and not catalog.is_locker(s.service) for s in shipments)
     width, height = A6 if label_type == "A6" or courier_only else A4
-    return Label(make_pdf([_lines(s) for s in shipments], width, height), "application/pdf", f"{name}.pdf")
+    return Label(make_pdf(pages, width, height), "application/pdf", f"{name}.pdf")

@@ -6,7 +6,8 @@ integer is 400 `invalid_parameter` naming the parameter. `per_page` above the ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -66,6 +67,31 @@ def _sortable(value: Any) -> tuple[int, Any]:
     if isinstance(value, str):
         return (2, value.lower())
     return (1, value)
+
+
+ARRAY_KEY = re.compile(r"^(.+)\[\d*\]$")
+
+
+def query_filters(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Filters by name. PHP clients send arrays as `id[]=1&id[]=2` (or, through http_build_query,
+    `id[0]=1&id[1]=2`): those become the comma list ShipX documents (`id=1,2`); a repeated plain
+    name keeps its last value."""
+    filters: dict[str, str] = {}
+    arrays: dict[str, list[str]] = {}
+    for key, value in pairs:
+        array = ARRAY_KEY.match(key)
+        if array:
+            arrays.setdefault(array.group(1), []).append(value)
+        else:
+            filters[key] = value
+    for name, values in arrays.items():
+        filters[name] = ",".join(filter(None, [filters.get(name, ""), *values]))
+    return filters
+
+
+def query_list(pairs: Iterable[tuple[str, str]], name: str) -> list[str]:
+    """The values of one array parameter: `name[]`, `name[0]`, or a comma list in `name`."""
+    return [part for part in query_filters(pairs).get(name, "").split(",") if part]
 
 
 def collection(href: str, request: PageRequest, items: list[Any], count: int, **extra: Any) -> dict[str, Any]:

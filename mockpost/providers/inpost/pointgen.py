@@ -5,7 +5,7 @@
 Deterministic: the same file every run. Cities are real (name, province, post-code prefix,
 coordinates of the centre); streets and numbers come from a seeded Faker; names follow InPost's
 pattern (city agency code + number + optional letter). KRA010 and POP-WAW364 from the documentation
-are included.
+are included, KRA010 with the location, address and functions the documentation's sample shows.
 """
 
 from __future__ import annotations
@@ -63,6 +63,29 @@ PLACES = [
     "na osiedlu, obok placu zabaw",
     "przy galerii handlowej",
 ]
+# The documentation's sample point, as it shows it (applied after the random draws, so every
+# other point stays as it was).
+DOCUMENTED: dict[str, dict[str, object]] = {
+    "KRA010": {
+        "status": "Operating",
+        "location": {"latitude": 50.03988, "longitude": 19.92485},
+        "opening_hours": "24/7",
+        "address": {"line1": "Kapelanka 14", "line2": "30-347 Kraków"},
+        "address_details": {
+            "city": "Kraków",
+            "province": "małopolskie",
+            "post_code": "30-347",
+            "street": "Kapelanka",
+            "building_number": "14",
+            "flat_number": None,
+        },
+        "functions": ["parcel", "parcel_send", "parcel_collect"],
+        "partner_id": 0,
+        "is_next": False,
+        "payment_available": True,
+        "location_247": True,
+    }
+}
 
 
 def build() -> list[dict[str, object]]:
@@ -126,6 +149,7 @@ def build() -> list[dict[str, object]]:
                     "location_247": hours_247,
                     "operating_hours_extended": None,
                     "agency": agency,
+                    **DOCUMENTED.get(name, {}),
                 }
             )
     points.sort(key=lambda p: str(p["name"]))

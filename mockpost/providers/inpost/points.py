@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -15,6 +17,7 @@ from mockpost.providers.inpost.errors import InvalidParameter, NotFound
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 
 SORTABLE = ("name", "distance_to_relative_point", "status")
+DATA_UPDATED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # when the package data was built
 LIST_FILTERS = ("name", "type", "functions")  # comma lists: any of the values
 EXACT_FILTERS = ("post_code", "city", "province", "partner_id", "virtual")
 BOOL_FILTERS = ("is_next", "payment_available", "location_247")
@@ -61,7 +64,10 @@ class Points:
         for key in EXACT_FILTERS:
             value = filters.get(key)
             if value:
-                found = [p for p in found if str(_detail(p, key)).lower() == value.lower()]
+                if key == "partner_id" and not value.strip().isdigit():
+                    raise InvalidParameter(key, "invalid_format")  # malformed numbers are errors (1.7.0)
+                found = [p for p in found if str(_detail(p, key)).lower() == value.strip().lower()]
+        found = _updated_between(found, filters.get("updated_from"), filters.get("updated_to"))
         for key in BOOL_FILTERS:
             value = filters.get(key)
             if value:
@@ -111,6 +117,23 @@ class Points:
                 raise InvalidParameter("relative_post_code", "does_not_exist")
             return point["location"]["latitude"], point["location"]["longitude"]
         return None
+
+
+def _updated_between(
+    found: list[dict[str, Any]], since: str | None, until: str | None
+) -> list[dict[str, Any]]:
+    """`updated_from` / `updated_to`: the package data was last updated at DATA_UPDATED_AT."""
+    for key, raw, keep in (("updated_from", since, operator.ge), ("updated_to", until, operator.le)):
+        if raw:
+            try:
+                instant = datetime.fromisoformat(raw.strip().replace(" ", "+"))
+            except ValueError:
+                raise InvalidParameter(key, "invalid_format") from None
+            if instant.tzinfo is None:
+                instant = instant.replace(tzinfo=UTC)
+            if not keep(DATA_UPDATED_AT, instant):
+                return []
+    return found
 
 
 def _detail(point: dict[str, Any], key: str) -> Any:

@@ -13,10 +13,12 @@ from mockpost.core.http import JSON, read_json
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.providers.inpost import (
     catalog,
+    dispatch_points,
     labels,
     models,
     organizations,
     points,
+    printouts,
     shipments,
     tracking,
     wire,
@@ -24,7 +26,7 @@ from mockpost.providers.inpost import (
 from mockpost.providers.inpost import dispatch as dispatch_module
 from mockpost.providers.inpost.backend import CHANGING_METHODS, InpostBackend
 from mockpost.providers.inpost.errors import InvalidParameter
-from mockpost.providers.inpost.paging import collection, page_request
+from mockpost.providers.inpost.paging import collection, page_request, query_filters, query_list
 from mockpost.providers.inpost.state import Account, Organization
 
 AUTH = {401: "token_invalid: missing or invalid Bearer token"}
@@ -78,7 +80,7 @@ class InpostRoutes:
 
     @staticmethod
     def filters(request: Request) -> dict[str, str]:
-        return dict(request.query_params)
+        return query_filters(request.query_params.multi_items())
 
     # -- public catalogue ------------------------------------------------------------------
     async def statuses(self, request: Request) -> Response:
@@ -157,6 +159,12 @@ class InpostRoutes:
         shipment = self.backend.shipments.get(account, request.path_params["shipment_id"])
         return JSON(wire.shipment(base_of(request), shipment))
 
+    async def get_organization_shipment(self, request: Request) -> Response:
+        account, organization = self.organization(request)
+        shipment_id = str(request.path_params["shipment_id"])  # digits only: the route is `:int`
+        shipment = self.backend.shipments.get(account, shipment_id, organization)
+        return JSON(wire.shipment(base_of(request), shipment))
+
     async def cancel_shipment(self, request: Request) -> Response:
         account = self.account(request)
         shipment = self.backend.shipments.get(account, request.path_params["shipment_id"])
@@ -192,14 +200,29 @@ class InpostRoutes:
         label_format, label_type = labels.label_options(request.query_params)
         return self._file(labels.render([shipment], label_format, label_type))
 
+    @staticmethod
+    def shipment_ids(request: Request) -> list[str]:
+        """`shipment_ids[]=1&shipment_ids[]=2` (or `[0]`, `[1]`), or a comma list in `shipment_ids`."""
+        return query_list(request.query_params.multi_items(), "shipment_ids")
+
     async def bulk_labels(self, request: Request) -> Response:
+        return await self._labels(request, returning=False)
+
+    async def return_labels(self, request: Request) -> Response:
+        return await self._labels(request, returning=True)
+
+    async def _labels(self, request: Request, returning: bool) -> Response:
         account, organization = self.organization(request)
         label_format, label_type = labels.label_options(request.query_params)
-        raw_ids = request.query_params.getlist("shipment_ids[]") + [
-            part for value in request.query_params.getlist("shipment_ids") for part in value.split(",")
-        ]
-        found = self.backend.shipments_for_labels(account, organization, raw_ids)
-        return self._file(labels.render(found, label_format, label_type))
+        found = self.backend.shipments_for_labels(account, organization, self.shipment_ids(request))
+        return self._file(labels.render(found, label_format, label_type, returning))
+
+    async def dispatch_printouts(self, request: Request) -> Response:
+        account, organization = self.organization(request)
+        printouts.check_format(request.query_params)
+        order_id = request.query_params.get("dispatch_order_id")
+        orders = self.backend.orders_for_printout(account, organization, order_id, self.shipment_ids(request))
+        return self._file(printouts.render(account, orders))
 
     @staticmethod
     def _file(label: labels.Label) -> Response:
@@ -240,6 +263,35 @@ class InpostRoutes:
         self.backend.dispatch.cancel(account, order)
         return Response(status_code=204)
 
+    def _batch_json(self, request: Request, account: Account, batch: Any) -> dict[str, Any]:
+        status = self.backend.batches.status(account, batch)
+        return wire.batch(base_of(request), batch, status, account.shipments)
+
+    async def create_batch(self, request: Request) -> Response:
+        account, organization = self.organization(request)
+        batch = self.backend.batches.create(account, organization, await self.body(request))
+        return JSON(self._batch_json(request, account, batch), status_code=201)
+
+    async def get_batch(self, request: Request) -> Response:
+        account = self.account(request)
+        batch = self.backend.batches.get(account, request.path_params["batch_id"])
+        return JSON(self._batch_json(request, account, batch))
+
+    async def list_dispatch_points(self, request: Request) -> Response:
+        account, organization = self.organization(request)
+        page = page_request(request.query_params, dispatch_points.SORTABLE, "id")
+        found, count = self.backend.dispatch_points.search(account, organization, page)
+        base = base_of(request)
+        items = [wire.dispatch_point(base, p) for p in found]
+        return JSON(
+            collection(f"{base}/v1/organizations/{organization.id}/dispatch_points", page, items, count)
+        )
+
+    async def get_dispatch_point(self, request: Request) -> Response:
+        account = self.account(request)
+        point = self.backend.dispatch_points.get(account, request.path_params["dispatch_point_id"])
+        return JSON(wire.dispatch_point(base_of(request), point))
+
     async def _order_of_organization(self, request: Request) -> tuple[Account, Any]:
         account, organization = self.organization(request)
         order = self.backend.dispatch.get(account, request.path_params["dispatch_order_id"], organization)
@@ -267,7 +319,81 @@ class InpostRoutes:
             replace(e, errors={**e.errors, **FORBIDDEN})
             if e.method in CHANGING_METHODS and not e.public
             else e
-            for e in self._table()
+            for e in self._table() + self._client_reads()
+        ]
+
+    def _client_reads(self) -> list[Endpoint]:
+        """Calls ShipX client libraries make besides the main table: batches, return labels, dispatch
+        order printouts and points, and a shipment under its organization (the older documentation's
+        path). The shipment route takes digits only, so it never shadows `.../shipments/labels`."""
+        org = "/v1/organizations/{organization_id}"
+        ids = Param("shipment_ids[]", "Shipment id (repeat)")
+        pdf: dict[str, Any] = {"response_type": "application/pdf"}
+        doc: dict[str, Any] = {"response": dict[str, Any]}
+        created: dict[str, Any] = {**doc, "body": dict[str, Any], "status": 201}
+        label_query = (ids, Param("format", "Pdf (default), Zpl or Epl"), Param("type", "normal or A6"))
+        printout_query = (Param("dispatch_order_id", "A dispatch order id"), ids, Param("format", "Pdf"))
+        calls: list[tuple[str, str, Any, str, str, tuple[Param, ...], dict[str, Any]]] = [
+            (
+                "GET",
+                org + "/shipments/return_labels",
+                self.return_labels,
+                "Return labels",
+                "Labels",
+                label_query,
+                pdf,
+            ),
+            (
+                "GET",
+                org + "/shipments/{shipment_id:int}",
+                self.get_organization_shipment,
+                "Shipment",
+                "Shipments",
+                (),
+                doc,
+            ),
+            (
+                "POST",
+                org + "/batches",
+                self.create_batch,
+                "Batch of shipments (at most 100)",
+                "Shipments",
+                (),
+                created,
+            ),
+            ("GET", "/v1/batches/{batch_id}", self.get_batch, "Shipment batch", "Shipments", (), doc),
+            (
+                "GET",
+                org + "/dispatch_orders/printouts",
+                self.dispatch_printouts,
+                "Printout",
+                "Dispatch orders",
+                printout_query,
+                pdf,
+            ),
+            (
+                "GET",
+                org + "/dispatch_points",
+                self.list_dispatch_points,
+                "Dispatch points",
+                "Dispatch orders",
+                PAGING,
+                doc,
+            ),
+            (
+                "GET",
+                "/v1/dispatch_points/{dispatch_point_id}",
+                self.get_dispatch_point,
+                "Dispatch point",
+                "Dispatch orders",
+                (),
+                doc,
+            ),
+        ]
+        errors = {**AUTH, **NOT_FOUND, **BAD}
+        return [
+            Endpoint(method, path, handler, summary, query=query, errors=errors, tag=tag, **extra)
+            for method, path, handler, summary, tag, query, extra in calls
         ]
 
     def _table(self) -> list[Endpoint]:
@@ -342,6 +468,8 @@ class InpostRoutes:
                             "relative_post_code",
                             "max_distance",
                             "limit",
+                            "updated_from",
+                            "updated_to",
                         )
                     ),
                 ),

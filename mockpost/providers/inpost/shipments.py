@@ -24,7 +24,7 @@ from mockpost.providers.inpost.lifecycle import CANCELABLE, SHIPMENT
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.points import Points
 from mockpost.providers.inpost.state import Account, Offer, Organization, Shipment
-from mockpost.providers.inpost.validation import check_shipment
+from mockpost.providers.inpost.validation import Details, ShipmentRequest, check_shipment
 
 SORTABLE = (
     "id",
@@ -63,11 +63,19 @@ class Shipments:
 
     # -- create / read ---------------------------------------------------------------
     def create(self, account: Account, organization: Organization, body: Any) -> Shipment:
-        request, details = check_shipment(
-            body, organization.services, self.points.types, self.flow.timeline.require_insurance
-        )
+        request, details = self.check(organization, body)
         if request is None:
             raise ValidationFailed(details)
+        return self.open(account, organization, request)
+
+    def check(self, organization: Organization, body: Any) -> tuple[ShipmentRequest | None, Details]:
+        """A create request checked against the organization, without changing anything."""
+        return check_shipment(
+            body, organization.services, self.points.types, self.flow.timeline.require_insurance
+        )
+
+    def open(self, account: Account, organization: Organization, request: ShipmentRequest) -> Shipment:
+        """A checked request becomes a shipment, and its timeline starts."""
         now = self.ctx.now()
         sender = self._sender(organization, request.sender)
         shipment = Shipment(
@@ -123,9 +131,9 @@ class Shipments:
                 sender[key] = value
         return sender
 
-    def get(self, account: Account, raw_id: str) -> Shipment:
+    def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> Shipment:
         shipment = account.shipments.get(int(raw_id)) if is_id(raw_id) else None
-        if shipment is None:
+        if shipment is None or (organization is not None and shipment.organization_id != organization.id):
             raise NotFound("shipment", raw_id[:64])
         return shipment
 

@@ -1,4 +1,4 @@
-"""One ShipX account (a token): its organizations, shipments and dispatch orders."""
+"""One ShipX account (a token): its organizations, shipments and batches, dispatch orders and points."""
 
 from __future__ import annotations
 
@@ -105,6 +105,30 @@ class DispatchOrder:
     updated_at: datetime
     status: str = "new"
     pending: Job | None = None
+    dispatch_point_id: int | None = None
+
+
+@dataclass
+class DispatchPoint:
+    id: int
+    organization_id: int
+    name: str
+    phone: str | None
+    email: str | None
+    office_hours: str | None
+    comments: str | None
+    address: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    status: str = "active"
+
+
+@dataclass
+class Batch:
+    id: int
+    organization_id: int
+    shipment_ids: list[int]
+    created_at: datetime
 
 
 @dataclass
@@ -113,6 +137,8 @@ class Account:
     organizations: dict[int, Organization] = field(default_factory=dict)
     shipments: dict[int, Shipment] = field(default_factory=dict)
     dispatch_orders: dict[int, DispatchOrder] = field(default_factory=dict)
+    dispatch_points: dict[int, DispatchPoint] = field(default_factory=dict)
+    batches: dict[int, Batch] = field(default_factory=dict)
     webhook: AccountWebhook | None = None
     sequences: dict[str, int] = field(default_factory=dict)  # resource -> last id handed out
     read_only: bool = False  # may read everything, change nothing (403 forbidden)

@@ -238,11 +238,10 @@ def check_parcel(value: Any, service: str | None) -> tuple[dict[str, Any] | None
             template = smallest_locker_template(dimensions) if dimensions else None
             if template is None:
                 problems.add("template", "required" if dimensions is None else "invalid")
-        elif service is not None:
-            if dimensions is None and "dimensions" not in problems.details:
-                problems.add("dimensions", "required")
-            if weight is None and "weight" not in problems.details:
-                problems.add("weight", "required")
+        elif service is not None and weight is None and "weight" not in problems.details:
+            # a courier parcel needs its weight; its sides are optional, as the documentation
+            # marks them and as clients send them (a weight-only parcel when sizes are unknown)
+            problems.add("weight", "required")
     limit = template.max_weight if template else catalog.COURIER_MAX_WEIGHT
     if weight is not None and weight["amount"] > limit:
         problems.details["weight"] = [{"amount": ["invalid"]}]

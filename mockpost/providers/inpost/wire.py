@@ -12,7 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mockpost.providers.inpost import catalog
-from mockpost.providers.inpost.state import DispatchOrder, Offer, Organization, Shipment
+from mockpost.providers.inpost.state import (
+    Batch,
+    DispatchOrder,
+    DispatchPoint,
+    Offer,
+    Organization,
+    Shipment,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -134,6 +141,34 @@ def dispatch_order(base: str, order: DispatchOrder, shipments: dict[int, Shipmen
         "created_at": ts(order.created_at),
         "updated_at": ts(order.updated_at),
     }
+
+
+def batch(base: str, item: Batch, status: str, shipments: dict[int, Shipment]) -> dict[str, Any]:
+    members = [shipments[sid] for sid in item.shipment_ids]
+    return {
+        "href": f"{base}/v1/batches/{item.id}",
+        "id": item.id,
+        "status": status,
+        "shipments": [
+            {
+                "href": f"{base}/v1/shipments/{s.id}",
+                "id": s.id,
+                "tracking_number": s.tracking_number,
+                "status": s.status,
+            }
+            for s in members
+        ],
+        "created_at": ts(item.created_at),
+        "updated_at": ts(max([item.created_at, *(s.updated_at for s in members)])),
+    }
+
+
+DISPATCH_POINT_FIELDS = ("id", "name", "office_hours", "phone", "email", "comments", "status")
+
+
+def dispatch_point(base: str, item: DispatchPoint) -> dict[str, Any]:
+    shown = {name: getattr(item, name) for name in DISPATCH_POINT_FIELDS}
+    return {"href": f"{base}/v1/dispatch_points/{item.id}", **shown, "address": dict(item.address)}
 
 
 def point(base: str, data: dict[str, Any], distance: float | None = None) -> dict[str, Any]:

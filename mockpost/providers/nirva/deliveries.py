@@ -42,7 +42,7 @@ class DeliveryBackend:
 
     # -- reading ------------------------------------------------------------------------
     def deliveries_of(self, org: Organisation, user: User, raw_job_id: str | None) -> list[Delivery]:
-        if raw_job_id is None:
+        if not raw_job_id:
             raise BadRequest("the query parameter jobId is required: GET /deliveries?jobId=<jobId>")
         job = org.jobs.get(as_id(raw_job_id))  # type: ignore[arg-type]
         if job is None or not visible(user, job.owner_id, job.creator_id):

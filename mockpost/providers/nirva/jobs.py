@@ -155,8 +155,10 @@ class JobBackend:
 
     @staticmethod
     def _service(org: Organisation, owner: User, raw: Any) -> Service:
-        if raw is None or isinstance(raw, bool) or not isinstance(raw, str | int):
+        if raw is None:
             raise BadRequest("serviceId is required: the id of a service from the authenticate profile")
+        if isinstance(raw, bool) or not isinstance(raw, str | int):
+            raise BadRequest(f"serviceId must be a string or a whole number, not {raw!r:.60}")
         for service in org.services_of(owner):
             if service.id == str(raw):
                 return service

@@ -41,7 +41,8 @@ class Sessions:
         return login, password, flag(detail, "withProfileDetail")
 
     def open_session(self, org: Organisation, user: User, token: str | None = None) -> Session:
-        session = Session(token or self.ctx.ids.token(40), user.id, self.ctx.now())
+        """A new session; with a `token` given in the data, its idle window starts at first use."""
+        session = Session(token or self.ctx.ids.token(40), user.id, None if token else self.ctx.now())
         org.sessions[session.token] = session
         self.index[session.token] = org.tenant
         return session
@@ -61,7 +62,8 @@ class Sessions:
             raise Unauthorized("the X-Auth-Token is unknown or was logged out; authenticate again")
         ttl = self.timeline.token_idle_ttl
         now = self.ctx.now()
-        if ttl.total_seconds() > 0 and now - session.last_used > ttl:
+        idle = now - session.last_used if session.last_used is not None else None
+        if ttl.total_seconds() > 0 and idle is not None and idle > ttl:
             self.close(org, token)
             raise Unauthorized("the X-Auth-Token expired after being idle; authenticate again")
         session.last_used = now

@@ -45,7 +45,9 @@ class User:
 class Session:
     token: str
     user_id: int
-    last_used: datetime
+    # None for a token given in the data until its first use: its idle window starts then, so moving
+    # the clock (e.g. freezing it at a test date) before using it does not expire it.
+    last_used: datetime | None
 
 
 @dataclass
