@@ -2,7 +2,8 @@
 bytes as the stateful read (the ceiling): both uvicorn subprocesses with the same loop and HTTP
 parser, loaded in turn by one generator. Workloads on mockpost:
   read    GET /ekopost/campaigns/{id}                   (a stateful read)
-  write   POST /ekopost/campaigns/{id}/envelopes        (a stateful write: one envelope per request)
+  write   POST /ekopost/campaigns/{id}/envelopes        (a stateful write: one envelope per request,
+                                                         in another account, so the read stays as is)
   list    GET /ekopost/campaigns                        (the default window, today: 25 campaigns;
                                                          Ekopost lists by time window, not by page)
   afosto  GET /afosto/cnt/batches                       (a route served from the compiled catalog)
@@ -32,6 +33,7 @@ from benchmarks import loadgen
 from benchmarks.procs import bare_cmd, clean_env, fastest_loop, free_port, mockpost_cmd, serve
 
 AUTH = {"Authorization": "api-key bench-throughput"}
+WRITE_AUTH = {"Authorization": "api-key bench-throughput-writes"}  # writes grow another account
 AFOSTO_AUTH = {"Authorization": "Bearer bench-throughput"}
 CAMPAIGN = {"name": "bench", "output_date": "2030-01-01T12:00:00", "cost_center": "bench"}
 ENVELOPE = {
@@ -49,7 +51,7 @@ PACED_SHARE = 0.5  # of mockpost's saturated read requests/s, offered to both se
 class Workload:
     name: str
     method: str
-    path: str  # {campaign_id} is filled in
+    path: str  # {campaign_id} (the read one) or {write_campaign_id} is filled in
     headers: dict[str, str]
     body: bytes | None = None
 
@@ -59,8 +61,8 @@ WORKLOADS = (
     Workload(
         "write",
         "POST",
-        "/ekopost/campaigns/{campaign_id}/envelopes",
-        {**AUTH, "Content-Type": "application/json"},
+        "/ekopost/campaigns/{write_campaign_id}/envelopes",
+        {**WRITE_AUTH, "Content-Type": "application/json"},
         json.dumps(ENVELOPE).encode(),
     ),
     Workload("list", "GET", "/ekopost/campaigns", AUTH),
@@ -68,9 +70,9 @@ WORKLOADS = (
 )
 
 
-def create_campaign(base_url: str, count: int = 1) -> tuple[str, Any]:
+def create_campaign(base_url: str, count: int = 1, auth: dict[str, str] = AUTH) -> tuple[str, Any]:
     """Create `count` campaigns; return the first one's id and how it reads back."""
-    with httpx.Client(base_url=base_url, headers=AUTH, timeout=10.0, trust_env=False) as client:
+    with httpx.Client(base_url=base_url, headers=auth, timeout=10.0, trust_env=False) as client:
         ids = []
         for _ in range(count):
             created = client.post("/ekopost/campaigns", json=CAMPAIGN)
@@ -137,7 +139,9 @@ def measure(
         port = free_port()
         server = stack.enter_context(serve(mockpost_cmd(port), port, "/_mockpost/health"))
         campaign_id, body = create_campaign(server.base_url, LIST_ACCOUNT_CAMPAIGNS)
-        urls = {w.name: server.base_url + w.path.format(campaign_id=campaign_id) for w in WORKLOADS}
+        write_campaign_id, _ = create_campaign(server.base_url, auth=WRITE_AUTH)  # the read stays as it is
+        ids = {"campaign_id": campaign_id, "write_campaign_id": write_campaign_id}
+        urls = {w.name: server.base_url + w.path.format(**ids) for w in WORKLOADS}
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
         body_file = Path(tmp, "body.json")
         body_file.write_text(json.dumps(body), encoding="utf-8")
