@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import inprocess, loadgen, memory, peers, report, scale, soak, startup, throughput
-from benchmarks.procs import ROOT
+from benchmarks.procs import ROOT, cpu_pinning
 
 MEASUREMENTS = ("throughput", "startup", "inprocess", "scale", "memory", "peers", "soak")
 
@@ -132,13 +132,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         jobs["peers"] = skip_peers
     chosen = args.only or list(MEASUREMENTS)
+    server_cpus, loadgen_cpus = cpu_pinning()
+    pinning = "no CPU pinning"
+    if server_cpus:
+        pinning = f"servers on CPU {server_cpus[-1]}, wrk on CPU {loadgen_cpus[-1]}"
     print(
         f"benchmarks: {', '.join(chosen)}; load {args.duration:g}s x {args.concurrency} connections via "
-        f"{loadgen.available(args.loadgen)}; 127.0.0.1 only",
+        f"{loadgen.available(args.loadgen)}; {pinning}; 127.0.0.1 only",
         flush=True,
     )
     results: dict[str, Any] = {}
     meta = report.meta({k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()})
+    meta["cpu_pinning"] = pinning
     failed = False
     for name in chosen:
         t0 = time.perf_counter()

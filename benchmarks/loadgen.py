@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from benchmarks.procs import HOST
+from benchmarks.procs import HOST, cpu_pinning
 
 
 def check_loopback(url: str) -> None:
@@ -151,7 +151,8 @@ def run_wrk(
     pace_ms: float = 0.0,
 ) -> dict[str, Any]:
     seconds = max(1, round(duration))
-    cmd = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    cmd = [*cpu_pinning()[1], "wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency"]
+    cmd += ["--timeout", "5s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     with tempfile.TemporaryDirectory() as tmp:

@@ -41,7 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from benchmarks import loadgen
-from benchmarks.procs import HOST, ROOT, clean_env, free_port, mockpost_cmd, serve, stop
+from benchmarks.procs import HOST, ROOT, clean_env, cpu_pinning, free_port, mockpost_cmd, serve, stop
 from benchmarks.throughput import AUTH, ENVELOPE, combine, create_campaign
 
 PEERS_DIR = Path(os.environ.get("BENCH_PEERS_DIR") or Path.home() / ".cache" / "mockpost-bench")
@@ -137,7 +137,12 @@ def peer_process(
     """Start `cmd` (logging to a temporary file), wait until `probe` answers 2xx, stop it at the end."""
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            cmd, cwd=ROOT, env=clean_env(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            [*cpu_pinning()[0], *cmd],
+            cwd=ROOT,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.perf_counter() + timeout

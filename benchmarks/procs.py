@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +32,17 @@ def fastest_loop() -> tuple[str, str]:
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     return loop, http
+
+
+def cpu_pinning() -> tuple[list[str], list[str]]:
+    """(prefix for server commands, prefix for the load generator): with taskset and two CPUs or
+    more, servers run on the last CPU and wrk on the first, so neither preempts the other and the
+    latency tail shows the server rather than the two fighting over a core. Empty without them
+    (or with BENCH_NO_PIN=1)."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) < 2 or not shutil.which("taskset") or os.environ.get("BENCH_NO_PIN"):
+        return [], []
+    return ["taskset", "-c", str(cpus[-1])], ["taskset", "-c", str(cpus[0])]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -141,7 +153,7 @@ def serve(
     """Run `cmd` (which listens on `port`) until the block ends; yields once `ready_path` answers 200."""
     t0 = time.perf_counter()
     process = subprocess.Popen(
-        list(cmd),
+        [*cpu_pinning()[0], *cmd],
         cwd=ROOT,
         env=env or clean_env(),
         stdin=subprocess.DEVNULL,
