@@ -23,11 +23,16 @@ class ProviderSupport(ABC):
     def auth_headers(self, account: dict[str, Any]) -> dict[str, str]:
         """Request headers carrying an account's credentials (api_key, username/password, ...)."""
 
-    @abstractmethod
     def load_account(
         self, provider: Provider, account: dict[str, Any], webhook: dict[str, str] | None
     ) -> None:
-        """Register an account with its settings and webhook ({url, secret}) in the sandbox."""
+        """Register an account with its settings and webhook ({url, secret}) in the sandbox. By
+        default, as one entry of the provider's fixture `accounts:` list."""
+        self.refuse_unknown_keys(account)
+        entry = {key: value for key, value in account.items() if key in self.account_keys}
+        if webhook is not None:
+            entry["webhook"] = webhook
+        provider.load_fixtures({"accounts": [entry]})
 
     @abstractmethod
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:

@@ -36,15 +36,6 @@ class EkopostSupport(ProviderSupport):
             return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
         raise ValueError("an Ekopost account needs api_key, or username and password")
 
-    def load_account(
-        self, provider: Provider, account: dict[str, Any], webhook: dict[str, str] | None
-    ) -> None:
-        self.refuse_unknown_keys(account)
-        entry = {key: value for key, value in account.items() if key in ACCOUNT_SETTINGS}
-        if webhook is not None:
-            entry["webhook"] = webhook
-        provider.load_fixtures({"accounts": [entry]})
-
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
         expected = hmac.new(secret.encode(), body.encode(), hashlib.sha1).hexdigest()
         return signature_problem(

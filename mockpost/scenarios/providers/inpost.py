@@ -25,15 +25,6 @@ class InpostSupport(ProviderSupport):
             raise ValueError("an InPost account needs a token")
         return {"Authorization": f"Bearer {account['token']}"}
 
-    def load_account(
-        self, provider: Provider, account: dict[str, Any], webhook: dict[str, str] | None
-    ) -> None:
-        self.refuse_unknown_keys(account)
-        entry = {key: value for key, value in account.items() if key in ACCOUNT_SETTINGS}
-        if webhook is not None:
-            entry["webhook"] = webhook
-        provider.load_fixtures({"accounts": [entry]})
-
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
         # ShipX does not sign its webhooks: receivers trust InPost's source network instead
         # (91.216.25.0/24), which a local mock cannot reproduce. There is nothing to check.
