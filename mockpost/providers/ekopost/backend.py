@@ -4,6 +4,7 @@ webhook. Pure Python over one account's state; no HTTP in here."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -575,8 +576,15 @@ def s10_number(serial: str) -> str:
 
 
 def wire_date(at: datetime | None) -> str | None:
-    """UTC, to the second, no zone suffix (isoformat: several times cheaper than strftime)."""
-    return at.astimezone(UTC).isoformat(timespec="seconds")[:19] if at is not None else None
+    """UTC, to the second, no zone suffix."""
+    return _wire_date(at) if at is not None else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _wire_date(at: datetime) -> str:
+    # a stored resource shows the same few instants on every read: formatting each once per
+    # process takes a tenth of a GET campaign's server time off it
+    return at.astimezone(UTC).isoformat(timespec="seconds")[:19]
 
 
 __all__ = ["EkopostBackend", "decode_data", "sign", "wire_date"]
