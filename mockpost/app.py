@@ -54,9 +54,9 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         assert isinstance(exc, HTTPException)
         path = request.url.path
         message = f"No such route: {request.method} {path}"
-        for entry in sandbox.providers.entries():
-            if path == entry.mount or path.startswith(entry.mount + "/"):
-                return sandbox.providers[entry.name].error(exc.status_code, message).response()
+        owner, _ = sandbox.providers.owner_of(path)
+        if owner:
+            return sandbox.providers[owner].error(exc.status_code, message).response()
         return ControlError(exc.status_code, message).response()
 
     async def index(request: Request) -> Response:
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 scheduler=sandbox.scheduler,
                 journal=sandbox.journal,
                 faults=sandbox.faults,
-                mounts={entry.mount: entry.name for entry in sandbox.providers.entries()},
+                owner_of=sandbox.providers.owner_of,
                 provider_apps=provider_apps,
                 error_body=error_body,
             )

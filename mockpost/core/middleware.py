@@ -39,7 +39,7 @@ class SandboxMiddleware:
         scheduler: Scheduler,
         journal: Journal,
         faults: Faults,
-        mounts: dict[str, str],
+        owner_of: Callable[[str], tuple[str, str]],
         error_body: Callable[[str, int, str], tuple[Any, dict[str, str]]],
         provider_apps: dict[str, ASGIApp] | None = None,
     ) -> None:
@@ -48,21 +48,9 @@ class SandboxMiddleware:
         self.scheduler = scheduler
         self.journal = journal
         self.faults = faults
-        for prefix in mounts:
-            if not prefix.startswith("/") or "/" in prefix[1:]:
-                raise ValueError(f"a mount is one path segment, like /ekopost: not {prefix!r}")
-        self.mounts = dict(mounts)  # "/ekopost" -> "ekopost"
+        self.provider_of = owner_of  # path -> (provider, path below its mount)
         self.provider_apps = provider_apps or {}
         self.error_body = error_body
-
-    def provider_of(self, path: str) -> tuple[str, str]:
-        """(provider, the path below its mount), or ("", path) outside every mount."""
-        end = path.find("/", 1)
-        prefix = path if end < 0 else path[:end]
-        provider = self.mounts.get(prefix)
-        if provider is None:
-            return "", path
-        return provider, path[len(prefix) :] or "/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

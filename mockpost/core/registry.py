@@ -48,6 +48,11 @@ class Providers(Mapping[str, Provider]):
 
     def __init__(self, entries: Iterable[ProviderEntry], build: Callable[[type[Provider]], Provider]) -> None:
         self._entries = {entry.name: entry for entry in entries}
+        self._by_mount: dict[str, str] = {}
+        for entry in self._entries.values():
+            if not entry.mount.startswith("/") or "/" in entry.mount[1:]:
+                raise ValueError(f"a mount is one path segment, like /ekopost: not {entry.mount!r}")
+            self._by_mount[entry.mount] = entry.name
         self._build = build
         self._built: dict[str, Provider] = {}
         self._lock = threading.Lock()  # the warm-up thread and a request may ask for the same one
@@ -71,6 +76,15 @@ class Providers(Mapping[str, Provider]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
+
+    def owner_of(self, path: str) -> tuple[str, str]:
+        """(provider, the path below its mount), or ("", path) outside every mount."""
+        end = path.find("/", 1)
+        prefix = path if end < 0 else path[:end]
+        provider = self._by_mount.get(prefix)
+        if provider is None:
+            return "", path
+        return provider, path[len(prefix) :] or "/"
 
     def entries(self) -> list[ProviderEntry]:
         return list(self._entries.values())

@@ -69,3 +69,12 @@ def test_options_build_their_provider_at_start_so_mistakes_fail_at_once():
         Sandbox(Settings(options={"ekopots": {"print_after": "1h"}}), PROVIDERS)
     sandbox = Sandbox(Settings(options={"ekopost": {"print_after": "1h"}}), PROVIDERS)
     assert sandbox.providers.is_loaded("ekopost") and not sandbox.providers.is_loaded("afosto")
+
+
+def test_a_path_belongs_to_the_provider_whose_mount_is_its_first_segment():
+    providers = Sandbox(Settings(), PROVIDERS).providers
+    assert providers.owner_of("/ekopost/campaigns/1") == ("ekopost", "/campaigns/1")
+    assert providers.owner_of("/ekopost") == ("ekopost", "/")
+    assert providers.owner_of("/ekopostal/x") == ("", "/ekopostal/x")
+    assert providers.owner_of("/_mockpost/health") == ("", "/_mockpost/health")
+    assert providers.loaded() == []  # knowing the owner loads nothing
