@@ -8,10 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockpost.core.api import Endpoint, Param
-from mockpost.core.http import JSON, read_json
+from mockpost.core.http import JSON
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.providers.ekopost import models, reachability
 from mockpost.providers.ekopost.backend import EkopostBackend
+from mockpost.providers.ekopost.jsonbody import read_body_json
 from mockpost.providers.ekopost.state import Account
 
 ERRORS = {400: "Error object with a documented error_code"}
@@ -31,7 +32,7 @@ class EkopostRoutes:
         return account
 
     async def body(self, request: Request) -> Any:
-        return await read_json(request, self.max_body)
+        return await read_body_json(request, self.max_body)
 
     # -- campaigns ---------------------------------------------------------------------
     async def create_campaign(self, request: Request) -> Response:
