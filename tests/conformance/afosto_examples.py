@@ -22,11 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from samples import dump, read_extract, seed_file
-
-HERE = Path(__file__).resolve().parent
-EXTRACT = HERE / "afosto_examples.json"
-SEED_NAME = "003_cd8b5ca7f1e1be08.txt"
+from samples import Extract
 
 METHOD = re.compile(r"^(GET|POST|PUT|DELETE|PATCH) (/\S*)$")
 EXAMPLE = re.compile(r"^Response Example \((2\d\d)[^)]*\)$")
@@ -213,12 +209,8 @@ def parse(text: str) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def load() -> list[dict[str, Any]]:
-    return read_extract(EXTRACT)
-
+EXTRACT = Extract(Path(__file__).with_suffix(".json"), "003_cd8b5ca7f1e1be08.txt", parse)
+load = EXTRACT.load
 
 if __name__ == "__main__":
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else seed_file(SEED_NAME)
-    if source is None:
-        raise SystemExit(f"usage: {Path(__file__).name} {SEED_NAME}")
-    EXTRACT.write_text(dump(parse(source.read_text(encoding="utf-8"))), encoding="utf-8")
+    EXTRACT.main(sys.argv[1:])

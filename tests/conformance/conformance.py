@@ -201,6 +201,11 @@ class Score:
         )
         return line + (f"; {len(self.empty)} answered an empty list" if self.empty else "")
 
+    def assert_complete(self, examples: int) -> None:
+        """Every example was compared, and every one conforms."""
+        assert self.total == examples, f"{self.total} of {examples} examples compared"
+        assert self.percent == 100.0, self.report()
+
     def report(self, limit: int = 500) -> str:
         rows = [f"{name}: {'; '.join(problems[:4])}" for name, problems in self.failures.items()]
         return self.line() + "\n" + "\n".join(rows[:limit])

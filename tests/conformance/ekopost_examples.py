@@ -19,11 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from samples import decode, dump, json_lines, read_extract, seed_file
-
-HERE = Path(__file__).resolve().parent
-EXTRACT = HERE / "ekopost_examples.json"
-SEED_NAME = "001_dd585b05dd5a31d1.txt"
+from samples import Extract, decode, json_lines
 
 STATUS = re.compile(r"^HTTP/1\.1 (\d{3})\b")
 HEADER = re.compile(r"^[A-Z][\w-]*: ")
@@ -67,39 +63,27 @@ ENVELOPE_VALUES = {
     "state": ENVELOPE_STATES,
     "transaction.state": CAMPAIGN_STATES,
 }
-ENVELOPE_NESTED = {"transaction": TRANSACTION}
+ENVELOPE_NESTED = {"transaction": TRANSACTION, "address": ADDRESSES["postal"]}
+
+
+def envelope(name: str, operation: str, line: int, fields: int) -> Sample:
+    """An envelope sample: its postal address and transaction described by their own tables."""
+    return Sample(name, operation, line, fields, ENVELOPE_NESTED, ENVELOPE_VALUES)
+
+
 SAMPLES = [
     Sample("POST /campaigns", "create campaign", 128, CAMPAIGN, values={"state": CAMPAIGN_STATES}),
     Sample("POST /campaigns/{campaign_id}/close", "close campaign", 166),
     Sample("POST /campaigns/{campaign_id}/cancel", "cancel campaign", 191),
     Sample("GET /campaigns/{campaign_id}", "get campaign", 226, 213, values={"state": CAMPAIGN_STATES}),
     Sample("GET /campaigns", "list campaigns", 272, 213, values={"state": CAMPAIGN_STATES}),
-    Sample(
-        "POST /campaigns/{campaign_id}/envelopes",
-        "create envelope",
-        346,
-        ENVELOPE,
-        {**ENVELOPE_NESTED, "address": ADDRESSES["postal"]},
-        ENVELOPE_VALUES,
-    ),
+    envelope("POST /campaigns/{campaign_id}/envelopes", "create envelope", 346, ENVELOPE),
     Sample("POST /campaigns/{campaign_id}/envelopes/{envelope_id}/close", "close envelope", 401),
     Sample("POST /campaigns/{campaign_id}/envelopes/{envelope_id}/cancel", "cancel envelope", 427),
-    Sample(
-        "GET /campaigns/{campaign_id}/envelopes/{envelope_id}",
-        "get registered envelope",
-        468,
-        ENVELOPE_READ,
-        {**ENVELOPE_NESTED, "address": ADDRESSES["postal"]},
-        ENVELOPE_VALUES,
+    envelope(
+        "GET /campaigns/{campaign_id}/envelopes/{envelope_id}", "get registered envelope", 468, ENVELOPE_READ
     ),
-    Sample(
-        "GET /campaigns/{campaign_id}/envelopes",
-        "list envelopes",
-        531,
-        ENVELOPE_READ,
-        {**ENVELOPE_NESTED, "address": ADDRESSES["postal"]},
-        ENVELOPE_VALUES,
-    ),
+    envelope("GET /campaigns/{campaign_id}/envelopes", "list envelopes", 531, ENVELOPE_READ),
     Sample("POST .../content", "create content", 642, CONTENT, values={"type": CONTENT_TYPES}),
     Sample("GET .../content/{content_id}", "get content", 685, 675, values={"type": CONTENT_TYPES}),
     Sample("POST /reachable/{type}", "reachable", 732, 726),
@@ -108,14 +92,7 @@ SAMPLES = [
     Sample("POST /reachable/ebank_list (not reachable)", "ebank list not reachable", 788),
     Sample("POST /reachable/einvoiceready", "einvoice ready", 831, 819),
     Sample("Campaign object", "campaign", 859, CAMPAIGN_OBJECT, values={"state": CAMPAIGN_STATES}),
-    Sample(
-        "Envelope object",
-        "envelope",
-        899,
-        ENVELOPE_OBJECT,
-        {**ENVELOPE_NESTED, "address": ADDRESSES["postal"]},
-        ENVELOPE_VALUES,
-    ),
+    envelope("Envelope object", "envelope", 899, ENVELOPE_OBJECT),
     Sample("Address object (postal)", "address", 971, ADDRESSES["postal"]),
     Sample("Address object (email)", "address", 995, ADDRESSES["email"]),
     Sample("Address object (sms)", "address", 1013, ADDRESSES["sms"]),
@@ -205,12 +182,8 @@ def parse(text: str) -> list[dict[str, Any]]:
     return [sample(lines, spec) for spec in SAMPLES]
 
 
-def load() -> list[dict[str, Any]]:
-    return read_extract(EXTRACT)
-
+EXTRACT = Extract(Path(__file__).with_suffix(".json"), "001_dd585b05dd5a31d1.txt", parse)
+load = EXTRACT.load
 
 if __name__ == "__main__":
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else seed_file(SEED_NAME)
-    if source is None:
-        raise SystemExit(f"usage: {Path(__file__).name} {SEED_NAME}")
-    EXTRACT.write_text(dump(parse(source.read_text(encoding="utf-8"))), encoding="utf-8")
+    EXTRACT.main(sys.argv[1:])

@@ -16,11 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from samples import decode, dump, json_lines, read_extract, seed_file
-
-HERE = Path(__file__).resolve().parent
-EXTRACT = HERE / "inpost_examples.json"
-SEED_NAME = "004_c2f370215c588bc9.txt"
+from samples import Extract, decode, json_lines
 
 TYPE = re.compile(r"^(integer|string|datetime|Array\[String\]|Address)")
 NAME = re.compile(r"^([a-z_0-9]+)\s*$")
@@ -64,12 +60,8 @@ def parse(text: str) -> list[dict[str, Any]]:
     return found
 
 
-def load() -> list[dict[str, Any]]:
-    return read_extract(EXTRACT)
-
+EXTRACT = Extract(Path(__file__).with_suffix(".json"), "004_c2f370215c588bc9.txt", parse)
+load = EXTRACT.load
 
 if __name__ == "__main__":
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else seed_file(SEED_NAME)
-    if source is None:
-        raise SystemExit(f"usage: {Path(__file__).name} {SEED_NAME}")
-    EXTRACT.write_text(dump(parse(source.read_text(encoding="utf-8"))), encoding="utf-8")
+    EXTRACT.main(sys.argv[1:])

@@ -93,6 +93,26 @@ def dump(samples: list[dict[str, Any]]) -> str:
     return "[\n" + rows + "\n]\n"
 
 
-def read_extract(path: Path) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+class Extract:
+    """A reader's output: the file the tests read, the reference text it is made from, and the reader."""
+
+    def __init__(self, path: Path, seed_name: str, parse: Callable[[str], list[dict[str, Any]]]) -> None:
+        self.path = path
+        self.seed_name = seed_name
+        self.parse = parse
+
+    def load(self) -> list[dict[str, Any]]:
+        data: list[dict[str, Any]] = json.loads(self.path.read_text(encoding="utf-8"))
+        return data
+
+    def fresh(self) -> str | None:
+        """What the reader makes of the reference text now; None when the text is not at hand."""
+        seed = seed_file(self.seed_name)
+        return dump(self.parse(seed.read_text(encoding="utf-8"))) if seed else None
+
+    def main(self, argv: list[str]) -> None:
+        """`python <reader>.py [SEED]`: write the extract again."""
+        source = Path(argv[0]) if argv else seed_file(self.seed_name)
+        if source is None:
+            raise SystemExit(f"usage: {self.path.stem}.py {self.seed_name}")
+        self.path.write_text(dump(self.parse(source.read_text(encoding="utf-8"))), encoding="utf-8")

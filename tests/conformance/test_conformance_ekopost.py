@@ -312,6 +312,4 @@ def test_answer_has_the_documented_fields(results: dict[int, Result], example: d
 
 
 def test_conformance_score_is_complete(results: dict[int, Result]) -> None:
-    tally = score("Ekopost")
-    assert tally.total == len(EXAMPLES)
-    assert tally.percent == 100.0, tally.report()
+    score("Ekopost").assert_complete(len(EXAMPLES))

@@ -13,18 +13,17 @@ import afosto_examples
 import ekopost_examples
 import inpost_examples
 import pytest
-from samples import dump, seed_file
+from samples import decode
 
 READERS = [afosto_examples, ekopost_examples, inpost_examples]
 
 
-@pytest.mark.parametrize("reader", READERS, ids=[r.SEED_NAME for r in READERS])
+@pytest.mark.parametrize("reader", READERS, ids=[r.EXTRACT.seed_name for r in READERS])
 def test_the_committed_extract_is_what_the_reader_makes_of_the_reference(reader: ModuleType) -> None:
-    seed = seed_file(reader.SEED_NAME)
-    if seed is None:
-        pytest.skip(f"the reference text {reader.SEED_NAME} is not next to this checkout")
-    fresh = dump(reader.parse(seed.read_text(encoding="utf-8")))
-    assert fresh == reader.EXTRACT.read_text(encoding="utf-8"), (
+    fresh = reader.EXTRACT.fresh()
+    if fresh is None:
+        pytest.skip(f"the reference text {reader.EXTRACT.seed_name} is not next to this checkout")
+    assert fresh == reader.EXTRACT.path.read_text(encoding="utf-8"), (
         f"stale: run python tests/conformance/{reader.__name__}.py"
     )
 
@@ -32,8 +31,6 @@ def test_the_committed_extract_is_what_the_reader_makes_of_the_reference(reader:
 @pytest.mark.parametrize("reader", [ekopost_examples, inpost_examples], ids=["ekopost", "inpost"])
 def test_every_repaired_sample_reads_as_its_printed_lines(reader: ModuleType) -> None:
     """The repairs a sample needed are recorded, and applying them to its lines gives its JSON."""
-    from samples import decode
-
     for sample in reader.load():
         if sample["raw"]:
             assert decode(sample["raw"]) == (sample["json"], sample["repairs"]), sample["line"]

@@ -108,6 +108,4 @@ def test_answer_has_the_documented_fields(results: dict[int, Result], example: d
 
 
 def test_conformance_score_is_complete(results: dict[int, Result]) -> None:
-    tally = score("InPost")
-    assert tally.total == len(EXAMPLES)
-    assert tally.percent == 100.0, tally.report()
+    score("InPost").assert_complete(len(EXAMPLES))
