@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mockpost.config import Settings
+from mockpost.core.account_webhook import webhook_from
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
 from mockpost.core.faults import Faults
@@ -164,6 +165,10 @@ class Sandbox:
                 credentials = provider.credentials_of(entry)
                 if not credentials:
                     raise ConfigError(f"accounts file: {name}[{index}]: no credentials in {sorted(entry)}")
+                try:
+                    webhook_from(entry.get("webhook"))  # refused now rather than on the account's first use
+                except ValueError as exc:
+                    raise ConfigError(f"accounts file: {name}[{index}]: {exc}") from None
                 settings = {k: v for k, v in entry.items() if k not in {"name"}}
                 self.tenancy.add_account(
                     name, str(entry.get("name", f"{name}-{index}")), credentials, settings
