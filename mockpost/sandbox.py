@@ -218,6 +218,7 @@ class Sandbox:
                 raw_headers,
                 body,
                 parts.hostname or "",
+                internal=True,  # the sandbox's own delivery: no control token needed
             )
             return answer.status
         if self._http is None:
