@@ -194,7 +194,9 @@ def test_the_remote_handle_runs_a_scenario_against_a_server_with_a_token(monkeyp
 
 
 def test_the_token_is_a_flag_and_an_environment_variable(monkeypatch):
-    assert settings_from(build_parser().parse_args(["serve", "--control-token", "abc"])).control_token == "abc"
+    assert (
+        settings_from(build_parser().parse_args(["serve", "--control-token", "abc"])).control_token == "abc"
+    )
     monkeypatch.setenv("MOCKPOST_CONTROL_TOKEN", "from-env")
     assert Settings().control_token == "from-env"
     monkeypatch.setenv("MOCKPOST_CONTROL_TOKEN", "")
