@@ -131,6 +131,7 @@ class Sandbox:
             if tenant is None:
                 self.scheduler.clear(owner=name)
                 self.outbox.clear(name)
+                self.tenancy.forget_secrets(name)
             if self.providers.is_loaded(name):  # one never loaded has nothing else to forget
                 if tenant is None:
                     self.providers[name].ctx.reseed()

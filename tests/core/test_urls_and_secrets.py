@@ -104,3 +104,17 @@ def test_only_credential_headers_are_masked():
         "cookie": "mo…89",
         "content-type": "application/json",
     }
+
+
+def test_the_first_use_of_an_identity_fixes_its_secret():
+    from mockpost.core.tenancy import Tenancy, secret_admitted
+
+    tenancy = Tenancy()
+    assert tenancy.admit("p", "client:a", "one")
+    assert not tenancy.admit("p", "client:a", "two")
+    assert tenancy.admit("p", "client:a", "one")
+    assert tenancy.admit("q", "client:a", "two")  # another provider, another identity
+    tenancy.forget_secrets("p")
+    assert tenancy.admit("p", "client:a", "two")
+    assert secret_admitted("", "anything") and secret_admitted("pw", "pw")
+    assert not secret_admitted("pw", "other")
