@@ -51,20 +51,17 @@ def test_easypost_connect_refuses_control_characters_in_a_subscription_url(mockp
     assert "url must be a URL address (http or https)" in response.json()["message"]
 
 
-def test_a_posted_scenario_cannot_point_an_account_at_a_file_url(mockpost):
-    scenario = (
+@pytest.mark.parametrize(
+    "scenario",
+    [
         "name: w\nproviders: [ekopost]\n"
-        "accounts: {ekopost: {a: {api_key: k, webhook: {url: 'file:///etc/passwd'}}}}\n"
-    )
-    response = mockpost.client().post("/_mockpost/scenarios", content=scenario)
-    assert response.status_code == 422 and "http or https" in response.text
-
-
-def test_a_posted_scenario_cannot_seed_a_webhook_to_a_gopher_url(mockpost):
-    scenario = (
+        "accounts: {ekopost: {a: {api_key: k, webhook: {url: 'file:///etc/passwd'}}}}\n",
         "name: w\nproviders: [inpost]\n"
-        "seed: {inpost: {accounts: [{token: t, webhook: {url: 'gopher://127.0.0.1:70/_x'}}]}}\n"
-    )
+        "seed: {inpost: {accounts: [{token: t, webhook: {url: 'gopher://127.0.0.1:70/_x'}}]}}\n",
+    ],
+    ids=["account-webhook", "seeded-webhook"],
+)
+def test_a_posted_scenario_cannot_set_an_unusable_webhook_url(mockpost, scenario):
     response = mockpost.client().post("/_mockpost/scenarios", content=scenario)
     assert response.status_code == 422 and "http or https" in response.text
 
