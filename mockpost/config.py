@@ -40,6 +40,12 @@ class Settings(BaseModel):
     options: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Provider options, e.g. {'ekopost': {'print_after': '2d'}}"
     )
+    control_token: str | None = Field(
+        default=None,
+        repr=False,
+        description="Token the control plane (/_mockpost) and the console require; none: open to "
+        "anyone who reaches the port. Sent as 'Authorization: Bearer TOKEN' or 'X-Mockpost-Token'",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -67,6 +73,16 @@ class Settings(BaseModel):
     def _split_paths(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("control_token")
+    @classmethod
+    def _usable_token(cls, value: str | None) -> str | None:
+        """Empty means none; a token must fit in a header as it is (no spaces, no control characters)."""
+        if not value:
+            return None
+        if not value.isprintable() or any(ch.isspace() for ch in value):
+            raise ValueError("the control token must not contain spaces or control characters")
         return value
 
     @property

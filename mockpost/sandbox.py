@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mockpost.config import Settings
+from mockpost.core.account_webhook import webhook_from
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
 from mockpost.core.faults import Faults
@@ -130,6 +131,7 @@ class Sandbox:
             if tenant is None:
                 self.scheduler.clear(owner=name)
                 self.outbox.clear(name)
+                self.tenancy.forget_secrets(name)
             if self.providers.is_loaded(name):  # one never loaded has nothing else to forget
                 if tenant is None:
                     self.providers[name].ctx.reseed()
@@ -164,6 +166,10 @@ class Sandbox:
                 credentials = provider.credentials_of(entry)
                 if not credentials:
                     raise ConfigError(f"accounts file: {name}[{index}]: no credentials in {sorted(entry)}")
+                try:
+                    webhook_from(entry.get("webhook"))  # refused now rather than on the account's first use
+                except ValueError as exc:
+                    raise ConfigError(f"accounts file: {name}[{index}]: {exc}") from None
                 settings = {k: v for k, v in entry.items() if k not in {"name"}}
                 self.tenancy.add_account(
                     name, str(entry.get("name", f"{name}-{index}")), credentials, settings
@@ -213,6 +219,7 @@ class Sandbox:
                 raw_headers,
                 body,
                 parts.hostname or "",
+                internal=True,  # the sandbox's own delivery: no control token needed
             )
             return answer.status
         if self._http is None:

@@ -65,7 +65,7 @@ def world() -> Iterator[World]:
     client = mock.client("nirva")
     token = {
         "X-Auth-Token": client.post(
-            "/authentication/authenticate", json={"login": "demo", "password": "d"}
+            "/authentication/authenticate", json={"login": "demo", "password": "demo"}
         ).json()["token"]
     }
 

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from mockpost import __version__
 from mockpost.control import models
+from mockpost.control.guard import SECURITY_SCHEMES
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
@@ -22,7 +23,10 @@ from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.secrets import mask_headers
 from mockpost.sandbox import Sandbox
+
+UNAUTHORIZED_DOC = "Control token missing or wrong (a server with --control-token)"
 
 
 def query_int(request: Request, name: str) -> int | None:
@@ -96,7 +100,16 @@ class ControlPlane:
 
     # -- journal ------------------------------------------------------------------
     async def journal(self, request: Request) -> Response:
+        """Credential headers are masked (`api-key ab…yz`) unless `?secrets=show` is asked of a server
+        with a control token: without one, anyone who reaches the port could collect every key."""
         q = request.query_params
+        reveal = q.get("secrets") == "show"
+        if reveal and not self.sandbox.settings.control_token:
+            raise ControlError(
+                403,
+                "raw credentials are shown only by a server with a control token",
+                "start it with --control-token TOKEN (MOCKPOST_CONTROL_TOKEN) and send the token",
+            )
         entries = self.sandbox.journal.query(
             provider=q.get("provider") or None,
             method=q.get("method") or None,
@@ -105,7 +118,11 @@ class ControlPlane:
             tenant=q.get("tenant") or None,
             limit=query_int(request, "limit"),
         )
-        return JSON({"items": [entry.as_dict() for entry in entries]})
+        items = [entry.as_dict() for entry in entries]
+        if not reveal:
+            for item in items:
+                item["request_headers"] = mask_headers(item["request_headers"])
+        return JSON({"items": items})
 
     async def clear_journal(self, request: Request) -> Response:
         self.sandbox.journal.clear()
@@ -258,7 +275,9 @@ class ControlPlane:
             __version__,
             self.all_endpoints(),
             base_url.rstrip("/") + "/_mockpost",
-            "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state.",
+            "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state. A server "
+            "started with --control-token answers 401 without the token (health excepted).",
+            security=SECURITY_SCHEMES,
             error_schema=models.ControlError,
         )
 
@@ -273,9 +292,18 @@ class ControlPlane:
             Param("tenant", "Tenant id"),
             Param("limit", "Keep only the newest N", "integer"),
         )
+        reveal = Param("secrets", "show: raw credential headers (needs a server with a control token)")
         bad = {422: "Invalid request body"}
         table = [
-            E("GET", "/health", self.health, "Liveness and version", response=models.Health, tag="meta"),
+            E(
+                "GET",
+                "/health",
+                self.health,
+                "Liveness and version (open: needs no control token)",
+                response=models.Health,
+                tag="meta",
+                public=True,
+            ),
             E("GET", "/version", self.version, "Version", tag="meta"),
             E(
                 "GET",
@@ -338,10 +366,11 @@ class ControlPlane:
                 "GET",
                 "/journal",
                 self.journal,
-                "Recorded requests, oldest first",
-                query=filters,
+                "Recorded requests, oldest first (credential headers masked unless secrets=show)",
+                query=(*filters, reveal),
                 response=models.Items,
                 tag="journal",
+                errors={403: "secrets=show on a server without a control token"},
             ),
             E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
             E(
@@ -457,13 +486,17 @@ class ControlPlane:
         return table
 
     def all_endpoints(self) -> list[Endpoint]:
-        """The generic table plus each provider's own control routes under /<provider>/..."""
+        """The generic table plus each provider's own control routes under /<provider>/..., each
+        documenting the control token's 401 (health excepted)."""
         extra = [
             replace(endpoint, path=f"/{provider.name}{endpoint.path}", tag=endpoint.tag or provider.name)
             for provider in self.sandbox.providers.values()
             for endpoint in provider.control_endpoints()
         ]
-        return [*self.endpoints(), *extra]
+        return [
+            e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors})
+            for e in [*self.endpoints(), *extra]
+        ]
 
     def provider_control_routes(self, name: str) -> list[Route]:
         """/_mockpost/<provider>/...: the provider's own control routes."""

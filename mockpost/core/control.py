@@ -24,7 +24,10 @@ def validate_body(model: type[BaseModel], data: Any) -> Any:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         details = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "problem": err["msg"]}
+            {
+                "field": ".".join(str(p) for p in err["loc"]) or "(body)",
+                "problem": str(err["msg"]).removeprefix("Value error, "),
+            }
             for err in exc.errors()
         ]
         raise ControlError(422, "invalid request body", details) from None

@@ -3,6 +3,10 @@
 Open mode (the default): every distinct credential is its own isolated account, created on first
 use. Strict mode (an accounts file): only listed credentials work, and several credentials listed
 on one account (an API key and a username/password, say) reach the same tenant.
+
+A credential made of an identity and a secret (a client id and its secret, a login and its
+password) is fixed by its first use: the same identity with another secret is refused (`admit`),
+so nobody reaches an account by knowing only its name.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field
+
+from mockpost.core.secrets import same_secret
 
 
 @dataclass
@@ -25,6 +31,7 @@ class Tenancy:
         self.strict = False
         self._by_credential: dict[tuple[str, str], Account] = {}
         self._accounts: dict[tuple[str, str], Account] = {}
+        self._secrets: dict[tuple[str, str], str] = {}  # (provider, identity) -> its fixed secret
 
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
@@ -47,11 +54,26 @@ class Tenancy:
             return None
         return tenant_id_for(provider, credential)
 
+    def admit(self, provider: str, identity: str, secret: str) -> bool:
+        """Whether `secret` is the secret of `identity`: its first use fixes it (open mode)."""
+        return same_secret(secret, self._secrets.setdefault((provider, identity), secret))
+
+    def forget_secrets(self, provider: str) -> None:
+        """After a provider's reset: its identities are unknown again."""
+        for key in [key for key in self._secrets if key[0] == provider]:
+            del self._secrets[key]
+
     def account(self, provider: str, tenant_id: str) -> Account | None:
         return self._accounts.get((provider, tenant_id))
 
     def accounts(self, provider: str) -> list[Account]:
         return [account for (name, _), account in self._accounts.items() if name == provider]
+
+
+def secret_admitted(known: str, given: str) -> bool:
+    """A secret kept with its account's data: an empty one is not fixed yet (its first use fixes
+    it, the caller stores `given`); otherwise only the same secret is admitted."""
+    return not known or same_secret(given, known)
 
 
 @functools.lru_cache(maxsize=4096)

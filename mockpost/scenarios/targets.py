@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from mockpost.control.guard import control_headers
 from mockpost.core.clock import parse_duration
 from mockpost.scenarios.loader import LoadedScenario
 from mockpost.scenarios.setup import account_fields, apply_scenario
@@ -21,6 +22,7 @@ NO_CONTROL = "skipped: a real provider sandbox has no mockpost control plane"
 # subscription made by a step at an inbox); against a real sandbox, from this variable.
 MOCKPOST_URL_VARIABLE = "MOCKPOST_URL"
 DEFAULT_MOCKPOST_URL = "http://127.0.0.1:8000"
+CONTROL_TOKEN_VARIABLE = "MOCKPOST_CONTROL_TOKEN"  # the token a running mockpost's control plane needs
 
 
 class NotAvailable(Exception):
@@ -159,6 +161,7 @@ class InProcess(Target):
         return items
 
     def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        headers = {**headers, **self.mock.control_headers}
         response = self._client(None).post(f"/_mockpost/{provider}/transition", json=body, headers=headers)
         return Reply.of(response)
 
@@ -192,19 +195,28 @@ class InProcess(Target):
 
 
 class MockpostServer(Target):
-    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL."""
+    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL. Its control
+    calls send the server's control token (given, or from MOCKPOST_CONTROL_TOKEN) as
+    X-Mockpost-Token; provider requests never carry it."""
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, control_token: str | None = None) -> None:
         self.url = self.base_url = url.rstrip("/")
         self.description = f"mockpost at {self.url}"
         self.client = httpx.Client(base_url=self.url, timeout=timeout)
         self.mounts: dict[str, str] = {}
+        token = control_token if control_token is not None else os.environ.get(CONTROL_TOKEN_VARIABLE)
+        self.control_headers = control_headers(token)
 
     def start(self, loaded: LoadedScenario) -> list[str]:
         if not self.mounts:
-            listed = self._ok(self.client.get("/_mockpost/providers"), "list the server's providers")
+            listed = self._ok(
+                self.client.get("/_mockpost/providers", headers=self.control_headers),
+                "list the server's providers",
+            )
             self.mounts = {item["name"]: item["mount"] for item in listed.json()["items"]}
-        response = self.client.post("/_mockpost/scenarios", json=loaded.scenario.setup_document())
+        response = self.client.post(
+            "/_mockpost/scenarios", json=loaded.scenario.setup_document(), headers=self.control_headers
+        )
         if response.status_code == 422:
             raise ScenarioError(str(loaded.path), None, f"the server refused the scenario: {response.text}")
         self._ok(response, "load the scenario")
@@ -219,19 +231,27 @@ class MockpostServer(Target):
         return Reply.of(request.send(self.client, mount + request.path))
 
     def advance(self, seconds: float) -> None:
-        self._ok(self.client.post("/_mockpost/clock/advance", json={"seconds": seconds}), "advance the clock")
+        self._ok(
+            self.client.post(
+                "/_mockpost/clock/advance", json={"seconds": seconds}, headers=self.control_headers
+            ),
+            "advance the clock",
+        )
 
     def inbox(self, name: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self._ok(
-            self.client.get(f"/_mockpost/inbox/{name}"), "read an inbox"
+            self.client.get(f"/_mockpost/inbox/{name}", headers=self.control_headers), "read an inbox"
         ).json()["items"]
         return items
 
     def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        headers = {**headers, **self.control_headers}
         return Reply.of(self.client.post(f"/_mockpost/{provider}/transition", json=body, headers=headers))
 
     def add_fault(self, spec: dict[str, Any]) -> None:
-        self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault")
+        self._ok(
+            self.client.post("/_mockpost/faults", json=spec, headers=self.control_headers), "add a fault"
+        )
 
     def after_step(self) -> list[str]:
         # A server applies due work from a background ticker; work a step made due "now" (a
@@ -311,7 +331,9 @@ class ProviderSandbox(Target):
         self.client.close()
 
 
-def parse_targets(values: list[str] | None, dry_run: bool = False) -> Target:
+def parse_targets(
+    values: list[str] | None, dry_run: bool = False, control_token: str | None = None
+) -> Target:
     """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes)."""
     if not values:
         if dry_run:
@@ -323,7 +345,7 @@ def parse_targets(values: list[str] | None, dry_run: bool = False) -> Target:
             raise ValueError(
                 "give one --target URL for a running mockpost, or --target PROVIDER=URL for each real sandbox"
             )
-        return MockpostServer(values[0])
+        return MockpostServer(values[0], control_token=control_token)
     if len(named) != len(values):
         raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
     urls = dict(value.split("=", 1) for value in values)

@@ -3,7 +3,7 @@
 A `yaml.SafeLoader` subclass builds ordinary dicts and lists, but records the line of every key
 and item, so a validation error deep in a step can name the line the user has to fix. It also
 knows the scenario tags: matchers (`!uuid`, `!regex ...`) and file helpers (`!base64 FILE`,
-`!filesize FILE`, `!text FILE`, `!file FILE`) resolved next to the scenario file.
+`!filesize FILE`, `!text FILE`, `!file FILE`) resolved below the scenario's folder (see `files`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from mockpost.scenarios import matchers
+from mockpost.scenarios.files import FileRefused, scenario_file
 
 Location = tuple[str | int, ...]
 FILE_TAGS = ("!base64", "!filesize", "!text", "!file")
@@ -73,6 +74,7 @@ class Document:
 
     path: Path
     data: Any
+    files_root: Path | None = None  # the folder its files are read from; None: it reads none
 
     def line_of(self, location: Location) -> int | None:
         """The line of the deepest node of `location` that exists in the source."""
@@ -89,8 +91,8 @@ class Document:
         return line
 
 
-def _loader_for(path: Path) -> type[yaml.SafeLoader]:
-    """A loader class bound to one file, so file tags resolve relative to it."""
+def _loader_for(path: Path, files_root: Path | None) -> type[yaml.SafeLoader]:
+    """A loader class bound to one file, so file tags resolve below its folder (none if None)."""
 
     class Loader(yaml.SafeLoader):
         pass
@@ -125,8 +127,11 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
     Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
 
     def file_bytes(loader: Any, node: yaml.Node) -> bytes:
-        name = loader.construct_scalar(node)
-        target = (path.parent / str(name)).resolve()
+        name = str(loader.construct_scalar(node))
+        try:
+            target = scenario_file(files_root, name)
+        except FileRefused as exc:
+            raise ScenarioError(str(path), node.start_mark.line + 1, f"{node.tag}: {exc}") from None
         try:
             return target.read_bytes()
         except OSError as exc:
@@ -208,9 +213,13 @@ def _space_bare_tags(text: str) -> str:
     return "".join(out)
 
 
-def load_document(path: Path, text: str | None = None) -> Document:
-    """Parse a scenario file (or its given text); YAML syntax errors carry their line."""
+def load_document(path: Path, text: str | None = None, files_root: Path | None = None) -> Document:
+    """Parse a scenario file (or its given text); YAML syntax errors carry their line.
+
+    A file read from disk reads its files below its own folder; a given text reads none, unless
+    `files_root` names the folder it may read below."""
     if text is None:
+        files_root = path.parent
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -219,7 +228,7 @@ def load_document(path: Path, text: str | None = None) -> Document:
             raise ScenarioError(str(path), None, "the file is not UTF-8 text") from None
     text = _space_bare_tags(text)
     try:
-        data = yaml.load(text, Loader=_loader_for(path))
+        data = yaml.load(text, Loader=_loader_for(path, files_root))
     except ScenarioError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -231,7 +240,7 @@ def load_document(path: Path, text: str | None = None) -> Document:
     except RecursionError:
         raise ScenarioSyntaxError(str(path), None, "the document nests too deeply") from None
     check_size(path, data)
-    return Document(path, data)
+    return Document(path, data, files_root)
 
 
 def _hint(source_line: str) -> str:

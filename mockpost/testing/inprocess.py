@@ -17,6 +17,7 @@ import httpx
 
 from mockpost.app import create_app
 from mockpost.config import Settings
+from mockpost.control.guard import control_headers
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
@@ -218,6 +219,12 @@ class Mockpost:
             ) from None
 
     # -- control operations (the same as /_mockpost) ----------------------------------
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """What a call to /_mockpost sends when the sandbox has a control token (else nothing):
+        `mockpost.client(headers=mockpost.control_headers)` is a client for the control plane."""
+        return control_headers(self.settings.control_token)
+
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
         self.sandbox.reset(provider, tenant)
 
@@ -245,14 +252,18 @@ class Mockpost:
 
     def transition(self, provider: str, headers: dict[str, str], **request: Any) -> dict[str, Any]:
         """Force a resource into a state, as `POST /_mockpost/{provider}/transition`."""
-        response = self.client().post(f"/_mockpost/{provider}/transition", json=request, headers=headers)
+        response = self.client().post(
+            f"/_mockpost/{provider}/transition", json=request, headers={**headers, **self.control_headers}
+        )
         if response.status_code != 200:
             raise AssertionError(f"transition refused ({response.status_code}): {response.text}")
         result: dict[str, Any] = response.json()
         return result
 
     def state(self, provider: str, headers: dict[str, str]) -> dict[str, Any]:
-        response = self.client().get(f"/_mockpost/state/{provider}", headers=headers)
+        response = self.client().get(
+            f"/_mockpost/state/{provider}", headers={**headers, **self.control_headers}
+        )
         response.raise_for_status()
         state: dict[str, Any] = response.json()["state"]
         return state

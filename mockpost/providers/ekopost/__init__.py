@@ -77,9 +77,16 @@ class EkopostProvider(Provider):
                 "The Authorization header must be 'api-key KEY' or 'Basic base64(username:password)'."
             )
         tenant = self.ctx.tenancy.resolve(self.name, credential)
-        if tenant is None:
+        if tenant is None or not self._password_admitted(credential):
             raise Unauthorized(BAD_CREDENTIALS)
         return tenant
+
+    def _password_admitted(self, credential: str) -> bool:
+        """Open mode: a username's first Basic request fixes its password (strict mode lists both)."""
+        if self.ctx.tenancy.strict or not credential.startswith("basic:"):
+            return True
+        username, _, password = credential.removeprefix("basic:").partition(":")
+        return self.ctx.tenancy.admit(self.name, f"basic:{username}", password)
 
     def credentials_of(self, entry: dict[str, Any]) -> set[str]:
         found = set()
