@@ -9,8 +9,7 @@ from starlette.responses import Response
 
 from mockpost.core.api import Endpoint, Param
 from mockpost.core.http import JSON, read_json
-from mockpost.core.middleware import TENANT_KEY
-from mockpost.providers.ekopost import models, reachability
+from mockpost.providers.ekopost import models, reachability, wire
 from mockpost.providers.ekopost.backend import EkopostBackend
 from mockpost.providers.ekopost.state import Account
 
@@ -25,9 +24,7 @@ class EkopostRoutes:
         self.max_body = max_body
 
     def account(self, request: Request) -> Account:
-        tenant = self.provider.authenticate(request)
-        request.scope[TENANT_KEY] = tenant
-        account: Account = self.provider.tenant_state(tenant)
+        account: Account = self.provider.resolve(request)
         return account
 
     async def body(self, request: Request) -> Any:
@@ -37,7 +34,7 @@ class EkopostRoutes:
     async def create_campaign(self, request: Request) -> Response:
         account = self.account(request)
         campaign = self.backend.create_campaign(account, await self.body(request))
-        return JSON(models.render_campaign(campaign))
+        return JSON(wire.render_campaign(campaign))
 
     async def list_campaigns(self, request: Request) -> Response:
         account = self.account(request)
@@ -49,12 +46,12 @@ class EkopostRoutes:
             q.get("name") or None,
             q.get("state") or None,
         )
-        return JSON([models.render_campaign(c) for c in found])
+        return JSON([wire.render_campaign(c) for c in found])
 
     async def get_campaign(self, request: Request) -> Response:
         account = self.account(request)
         return JSON(
-            models.render_campaign(self.backend.campaign(account, request.path_params["campaign_id"]))
+            wire.render_campaign(self.backend.campaign(account, request.path_params["campaign_id"]))
         )
 
     async def close_campaign(self, request: Request) -> Response:
@@ -73,7 +70,7 @@ class EkopostRoutes:
         envelope = self.backend.create_envelope(
             account, request.path_params["campaign_id"], await self.body(request)
         )
-        return JSON(models.render_envelope(envelope))
+        return JSON(wire.render_envelope(envelope))
 
     async def list_envelopes(self, request: Request) -> Response:
         account = self.account(request)
@@ -81,13 +78,13 @@ class EkopostRoutes:
         found = self.backend.list_envelopes(
             account, request.path_params["campaign_id"], q.get("name") or None, q.get("state") or None
         )
-        return JSON([models.render_envelope(e) for e in found])
+        return JSON([wire.render_envelope(e) for e in found])
 
     async def get_envelope(self, request: Request) -> Response:
         account = self.account(request)
         p = request.path_params
         return JSON(
-            models.render_envelope(self.backend.envelope(account, p["campaign_id"], p["envelope_id"]))
+            wire.render_envelope(self.backend.envelope(account, p["campaign_id"], p["envelope_id"]))
         )
 
     async def close_envelope(self, request: Request) -> Response:
@@ -109,13 +106,13 @@ class EkopostRoutes:
         content = self.backend.create_content(
             account, p["campaign_id"], p["envelope_id"], await self.body(request)
         )
-        return JSON(models.render_content(content))
+        return JSON(wire.render_content(content))
 
     async def get_content(self, request: Request) -> Response:
         account = self.account(request)
         p = request.path_params
         content = self.backend.content(account, p["campaign_id"], p["envelope_id"], p["content_id"])
-        return JSON(models.render_content(content))
+        return JSON(wire.render_content(content))
 
     # -- reachable, sms ------------------------------------------------------------------
     async def reachable(self, request: Request) -> Response:

@@ -15,7 +15,6 @@ from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider
 from mockpost.scenarios.providers.base import (
     ProviderSupport,
-    install_timeline,
     problem_of,
     signature_problem,
 )
@@ -41,11 +40,6 @@ class EkopostSupport(ProviderSupport):
         return signature_problem(
             headers, SIGNATURE_HEADER, expected, "the HMAC-SHA1 of the body with the secret"
         )
-
-    def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
-        from mockpost.providers.ekopost.lifecycle import Timeline
-
-        install_timeline(provider, Timeline.from_options({**provider.ctx.options, **overrides}))
 
     def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
         from mockpost.providers.ekopost.lifecycle import Timeline
