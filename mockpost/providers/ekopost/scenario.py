@@ -6,8 +6,6 @@ campaigns and envelopes."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,7 +34,9 @@ class EkopostSupport(ProviderSupport):
         raise ValueError("an Ekopost account needs api_key, or username and password")
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
-        expected = hmac.new(secret.encode(), body.encode(), hashlib.sha1).hexdigest()
+        from mockpost.providers.ekopost.backend import sign
+
+        expected = sign(body.encode(), secret)
         return signature_problem(
             headers, SIGNATURE_HEADER, expected, "the HMAC-SHA1 of the body with the secret"
         )
