@@ -32,6 +32,15 @@ class Settings(BaseModel):
     access_log: bool = Field(default=False, description="uvicorn access log (slow; the journal records all)")
     journal_size: int = Field(default=10_000, ge=1, description="Requests kept in the journal")
     max_body_mb: float = Field(default=32.0, gt=0, description="Largest request body accepted")
+    webhook_timeout: float = Field(
+        default=5.0, gt=0, le=300, description="Seconds a webhook attempt may take before it counts as failed"
+    )
+    webhook_concurrency: int = Field(
+        default=32, ge=1, le=1024, description="Webhook attempts sent at once (those due at one instant)"
+    )
+    outbox_max_mb: float = Field(
+        default=64.0, gt=0, description="Memory kept for webhook deliveries; the oldest finished go first"
+    )
     public_url: str | None = Field(default=None, description="Base URL clients use to reach the mock")
     freeze_at: str | None = Field(default=None, description="Start with the clock frozen at this instant")
     scenario: list[Path] = Field(

@@ -87,7 +87,7 @@ def render_dashboard(sandbox: Sandbox, base: str) -> str:
     )
     attempts = sorted(
         (
-            (delivery.provider, attempt)
+            (delivery, attempt)
             for delivery in sandbox.outbox.deliveries()
             for attempt in delivery.attempts
         ),
@@ -98,12 +98,12 @@ def render_dashboard(sandbox: Sandbox, base: str) -> str:
         (
             (
                 e(attempt.at),
-                e(provider),
-                f"<code>{e(attempt.url)}</code>",
+                e(delivery.provider),
+                f"<code>{e(delivery.url)}</code>",
                 str(attempt.number),
                 status_cell(attempt.status) + (f" {e(attempt.error)}" if attempt.error else ""),
             )
-            for provider, attempt in attempts
+            for delivery, attempt in attempts
         ),
         "No webhook deliveries yet.",
     )

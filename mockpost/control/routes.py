@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockpost import __version__
+from mockpost import __version__, inventory
 from mockpost.control import models
 from mockpost.control.guard import SECURITY_SCHEMES
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
@@ -115,7 +115,7 @@ class ControlPlane:
             method=q.get("method") or None,
             path=q.get("path") or None,
             status=query_int(request, "status"),
-            tenant=q.get("tenant") or None,
+            tenant=self._tenant(q.get("tenant") or None, q.get("provider") or None),
             limit=query_int(request, "limit"),
         )
         items = [entry.as_dict() for entry in entries]
@@ -123,6 +123,36 @@ class ControlPlane:
             for item in items:
                 item["request_headers"] = mask_headers(item["request_headers"])
         return JSON({"items": items})
+
+    def _tenant(self, text: str | None, provider: str | None) -> str | None:
+        """A `tenant=` filter by tenant id, account label or raw credential."""
+        return inventory.tenant_named(self.sandbox, text, provider) if text else None
+
+    # -- accounts, objects, timers (the resource model) ------------------------------------
+    async def accounts(self, request: Request) -> Response:
+        provider = request.query_params.get("provider") or None
+        return JSON({"items": inventory.accounts(self.sandbox, provider)})
+
+    async def objects(self, request: Request) -> Response:
+        p, q = request.path_params, request.query_params
+        try:
+            found = inventory.objects(
+                self.sandbox, p["provider"], p["account"], q.get("kind") or None, q.get("state") or None
+            )
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        return JSON({"items": found})
+
+    async def object(self, request: Request) -> Response:
+        p = request.path_params
+        try:
+            found = inventory.describe(self.sandbox, p["provider"], p["account"], p["kind"], p["id"])
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        return JSON(found)
+
+    async def timers(self, request: Request) -> Response:
+        return JSON({"items": inventory.timers(self.sandbox)})
 
     async def clear_journal(self, request: Request) -> Response:
         self.sandbox.journal.clear()
@@ -163,7 +193,7 @@ class ControlPlane:
             for attempt in delivery.attempts:
                 items.append(
                     {
-                        **attempt.as_dict(),
+                        **delivery.attempt_dict(attempt),
                         "provider": delivery.provider,
                         "event": delivery.event,
                         "tenant": delivery.tenant,
@@ -233,7 +263,7 @@ class ControlPlane:
         request.scope[TENANT_KEY] = tenant
         body = await self.parse(request, models.TransitionRequest)
         try:
-            result = provider.transition(tenant, body.model_dump())
+            result = provider.force(tenant, body.model_dump())
         except TransitionRefused as exc:
             raise ControlError(409, exc.reason, {"from": exc.current, "to": exc.target}) from None
         except UnknownState as exc:
@@ -289,7 +319,7 @@ class ControlPlane:
             Param("method", "HTTP method"),
             Param("path", "Glob on the full path, e.g. /ekopost/campaigns/*"),
             Param("status", "Response status", "integer"),
-            Param("tenant", "Tenant id"),
+            Param("tenant", "Account: tenant id, label or credential"),
             Param("limit", "Keep only the newest N", "integer"),
         )
         reveal = Param("secrets", "show: raw credential headers (needs a server with a control token)")
@@ -455,6 +485,42 @@ class ControlPlane:
                 tag="inbox",
             ),
             E("DELETE", "/inbox/{name}", self.inbox_delete, "Empty an inbox", tag="inbox"),
+            E(
+                "GET",
+                "/accounts",
+                self.accounts,
+                "Every account holding state: provider, account id, readable label, objects per kind",
+                query=(Param("provider", "Only this provider"),),
+                response=models.Items,
+                tag="state",
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects",
+                self.objects,
+                "An account's objects (account: its id, label or credential), oldest first",
+                query=(Param("kind", "Only this kind"), Param("state", "Only objects in this state")),
+                response=models.Items,
+                tag="state",
+                errors={404: "Unknown provider, account or kind"},
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects/{kind}/{id}",
+                self.object,
+                "One object: its wire JSON, state history (virtual time) and pending timers",
+                response=models.ObjectDetail,
+                tag="state",
+                errors={404: "Unknown provider, account, kind or object"},
+            ),
+            E(
+                "GET",
+                "/timers",
+                self.timers,
+                "Pending timed work of every provider, by due time",
+                response=models.Items,
+                tag="clock",
+            ),
             E(
                 "GET",
                 "/state/{provider}",

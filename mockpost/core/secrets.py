@@ -53,3 +53,14 @@ def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
         name: mask_credential(value) if name.lower() in CREDENTIAL_HEADERS else value
         for name, value in headers.items()
     }
+
+
+def credential_label(credential: str) -> str:
+    """A readable, masked form of a credential key `kind:secret` (`basic:user:password` shows
+    the user name, which is not secret): `api-key ab…yz`, `basic alice`."""
+    kind, _, rest = credential.partition(":")
+    if not rest:
+        return mask(kind)
+    if kind in ("basic", "login"):
+        return f"{kind} {rest.partition(':')[0]}"
+    return f"{kind} {mask(rest)}"

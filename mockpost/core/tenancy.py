@@ -15,7 +15,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 
-from mockpost.core.secrets import same_secret
+from mockpost.core.secrets import credential_label, same_secret
 
 
 @dataclass
@@ -32,6 +32,8 @@ class Tenancy:
         self._by_credential: dict[tuple[str, str], Account] = {}
         self._accounts: dict[tuple[str, str], Account] = {}
         self._secrets: dict[tuple[str, str], str] = {}  # (provider, identity) -> its fixed secret
+        self._labels: dict[tuple[str, str], str] = {}  # (provider, tenant) -> masked credential
+        self._raw: dict[tuple[str, str], str] = {}  # (provider, credential without its kind) -> tenant
 
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
@@ -52,7 +54,31 @@ class Tenancy:
             return account.tenant_id
         if self.strict:
             return None
-        return tenant_id_for(provider, credential)
+        tenant = tenant_id_for(provider, credential)
+        if (provider, tenant) not in self._labels:
+            self._labels[(provider, tenant)] = credential_label(credential)
+            self._raw[(provider, credential.partition(":")[2] or credential)] = tenant
+        return tenant
+
+    def label(self, provider: str, tenant_id: str) -> str:
+        """The account's name in the accounts file, else its first credential masked."""
+        account = self._accounts.get((provider, tenant_id))
+        if account is not None:
+            return account.name
+        return self._labels.get((provider, tenant_id), tenant_id)
+
+    def find(self, provider: str, text: str) -> str | None:
+        """The tenant a filter names: a tenant id, an account's label, or a raw credential."""
+        for (name, tenant), account in self._accounts.items():
+            if name == provider and text in (tenant, account.name):
+                return tenant
+        for (name, tenant), label in self._labels.items():
+            if name == provider and text in (tenant, label):
+                return tenant
+        for (name, credential), account in self._by_credential.items():
+            if name == provider and text in (credential, credential.partition(":")[2]):
+                return account.tenant_id
+        return self._raw.get((provider, text))
 
     def admit(self, provider: str, identity: str, secret: str) -> bool:
         """Whether `secret` is the secret of `identity`: its first use fixes it (open mode)."""

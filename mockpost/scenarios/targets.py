@@ -120,7 +120,7 @@ class InProcess(Target):
     description = "in-process"
 
     def __init__(self, options: dict[str, dict[str, Any]] | None = None) -> None:
-        from mockpost.testing.inprocess import BASE_URL
+        from mockpost.inprocess import BASE_URL
 
         self.base_url = BASE_URL
         self.options = options or {}
@@ -131,15 +131,16 @@ class InProcess(Target):
         self._reported = 0  # rule takeovers already shown
 
     def start(self, loaded: LoadedScenario) -> list[str]:
-        from mockpost.testing.inprocess import Mockpost
+        from mockpost.inprocess import Mockpost
 
         seed = loaded.scenario.random_seed
         if seed not in self._handles:
             self._handles[seed] = Mockpost(seed=seed, options=self.options)
         self.mock = self._handles[seed]
-        applied = self.mock.run(
-            apply_scenario(self.mock.sandbox, loaded.scenario, self.mock.url(), reset=True, heartbeat=None)
+        world = apply_scenario(
+            self.mock.sandbox, loaded.scenario, self.mock.url(), reset=True, watch_requests=False
         )
+        applied = self.mock.run(world)
         self.engine = applied.engine
         self._reported = 0
         return []
@@ -172,7 +173,6 @@ class InProcess(Target):
         if self.engine is None:
             return []
         self.engine.check()
-        self.engine.plan()
         self.mock.run(self.mock.sandbox.run_due())
         forced = self.engine.forced[self._reported :]
         self._reported = len(self.engine.forced)

@@ -62,7 +62,7 @@ class NirvaSupport(ProviderSupport):
         data: dict[str, Any] = {"users": [*(user for user in users if user is not same), entry]}
         if webhook is not None:
             data["webhook"] = {"url": webhook["url"]}
-        provider.load_fixtures(data)
+        provider.seed(data)
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
         # Nirva's webhook calls carry no signature (none is documented): nothing to verify.
