@@ -104,6 +104,7 @@ ID_PARAMS = {"fault_id", "delivery_id", "provider"}
 # A valid body per body-taking route. "@c1@" is replaced by tenant A's first campaign id.
 BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/scenarios"): {
+        "mockpost": 1,
         "name": "fuzz",
         "description": "a world for the fuzzer",
         "providers": [PROVIDER],

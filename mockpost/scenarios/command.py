@@ -1,7 +1,7 @@
 """`mockpost run FILE|DIR ...`: load, run, report; the exit code says how it went (for CI).
 
-Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a file is not a valid scenario, or
-the command line is wrong.
+Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a file is not a valid scenario, no
+scenario was found (a wrong path must not pass in CI), or the command line is wrong.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     from mockpost.scenarios.loader import discover, load_file
     from mockpost.scenarios.report import ConsoleReport, write_junit
     from mockpost.scenarios.runner import Runner
+    from mockpost.scenarios.schema import DECLARATION
     from mockpost.scenarios.targets import parse_targets
     from mockpost.scenarios.yamlsource import ScenarioError
 
@@ -53,10 +54,33 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         print(f"mockpost run: {exc}", file=sys.stderr)
         return EXIT_INVALID
     started = time.perf_counter()
-    files = discover(args.paths)
+    found = discover(args.paths)
+    files = found.files
     missing = [path for path in files if not path.is_file()]
     if missing:
         print(f"mockpost run: no such file {missing[0]}", file=sys.stderr)
+        return EXIT_INVALID
+    for path in found.undeclared:
+        print(
+            f"mockpost run: warning: {path} does not declare itself a scenario (no top-level line "
+            f"'{DECLARATION}'); running it because it was named, but pytest and `mockpost run DIR` "
+            "skip it: add the line",
+            file=sys.stderr,
+        )
+    if found.skipped:
+        shown = ", ".join(map(str, found.skipped[:5])) + (", ..." if len(found.skipped) > 5 else "")
+        print(
+            f"mockpost run: skipped {len(found.skipped)} YAML file(s) without a top-level line "
+            f"'{DECLARATION}' (not scenarios): {shown}",
+            file=sys.stderr,
+        )
+    if not files:
+        print(
+            f"mockpost run: no scenario files in {' '.join(args.paths)}: a scenario is a .yaml or .yml "
+            f"file with a top-level line '{DECLARATION}' (folders named fixtures, files or data are "
+            "never searched)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     loaded: list[LoadedScenario] = []
     load_errors: list[tuple[str, str]] = []
@@ -69,6 +93,12 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         if args.keyword and args.keyword.lower() not in f"{path} {scenario.scenario.name}".lower():
             continue
         loaded.append(scenario)
+    if not loaded and not load_errors:
+        print(
+            f"mockpost run: -k {args.keyword!r} selects none of the {len(files)} scenario(s) found",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     report = ConsoleReport(len(loaded), out, quiet=args.quiet)
     for file, message in load_errors:
         report.load_error(file, message)

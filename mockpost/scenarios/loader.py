@@ -18,12 +18,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockpost.scenarios.providers import SUPPORT
-from mockpost.scenarios.schema import Scenario, Step
+from mockpost.scenarios.schema import FORMAT_KEY, Scenario, Step
 from mockpost.scenarios.variables import BUILTIN_VARIABLES, placeholders
 from mockpost.scenarios.yamlsource import Document, Location, ScenarioError, check_size, load_document
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 DATA_DIRECTORIES = {"fixtures", "files", "data"}  # files next to scenarios that are not scenarios
+# A scenario says so on a top-level line `mockpost: 1`. Read as text, so collecting never parses
+# a YAML file of the project that is not a scenario.
+_DECLARATION = re.compile(rf"""^["']?{FORMAT_KEY}["']?[ \t]*:""", re.MULTILINE)
 
 
 @dataclass
@@ -60,23 +63,48 @@ def load_data(data: Any, name: str = "<scenario>") -> LoadedScenario:
     return _validated(Document(Path(name), data))
 
 
-def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """Scenario files named directly, or found below directories (sorted; data folders skipped)."""
-    found: list[Path] = []
+@dataclass
+class Discovery:
+    """What `mockpost run FILE|DIR ...` found: the files to run, files named on the command line
+    that do not declare themselves scenarios (run anyway, with a warning), and YAML files found in
+    folders that do not (not scenarios: skipped, and listed so a forgotten key is visible)."""
+
+    files: list[Path]
+    undeclared: list[Path]
+    skipped: list[Path]
+
+
+def discover(paths: Iterable[Path | str]) -> Discovery:
+    """Files named directly are taken as they are; below a folder, the YAML files that declare
+    themselves scenarios (sorted; data folders such as fixtures/ never count)."""
+    found = Discovery([], [], [])
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix in SCENARIO_SUFFIXES and p.is_file() and not is_data_file(p, root=path)
-            )
+            for candidate in sorted(path.rglob("*")):
+                if candidate.suffix not in SCENARIO_SUFFIXES or not candidate.is_file():
+                    continue
+                if is_data_file(candidate, root=path):
+                    continue
+                (found.files if declares_scenario(candidate) else found.skipped).append(candidate)
         else:
-            found.append(path)
+            found.files.append(path)
+            if path.is_file() and not declares_scenario(path):
+                found.undeclared.append(path)
     return found
 
 
+def declares_scenario(path: Path) -> bool:
+    """True when the file has the top-level line `mockpost: ...` that marks a scenario."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _DECLARATION.search(text) is not None
+
+
 def is_data_file(path: Path, root: Path | None = None) -> bool:
+    """True for a file inside a data folder (fixtures/, files/, data/) below `root`."""
     parts = path.relative_to(root).parts[:-1] if root is not None else path.parts[:-1]
     return any(part in DATA_DIRECTORIES for part in parts)
 

@@ -14,6 +14,9 @@ from mockpost.scenarios import jsonpath
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ANY_DELIVERY = "any"  # expect_webhook.index: some delivery in the inbox matches
+FORMAT_KEY = "mockpost"  # `mockpost: 1` on a top-level line marks a YAML file as a scenario
+FORMAT_VERSION = 1
+DECLARATION = f"{FORMAT_KEY}: {FORMAT_VERSION}"
 STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault")
 
 
@@ -341,6 +344,11 @@ class Step(Strict):
 
 
 class Scenario(Strict):
+    mockpost: int | None = Field(
+        default=None,
+        description="The scenario format version (1). It marks the file as a scenario: pytest and "
+        "`mockpost run DIR` collect only files that have it",
+    )
     name: str
     description: str | None = None
     providers: list[str] = Field(min_length=1)
@@ -354,6 +362,16 @@ class Scenario(Strict):
     faults: list[FaultSpec] = Field(default_factory=list)
     variables: dict[str, Any] = Field(default_factory=dict)
     steps: list[Step] = Field(default_factory=list)
+
+    @field_validator("mockpost", mode="before")
+    @classmethod
+    def _format(cls, value: Any) -> Any:
+        if value != FORMAT_VERSION or isinstance(value, bool):
+            raise ValueError(
+                f"this mockpost reads scenario format {FORMAT_VERSION}: write '{DECLARATION}', "
+                f"got {value!r}"
+            )
+        return value
 
     def setup_document(self) -> dict[str, Any]:
         """The scenario without its steps, as JSON: what `POST /_mockpost/scenarios` loads."""
