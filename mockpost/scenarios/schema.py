@@ -3,7 +3,7 @@ back to the file and line it comes from; docs/scenarios.md is the reference with
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -21,24 +21,10 @@ STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", 
 
 
 class Strict(BaseModel):
-    """Unknown keys are refused with the list of the keys that are allowed (typos get caught)."""
+    """Unknown keys are refused (typos get caught): each one is a problem of its own, named with
+    the keys that are allowed there (loader.py), while the other keys are still checked."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, arbitrary_types_allowed=True)
-    open_keys: ClassVar[bool] = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not cls.open_keys:
-            allowed = {field.alias or name for name, field in cls.model_fields.items()}
-            for key in data:
-                if key not in allowed:
-                    raise PydanticCustomError(
-                        "unknown_key",
-                        "unknown key '{key}'; expected one of: {allowed}",
-                        {"key": key, "allowed": ", ".join(sorted(allowed))},
-                    )
-        return data
 
 
 def _duration(value: Any) -> Any:
