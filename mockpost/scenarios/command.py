@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from mockpost.scenarios.loader import LoadedScenario
     from mockpost.scenarios.runner import ScenarioResult
+    from mockpost.scenarios.targets import Target
 
 EXIT_PASSED, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -27,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL|PROVIDER=URL",
         help="a running mockpost (URL), or a real provider sandbox (PROVIDER=URL, repeatable); "
         "default: in-process",
+    )
+    parser.add_argument(
+        "--no-reset",
+        action="store_true",
+        help="with --target URL: keep the server's state (by default it is reset before each "
+        "scenario); each scenario's world is loaded on top and its clock: is not applied",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="list the requests for a real sandbox, send nothing"
@@ -49,7 +56,7 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
 
     out = stream or sys.stdout
     try:
-        target = parse_targets(args.target, dry_run=args.dry_run)
+        target = parse_targets(args.target, dry_run=args.dry_run, reset=not args.no_reset)
     except ValueError as exc:
         print(f"mockpost run: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -102,6 +109,8 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     report = ConsoleReport(len(loaded), out, quiet=args.quiet)
     for file, message in load_errors:
         report.load_error(file, message)
+    for line in target.announce() if loaded else []:
+        print(f"mockpost run: {line}", file=sys.stderr)
     results: list[ScenarioResult] = []
     try:
         for item in loaded:
@@ -110,6 +119,7 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
             report.scenario_finished(result)
             results.append(result)
     finally:
+        _restore(target)
         target.close()
     seconds = time.perf_counter() - started
     report.summary(results, len(load_errors), seconds)
@@ -118,3 +128,18 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     if load_errors:
         return EXIT_INVALID
     return EXIT_PASSED if all(result.passed for result in results) else EXIT_FAILED
+
+
+def _restore(target: Target) -> None:
+    """Put back what the run changed on the target beyond the scenarios' state, and say what."""
+    import httpx
+
+    from mockpost.scenarios.targets import NotAvailable
+
+    try:
+        done = target.restore()
+    except (NotAvailable, httpx.HTTPError) as exc:
+        print(f"mockpost run: could not restore the target after the run: {exc}", file=sys.stderr)
+        return
+    for line in done:
+        print(f"mockpost run: {line}", file=sys.stderr)

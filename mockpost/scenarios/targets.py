@@ -5,13 +5,15 @@ requests instead of sending them)."""
 from __future__ import annotations
 
 import os
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
-from mockpost.core.clock import parse_duration
+from mockpost.core.clock import iso_utc, parse_duration, parse_instant
 from mockpost.scenarios.loader import LoadedScenario
 from mockpost.scenarios.setup import account_fields, apply_scenario
 from mockpost.scenarios.yamlsource import ScenarioError
@@ -103,8 +105,17 @@ class Target(ABC):
         """Run after every step (in-process: rules look at the new state); what rules did."""
         return []
 
+    def announce(self) -> list[str]:
+        """What the run is about to do to the target that its user should know first."""
+        return []
+
     def finish(self) -> None:  # noqa: B027 - an optional hook
         """After each scenario."""
+
+    def restore(self) -> list[str]:
+        """After the whole run, put back what the run changed beyond the scenarios' own state;
+        what was put back."""
+        return []
 
     def close(self) -> None:  # noqa: B027 - an optional hook
         """After the whole run."""
@@ -192,23 +203,59 @@ class InProcess(Target):
 
 
 class MockpostServer(Target):
-    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL."""
+    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL.
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    By default each scenario starts from a reset server (`POST /_mockpost/scenarios` resets
+    first), and the run says so before it starts. With `reset=False` the server's state is left
+    alone: each scenario's accounts, seed, faults and rules are loaded on top, and its `clock:` is
+    not applied (the scenario runs at the server's time). Either way the run ends by removing the
+    faults and rules it added and putting the clock back as it found it (mode and instant)."""
+
+    def __init__(self, url: str, timeout: float = 30.0, reset: bool = True) -> None:
         self.url = self.base_url = url.rstrip("/")
-        self.description = f"mockpost at {self.url}"
+        self.reset = reset
+        self.description = f"mockpost at {self.url}" + ("" if reset else " (not reset)")
         self.client = httpx.Client(base_url=self.url, timeout=timeout)
         self.mounts: dict[str, str] = {}
+        self._clock_before: dict[str, Any] | None = None
+        self._clock_read_at = 0.0
+        self._faults: list[str] = []
+        self._rule_providers: set[str] = set()
+
+    def announce(self) -> list[str]:
+        if not self.reset:
+            return [
+                f"--no-reset: the state of {self.url} is kept; each scenario's accounts, seed, faults "
+                "and rules are loaded on top of it, and its clock: is not applied (it runs at the "
+                "server's time)"
+            ]
+        return [
+            f"--target {self.url}: the server is reset before each scenario: the accounts and objects "
+            "of every provider (start-up --fixtures are loaded again), the journal, faults, rules, "
+            "inboxes and webhook deliveries are emptied, and the clock is set by the scenario; at the "
+            "end the clock is put back as it was. Give --no-reset to keep the server's state"
+        ]
 
     def start(self, loaded: LoadedScenario) -> list[str]:
         if not self.mounts:
             listed = self._ok(self.client.get("/_mockpost/providers"), "list the server's providers")
             self.mounts = {item["name"]: item["mount"] for item in listed.json()["items"]}
-        response = self.client.post("/_mockpost/scenarios", json=loaded.scenario.setup_document())
+        if self._clock_before is None:
+            self._clock_before = self._ok(self.client.get("/_mockpost/clock"), "read the clock").json()
+            self._clock_read_at = time.monotonic()
+        document = loaded.scenario.setup_document()
+        notes = []
+        if not self.reset and document.pop("clock", None) is not None:
+            notes.append("clock: not applied (--no-reset): the scenario runs at the server's time")
+        params = None if self.reset else {"reset": "false"}
+        response = self.client.post("/_mockpost/scenarios", json=document, params=params)
         if response.status_code == 422:
             raise ScenarioError(str(loaded.path), None, f"the server refused the scenario: {response.text}")
-        self._ok(response, "load the scenario")
-        return []
+        summary = self._ok(response, "load the scenario").json()
+        self._faults.extend(summary.get("faults", []))
+        if loaded.scenario.rules:
+            self._rule_providers.update(rule.provider for rule in loaded.scenario.rules)
+        return notes
 
     def send(self, request: Outgoing) -> Reply:
         if request.absolute:
@@ -231,7 +278,8 @@ class MockpostServer(Target):
         return Reply.of(self.client.post(f"/_mockpost/{provider}/transition", json=body, headers=headers))
 
     def add_fault(self, spec: dict[str, Any]) -> None:
-        self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault")
+        added = self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault").json()
+        self._faults.append(added["id"])
 
     def after_step(self) -> list[str]:
         # A server applies due work from a background ticker; work a step made due "now" (a
@@ -239,6 +287,44 @@ class MockpostServer(Target):
         # as in-process, so a run never depends on which of the two comes first.
         self.advance(0)
         return []
+
+    def restore(self) -> list[str]:
+        done: list[str] = []
+        removed = sum(
+            self.client.delete(f"/_mockpost/faults/{fault}").status_code == 204 for fault in self._faults
+        )
+        if removed:
+            done.append(f"removed the {removed} fault(s) the run added")
+        if self._rule_providers:  # loading a world without rules stops them and resets timelines
+            empty = {"name": "mockpost run: no rules", "providers": sorted(self._rule_providers)}
+            self._ok(self.client.post("/_mockpost/scenarios?reset=false", json=empty), "remove the rules")
+            done.append("removed the rules the run loaded")
+        self._faults, self._rule_providers = [], set()
+        clock = self._restore_clock()
+        if clock is not None:
+            done.append(clock)
+        return done
+
+    def _restore_clock(self) -> str | None:
+        """Put the clock back as the run found it: frozen at the same instant, or running from
+        the instant it would show had the run not moved it."""
+        before = self._clock_before
+        if before is None:
+            return None
+        now = self._ok(self.client.get("/_mockpost/clock"), "read the clock").json()
+        if before["frozen"]:
+            at, running = parse_instant(before["now"]), False
+        else:
+            elapsed = timedelta(seconds=time.monotonic() - self._clock_read_at)
+            at, running = parse_instant(before["now"]) + elapsed, True
+        moved = abs((parse_instant(now["now"]) - at).total_seconds()) > 1.0
+        if now["frozen"] == before["frozen"] and not moved:
+            return None
+        self._ok(self.client.post("/_mockpost/clock/freeze", json={"at": iso_utc(at)}), "restore the clock")
+        if running:
+            self._ok(self.client.post("/_mockpost/clock/unfreeze"), "restore the clock")
+        state = "running" if running else "frozen"
+        return f"the clock is back as the run found it: {state}, {iso_utc(at.replace(microsecond=0))}"
 
     def _ok(self, response: httpx.Response, doing: str) -> httpx.Response:
         if response.status_code >= 400:
@@ -311,8 +397,11 @@ class ProviderSandbox(Target):
         self.client.close()
 
 
-def parse_targets(values: list[str] | None, dry_run: bool = False) -> Target:
-    """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes)."""
+def parse_targets(values: list[str] | None, dry_run: bool = False, reset: bool = True) -> Target:
+    """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes);
+    `reset=False` (`--no-reset`) only makes sense for a running mockpost."""
+    if not reset and (not values or any("=" in value.split("://", 1)[0] for value in values)):
+        raise ValueError("--no-reset keeps the state of a running mockpost: give it with --target URL")
     if not values:
         if dry_run:
             raise ValueError("--dry-run lists the requests for a real sandbox: give --target PROVIDER=URL")
@@ -323,7 +412,7 @@ def parse_targets(values: list[str] | None, dry_run: bool = False) -> Target:
             raise ValueError(
                 "give one --target URL for a running mockpost, or --target PROVIDER=URL for each real sandbox"
             )
-        return MockpostServer(values[0])
+        return MockpostServer(values[0], reset=reset)
     if len(named) != len(values):
         raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
     urls = dict(value.split("=", 1) for value in values)
