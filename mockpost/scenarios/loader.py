@@ -428,7 +428,7 @@ def _step_problems(
 ) -> Iterator[Problem]:
     """Variables used before they are saved; with the top level valid, also the providers,
     accounts, files and inboxes a step names."""
-    for key in ("request", "expect", "expect_webhook", "transition", "until"):
+    for key in ("request", "expect", "expect_webhook", "transition", "until", "clock"):
         value = getattr(step, key)
         if value is None:
             continue

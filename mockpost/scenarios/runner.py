@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from mockpost.core.clock import parse_instant
 from mockpost.scenarios.jsonpath import parse as parse_path
 from mockpost.scenarios.loader import LoadedScenario, find_webhook_account
 from mockpost.scenarios.matchers import MISSING, Comparison, Mismatch, compare
@@ -135,6 +136,11 @@ def title_of(step: Step) -> str:
         return f"repeat {step.repeat.request.method} {step.repeat.request.target}"
     if step.transition is not None:
         return f"force {step.transition.resource} to {step.transition.state}"
+    if step.clock is not None:
+        mode = {True: "frozen", False: "running", None: ""}[step.clock.frozen]
+        if step.clock.set is None:
+            return "freeze the clock" if step.clock.frozen else "unfreeze the clock"
+        return f"clock set {step.clock.set}" + (f", {mode}" if mode else "")
     return step.action
 
 
@@ -203,7 +209,7 @@ class _ScenarioRun:
             json=render(spec.json_, self.variables),
             content=render(spec.body, self.variables),
             files=files,
-            form=render(spec.form, self.variables),
+            form=form_fields(render(spec.form, self.variables)),
             has_json="json_" in spec.model_fields_set,
         )
         reply = self.target.send(outgoing)
@@ -285,16 +291,18 @@ class _ScenarioRun:
         assert inner is not None and inner.request is not None and step.until is not None
         tries = step.max or DEFAULT_TRIES
         every = duration_seconds(step.every or DEFAULT_EVERY)
+        saves = {**(inner.save or {}), **(step.save or {})}  # from the last, successful try
         comparison = Comparison()
         for attempt in range(1, tries + 1):
             reply = self._send(inner.request, result)
             if reply is None:
                 result.note = "would poll until the expectation holds"
+                self.variables.update({name: f"<{name}>" for name in saves})
                 return
             self._check(inner.expect, reply, inner.expect is None or inner.expect.status is None)
             comparison = self._compare(step.until, reply, default_status=False)
             if not comparison.mismatches:
-                self._save(inner.save or {}, reply)
+                self._save(saves, reply)
                 result.detail += f" (try {attempt} of {tries})"
                 return
             if attempt < tries:
@@ -392,6 +400,16 @@ class _ScenarioRun:
         if reply.status != 200:
             raise StepFailed(f"the transition was refused ({reply.status})", _body_lines(reply))
 
+    def _clock(self, step: Step, result: StepResult) -> None:
+        assert step.clock is not None
+        text = render(step.clock.set, self.variables)
+        try:
+            at = parse_instant(str(text)) if text is not None else None
+        except ValueError:
+            raise StepFailed(f"clock set: {text!r} is not an ISO-8601 instant") from None
+        clock = self.target.set_clock(at, step.clock.frozen)
+        result.detail = f"→ {clock['now']} ({'frozen' if clock['frozen'] else 'running'})"
+
     def _fault(self, step: Step, result: StepResult) -> None:
         assert step.fault is not None
         spec = step.fault.model_dump(exclude_defaults=True)
@@ -417,6 +435,17 @@ def _body_lines(reply: Reply) -> list[str]:
     if len(lines) > BODY_LINES_SHOWN:
         shown.append(f"… {len(lines) - BODY_LINES_SHOWN} more lines")
     return [f"  response {reply.status}:"] + [f"  | {line}" for line in shown]
+
+
+def form_fields(form: dict[str, Any] | None) -> dict[str, str] | None:
+    """Form fields as sent: text as written, any other value (a mapping, a list, a number, true)
+    as its JSON text, e.g. a multipart part that holds JSON."""
+    if form is None:
+        return None
+    return {
+        str(name): value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for name, value in form.items()
+    }
 
 
 def _body_preview(outgoing: Outgoing) -> str:

@@ -17,7 +17,7 @@ ANY_DELIVERY = "any"  # expect_webhook.index: some delivery in the inbox matches
 FORMAT_KEY = "mockpost"  # `mockpost: 1` on a top-level line marks a YAML file as a scenario
 FORMAT_VERSION = 1
 DECLARATION = f"{FORMAT_KEY}: {FORMAT_VERSION}"
-STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault")
+STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault", "clock")
 
 
 class Strict(BaseModel):
@@ -39,20 +39,51 @@ def _duration(value: Any) -> Any:
     return value
 
 
+def _instant(value: Any, placeholder: bool = False) -> Any:
+    """An ISO-8601 instant as written (or, where `placeholder`, a {{ variable }} checked when used)."""
+    if value is None or (placeholder and isinstance(value, str) and "{{" in value):
+        return value
+    try:
+        parse_instant(value)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(
+            f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
+        ) from None
+    return value
+
+
 class ClockSpec(Strict):
     start: str = Field(description="ISO-8601 instant the scenario starts at, e.g. 2030-03-04T09:00:00Z")
     frozen: bool = Field(default=True, description="Time stands still between steps (false: it runs on)")
 
     @field_validator("start")
     @classmethod
-    def _instant(cls, value: str) -> str:
-        try:
-            parse_instant(value)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
-            ) from None
-        return value
+    def _start(cls, value: str) -> str:
+        return str(_instant(value))
+
+
+class ClockStep(Strict):
+    """A `clock` step: jump to an instant, and/or freeze or unfreeze time."""
+
+    set: str | None = Field(
+        default=None,
+        description="ISO-8601 instant (or a saved {{ variable }}) to jump to; forward, everything due "
+        "on the way happens first, as with advance",
+    )
+    frozen: bool | None = Field(
+        default=None, description="true: time stands still from then on; false: it runs on"
+    )
+
+    @field_validator("set")
+    @classmethod
+    def _set(cls, value: str | None) -> str | None:
+        return _instant(value, placeholder=True)
+
+    @model_validator(mode="after")
+    def _something(self) -> ClockStep:
+        if self.set is None and self.frozen is None:
+            raise ValueError("a clock step has set (an instant), frozen (true or false), or both")
+        return self
 
 
 class WebhookSpec(Strict):
@@ -153,7 +184,11 @@ class RequestSpec(Strict):
     files: dict[str, str] | None = Field(
         default=None, description="Multipart: field -> file next to the scenario"
     )
-    form: dict[str, str] | None = Field(default=None, description="Multipart or form fields")
+    form: dict[str, Any] | None = Field(
+        default=None,
+        description="Form fields (multipart with files); text is sent as written, any other value as "
+        "its JSON text",
+    )
 
     @field_validator("method")
     @classmethod
@@ -257,6 +292,16 @@ class TransitionSpec(Strict):
     reason: str | None = None
 
 
+# keys of a step that go with one kind of step only (save on repeat: the last, successful try)
+STEP_KEY_OWNERS = {
+    "expect": ("request",),
+    "save": ("request", "repeat"),
+    "until": ("repeat",),
+    "every": ("repeat",),
+    "max": ("repeat",),
+}
+
+
 class Step(Strict):
     name: str | None = None
     request: RequestSpec | None = None
@@ -270,6 +315,7 @@ class Step(Strict):
     max: int | None = Field(default=None, ge=1, description="Tries before giving up")
     transition: TransitionSpec | None = None
     fault: FaultSpec | None = None
+    clock: ClockStep | None = Field(default=None, description="Jump to an instant, freeze or unfreeze")
 
     @model_validator(mode="before")
     @classmethod
@@ -290,14 +336,12 @@ class Step(Strict):
                 {"found": " and ".join(actions)},
             )
         action = actions[0]
-        belongs = {"expect": "request", "save": "request", "until": "repeat", "every": "repeat"}
-        belongs["max"] = "repeat"
-        for key, owner in belongs.items():
-            if key in data and action != owner:
+        for key, owners in STEP_KEY_OWNERS.items():
+            if key in data and action not in owners:
                 raise PydanticCustomError(
                     "step_key",
-                    "'{key}' belongs to a '{owner}' step, not to '{action}'",
-                    {"key": key, "owner": owner, "action": action},
+                    "'{key}' belongs to a {owner} step, not to '{action}'",
+                    {"key": key, "owner": " or ".join(f"'{o}'" for o in owners), "action": action},
                 )
         return data
 

@@ -8,7 +8,7 @@ import os
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -92,6 +92,11 @@ class Target(ABC):
     def advance(self, seconds: float) -> None:
         raise NotAvailable(NO_CONTROL)
 
+    def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
+        """Jump to `at` (forward: due work on the way happens first), then freeze or unfreeze when
+        `frozen` says so; the clock as `GET /_mockpost/clock` shows it."""
+        raise NotAvailable(NO_CONTROL)
+
     def inbox(self, name: str) -> list[dict[str, Any]]:
         raise NotAvailable(NO_CONTROL)
 
@@ -164,6 +169,16 @@ class InProcess(Target):
 
     def advance(self, seconds: float) -> None:
         self.mock.clock.advance(seconds)
+
+    def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
+        if frozen:
+            self.mock.clock.freeze(at)
+        elif at is not None:
+            self.mock.clock.set(at)
+        if frozen is False:
+            self.mock.clock.unfreeze()
+        clock: dict[str, Any] = self.mock.sandbox.describe_clock()
+        return clock
 
     def inbox(self, name: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self.mock.inbox(name)
@@ -268,6 +283,17 @@ class MockpostServer(Target):
     def advance(self, seconds: float) -> None:
         self._ok(self.client.post("/_mockpost/clock/advance", json={"seconds": seconds}), "advance the clock")
 
+    def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
+        instant = {"at": iso_utc(at)} if at is not None else {}
+        if frozen:
+            self._ok(self.client.post("/_mockpost/clock/freeze", json=instant), "freeze the clock")
+        elif at is not None:
+            self._ok(self.client.post("/_mockpost/clock/set", json=instant), "set the clock")
+        if frozen is False:
+            self._ok(self.client.post("/_mockpost/clock/unfreeze"), "unfreeze the clock")
+        clock: dict[str, Any] = self._ok(self.client.get("/_mockpost/clock"), "read the clock").json()
+        return clock
+
     def inbox(self, name: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self._ok(
             self.client.get(f"/_mockpost/inbox/{name}"), "read an inbox"
@@ -320,9 +346,9 @@ class MockpostServer(Target):
         moved = abs((parse_instant(now["now"]) - at).total_seconds()) > 1.0
         if now["frozen"] == before["frozen"] and not moved:
             return None
-        self._ok(self.client.post("/_mockpost/clock/freeze", json={"at": iso_utc(at)}), "restore the clock")
+        self.set_clock(at, frozen=True)  # then running: from exactly that instant
         if running:
-            self._ok(self.client.post("/_mockpost/clock/unfreeze"), "restore the clock")
+            self.set_clock(None, frozen=False)
         state = "running" if running else "frozen"
         return f"the clock is back as the run found it: {state}, {iso_utc(at.replace(microsecond=0))}"
 
