@@ -428,11 +428,12 @@ def _step_problems(
 ) -> Iterator[Problem]:
     """Variables used before they are saved; with the top level valid, also the providers,
     accounts, files and inboxes a step names."""
-    for key in ("request", "expect", "expect_webhook", "transition", "until", "clock"):
+    for key in ("request", "expect", "expect_webhook", "transition", "until", "clock", "save"):
         value = getattr(step, key)
         if value is None:
             continue
-        for name in sorted(placeholders(value.model_dump(by_alias=True))):
+        used = placeholders(value if isinstance(value, dict) else value.model_dump(by_alias=True))
+        for name in sorted(used):
             if name not in saved:
                 known = ", ".join(sorted(saved - set(BUILTIN_VARIABLES))) or "none yet"
                 yield at(

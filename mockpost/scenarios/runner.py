@@ -275,7 +275,7 @@ class _ScenarioRun:
             return
         document = _json_of(reply)
         for name, path_text in save.items():
-            path = parse_path(path_text)
+            path = parse_path(str(render(path_text, self.variables)))  # a filter may use a {{ variable }}
             found = path.find(document) if document is not _NOT_JSON else []
             if not found and not path.is_multiple:
                 raise StepFailed(f"save {name}: nothing at {path_text} in the response", _body_lines(reply))
