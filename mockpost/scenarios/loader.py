@@ -423,12 +423,24 @@ def _rule_problems(loaded: LoadedScenario, index: int, rule: RuleSpec, at: Any) 
             )
 
 
+STEP_PARTS_WITH_VARIABLES = (
+    "request",
+    "expect",
+    "expect_webhook",
+    "expect_deliveries",
+    "transition",
+    "until",
+    "clock",
+    "save",
+)
+
+
 def _step_problems(
     loaded: LoadedScenario | None, location: Location, step: Step, saved: set[str], at: Any
 ) -> Iterator[Problem]:
     """Variables used before they are saved; with the top level valid, also the providers,
     accounts, files and inboxes a step names."""
-    for key in ("request", "expect", "expect_webhook", "transition", "until", "clock", "save"):
+    for key in STEP_PARTS_WITH_VARIABLES:
         value = getattr(step, key)
         if value is None:
             continue
@@ -471,6 +483,12 @@ def _named_in_step(loaded: LoadedScenario, location: Location, step: Step, at: A
         yield at((*location, "fault", "provider"), f"provider {step.fault.provider!r} is not in providers")
     if step.expect_webhook is not None:
         yield from _webhook_problems(loaded, (*location, "expect_webhook"), step, at)
+    wanted = step.expect_deliveries
+    if wanted is not None and wanted.provider is not None and wanted.provider not in providers:
+        yield at(
+            (*location, "expect_deliveries", "provider"),
+            f"provider {wanted.provider!r} is not in providers ({', '.join(providers)})",
+        )
 
 
 def _account_problems(

@@ -16,11 +16,19 @@ from typing import Any
 import httpx
 
 from mockpost.core.clock import parse_instant
+from mockpost.scenarios import deliveries
 from mockpost.scenarios.jsonpath import parse as parse_path
 from mockpost.scenarios.loader import LoadedScenario, find_webhook_account
 from mockpost.scenarios.matchers import MISSING, Comparison, Mismatch, compare
 from mockpost.scenarios.providers import support_for
-from mockpost.scenarios.schema import ANY_DELIVERY, ExpectSpec, RequestSpec, Step, WebhookExpect
+from mockpost.scenarios.schema import (
+    ANY_DELIVERY,
+    DeliveriesExpect,
+    ExpectSpec,
+    RequestSpec,
+    Step,
+    WebhookExpect,
+)
 from mockpost.scenarios.setup import SetupError
 from mockpost.scenarios.targets import (
     NotAvailable,
@@ -136,6 +144,10 @@ def title_of(step: Step) -> str:
         return f"repeat {step.repeat.request.method} {step.repeat.request.target}"
     if step.transition is not None:
         return f"force {step.transition.resource} to {step.transition.state}"
+    if step.expect_deliveries is not None:
+        spec = step.expect_deliveries
+        picked = (("event", spec.event), ("to", spec.url), ("state", spec.state))
+        return " ".join(["webhook deliveries", *(f"{k} {v}" for k, v in picked if v)])
     if step.clock is not None:
         mode = {True: "frozen", False: "running", None: ""}[step.clock.frozen]
         if step.clock.set is None:
@@ -387,6 +399,48 @@ class _ScenarioRun:
         )
         assert found is not None  # checked when the file was loaded
         return found[0], found[2]
+
+    def _expect_deliveries(self, step: Step, result: StepResult) -> None:
+        assert step.expect_deliveries is not None
+        spec = DeliveriesExpect.model_construct(
+            _fields_set=step.expect_deliveries.model_fields_set,
+            **{
+                key: render(getattr(step.expect_deliveries, key), self.variables)
+                for key in DeliveriesExpect.model_fields
+            },
+        )
+        records = self.target.deliveries()
+        matched = deliveries.select(spec, records)
+        result.detail = f"{len(matched)} of {len(records)} deliveries match"
+        shown = [f"  {deliveries.summary(record)}" for record in (matched or records)[-10:]]
+        if spec.count is not None and len(matched) != spec.count:
+            raise StepFailed(
+                "the deliveries differ", Mismatch("count", str(spec.count), len(matched)).lines() + shown
+            )
+        if not matched:
+            if spec.count == 0:
+                return
+            raise StepFailed(f"no delivery matches (of {len(records)})", shown)
+        if not deliveries.has_checks(spec):
+            return
+        if spec.index == ANY_DELIVERY:
+            checked = [deliveries.mismatches(spec, record) for record in matched]
+            found = next((i for i, problems in enumerate(checked) if not problems), None)
+            if found is None:
+                diff = [line for mismatch in checked[-1] for line in mismatch.lines()]
+                raise StepFailed("none of them is as expected (the latest differs as shown)", diff + shown)
+            result.detail += f"; {matched[found]['id']} is as expected"
+            return
+        index = int(spec.index)
+        if not -len(matched) <= index < len(matched):
+            raise StepFailed(f"no matching delivery number {index} (there are {len(matched)})", shown)
+        record = matched[index]
+        problems = deliveries.mismatches(spec, record)
+        if problems:
+            diff = [line for mismatch in problems for line in mismatch.lines()]
+            raise StepFailed(f"delivery {record['id']} differs", [*diff, f"  {deliveries.summary(record)}"])
+        tries = len(record.get("attempts") or [])
+        result.detail += f"; {record['id']}: {tries} attempt(s), {record['state']}"
 
     def _transition(self, step: Step, result: StepResult) -> None:
         spec = step.transition

@@ -11,13 +11,24 @@ from pydantic_core import PydanticCustomError
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
 from mockpost.scenarios import jsonpath
+from mockpost.scenarios.matchers import Matcher
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ANY_DELIVERY = "any"  # expect_webhook.index: some delivery in the inbox matches
 FORMAT_KEY = "mockpost"  # `mockpost: 1` on a top-level line marks a YAML file as a scenario
 FORMAT_VERSION = 1
 DECLARATION = f"{FORMAT_KEY}: {FORMAT_VERSION}"
-STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault", "clock")
+STEP_ACTIONS = (
+    "request",
+    "advance",
+    "expect_webhook",
+    "repeat",
+    "transition",
+    "fault",
+    "clock",
+    "expect_deliveries",
+)
+DELIVERY_STATES = ("pending", "delivered", "failed")  # a webhook delivery's `state`
 
 
 class Strict(BaseModel):
@@ -283,6 +294,73 @@ class WebhookExpect(Strict):
         return bool(self.signature) or self.secret is not None
 
 
+class DeliveriesExpect(Strict):
+    """An `expect_deliveries` step: the webhook deliveries mockpost made, with their attempts and
+    retries, as `GET /_mockpost/webhooks/outbox` lists them. The filters pick deliveries; the
+    checks look at one of them (`index`)."""
+
+    provider: str | None = Field(default=None, description="Only this provider's deliveries")
+    event: str | None = Field(default=None, description="Only this event (a glob: job.*)")
+    url: str | None = Field(default=None, description="Only to this receiver URL (a glob: */hooks)")
+    state: Literal["pending", "delivered", "failed"] | None = Field(
+        default=None, description="Only deliveries in this state"
+    )
+    count: int | None = Field(
+        default=None, ge=0, description="How many deliveries match (default: at least one)"
+    )
+    index: int | Literal["any"] = Field(
+        default=-1, description="Which matching delivery the checks look at (-1: the latest; any)"
+    )
+    attempts: Any = Field(default=None, description="How many attempts it took (a number or a matcher)")
+    statuses: list[Any] | None = Field(
+        default=None, description="The receiver's status of each attempt, in order (null: no answer)"
+    )
+    times: list[Any] | None = Field(
+        default=None,
+        description="When each attempt was made: an ISO-8601 instant, or a duration after the delivery "
+        "was created (0s, 1m, 6m)",
+    )
+    json_: Any = Field(default=None, alias="json", description="The delivery record (maps: listed keys only)")
+
+    @field_validator("attempts")
+    @classmethod
+    def _attempts(cls, value: Any) -> Any:
+        counted = isinstance(value, int) and not isinstance(value, bool)
+        if value is None or counted or isinstance(value, Matcher):
+            return value
+        raise ValueError(f"expected a number of attempts (or a matcher such as !any), got {value!r}")
+
+    @field_validator("times")
+    @classmethod
+    def _times(cls, value: list[Any] | None) -> list[Any] | None:
+        for item in value or []:
+            if isinstance(item, Matcher) or is_instant_text(item) or (isinstance(item, str) and "{{" in item):
+                continue
+            try:
+                _duration(item)
+            except ValueError:
+                raise ValueError(
+                    "each time is an ISO-8601 instant (2030-03-04T09:01:00Z) or a duration after the "
+                    f"delivery was created (0s, 1m, 2h30m), got {item!r}"
+                ) from None
+        return value
+
+    @property
+    def has_json(self) -> bool:
+        return "json_" in self.model_fields_set
+
+
+def is_instant_text(value: Any) -> bool:
+    """True for an ISO-8601 instant written as text (a bare number is a duration in seconds)."""
+    if not isinstance(value, str) or "-" not in value:
+        return False
+    try:
+        parse_instant(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 class TransitionSpec(Strict):
     provider: str | None = None
     account: str | None = None
@@ -316,6 +394,7 @@ class Step(Strict):
     transition: TransitionSpec | None = None
     fault: FaultSpec | None = None
     clock: ClockStep | None = Field(default=None, description="Jump to an instant, freeze or unfreeze")
+    expect_deliveries: DeliveriesExpect | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -103,6 +103,10 @@ class Target(ABC):
     def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
         raise NotAvailable(NO_CONTROL)
 
+    def deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery with its attempts, as `GET /_mockpost/webhooks/outbox` lists them."""
+        raise NotAvailable(NO_CONTROL)
+
     def add_fault(self, spec: dict[str, Any]) -> None:
         raise NotAvailable(NO_CONTROL)
 
@@ -190,6 +194,9 @@ class InProcess(Target):
 
     def add_fault(self, spec: dict[str, Any]) -> None:
         self.mock.faults.add(**spec)
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        return outbox_records(self._client(None))
 
     def after_step(self) -> list[str]:
         if self.engine is None:
@@ -306,6 +313,9 @@ class MockpostServer(Target):
     def add_fault(self, spec: dict[str, Any]) -> None:
         added = self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault").json()
         self._faults.append(added["id"])
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        return outbox_records(self.client)
 
     def after_step(self) -> list[str]:
         # A server applies due work from a background ticker; work a step made due "now" (a
@@ -443,6 +453,18 @@ def parse_targets(values: list[str] | None, dry_run: bool = False, reset: bool =
         raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
     urls = dict(value.split("=", 1) for value in values)
     return ProviderSandbox(urls, dry_run=dry_run)
+
+
+OUTBOX = "/_mockpost/webhooks/outbox"
+
+
+def outbox_records(client: httpx.Client) -> list[dict[str, Any]]:
+    """The deliveries of a mockpost's outbox, through its control plane (in-process or not)."""
+    response = client.get(OUTBOX)
+    if response.status_code != 200:
+        raise NotAvailable(f"could not read {OUTBOX}: {response.status_code} {response.text[:300]}")
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
 
 
 def builtin_variables(target: Target) -> dict[str, Any]:
