@@ -18,41 +18,11 @@ from mockpost.scenarios.yamlsource import ScenarioError
 
 LIBRARY = Path(__file__).resolve().parents[2] / "scenarios"
 
-POLL_AND_SAVE = """\
+# An Ekopost campaign of one email envelope, closed at 09:00: transferred at its output date
+# (12:00), posted ten minutes later, then completed.
+CLOSED_CAMPAIGN = """\
 mockpost: 1
-name: the poll saves what it waited for
-providers: [ekopost]
-clock: {start: "2030-03-04T09:00:00Z"}
-accounts:
-  ekopost:
-    acme: {api_key: acme-key}
-steps:
-  - request: {method: POST, path: /campaigns, json: {name: March, output_date: "2030-03-04T12:00:00"}}
-    save: {campaign: $.id}
-  - request:
-      method: POST
-      path: /campaigns/{{ campaign }}/envelopes
-      json: {name: Invoice 1, address: {$type: email, recipient: a@example.com}}
-    save: {envelope: $.id}
-  - request:
-      method: POST
-      path: /campaigns/{{ campaign }}/envelopes/{{ envelope }}/content
-      json: {type: document, mime: application/pdf, data: !base64 invoice.pdf, length: !filesize invoice.pdf}
-  - request: {method: POST, path: "/campaigns/{{ campaign }}/envelopes/{{ envelope }}/close"}
-  - request: {method: POST, path: "/campaigns/{{ campaign }}/close"}
-  - repeat:
-      request: {path: "/campaigns/{{ campaign }}"}
-    until: {json: {state: completed}}
-    every: 1h
-    max: 12
-    save: {done_at: $.state_changed_at, state: $.state}
-  - request: {path: "/campaigns/{{ campaign }}"}
-    expect: {json: {state: "{{ state }}", state_changed_at: "{{ done_at }}"}}
-"""
-
-CLOCK = """\
-mockpost: 1
-name: the clock is set, frozen and let run
+name: NAME
 providers: [ekopost]
 clock: {start: "2030-03-04T09:00:00Z"}
 accounts:
@@ -73,6 +43,20 @@ steps:
       json: {type: document, mime: application/pdf, data: !base64 invoice.pdf, length: !filesize invoice.pdf}
   - request: {method: POST, path: "/campaigns/{{ campaign }}/envelopes/{{ envelope }}/close"}
   - request: {method: POST, path: "/campaigns/{{ campaign }}/close"}
+"""
+
+POLL_AND_SAVE = CLOSED_CAMPAIGN.replace("NAME", "the poll saves what it waited for") + """\
+  - repeat:
+      request: {path: "/campaigns/{{ campaign }}"}
+    until: {json: {state: completed}}
+    every: 1h
+    max: 12
+    save: {done_at: $.state_changed_at, state: $.state}
+  - request: {path: "/campaigns/{{ campaign }}"}
+    expect: {json: {state: "{{ state }}", state_changed_at: "{{ done_at }}"}}
+"""
+
+CLOCK = CLOSED_CAMPAIGN.replace("NAME", "the clock is set, frozen and let run") + """\
   - name: jump to the output date; the transfer due on the way happens
     clock: {set: "{{ noon }}"}
   - request: {path: "/campaigns/{{ campaign }}"}
