@@ -38,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="list the requests for a real sandbox, send nothing"
     )
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="the control token of the mockpost at --target URL (default: MOCKPOST_CONTROL_TOKEN)",
+    )
     parser.add_argument("--junit", metavar="FILE", type=Path, help="write JUnit XML here")
     parser.add_argument(
         "-k", dest="keyword", metavar="TEXT", help="only scenarios whose name or file contains TEXT"
@@ -56,7 +61,12 @@ def run_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
 
     out = stream or sys.stdout
     try:
-        target = parse_targets(args.target, dry_run=args.dry_run, reset=not args.no_reset)
+        target = parse_targets(
+            args.target,
+            dry_run=args.dry_run,
+            control_token=getattr(args, "control_token", None),
+            reset=not args.no_reset,
+        )
     except ValueError as exc:
         print(f"mockpost run: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -19,6 +19,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from mockpost.core.faults import FaultSpec
+from mockpost.scenarios.files import FileRefused, scenario_file
 from mockpost.scenarios.providers import SUPPORT
 from mockpost.scenarios.schema import FORMAT_KEY, RuleSpec, Scenario, Step
 from mockpost.scenarios.variables import BUILTIN_VARIABLES, placeholders
@@ -44,9 +45,9 @@ class LoadedScenario:
     scenario: Scenario
     document: Document
 
-    @property
-    def directory(self) -> Path:
-        return self.path.parent
+    def file(self, name: str) -> Path:
+        """A file the scenario names (a request's `files`), below its folder (FileRefused if not)."""
+        return scenario_file(self.document.files_root, name)
 
     def line_of(self, location: Location) -> int | None:
         return self.document.line_of(location)
@@ -61,9 +62,10 @@ def load_file(path: Path | str) -> LoadedScenario:
     return _validated(load_document(path, keep_going=True))
 
 
-def load_text(text: str, name: str = "<scenario>") -> LoadedScenario:
-    """A scenario sent as text (e.g. to POST /_mockpost/scenarios); file tags resolve from the cwd."""
-    return _validated(load_document(Path(name), text, keep_going=True))
+def load_text(text: str, name: str = "<scenario>", files_root: Path | None = None) -> LoadedScenario:
+    """A scenario sent as text (e.g. to POST /_mockpost/scenarios). It reads no files, unless
+    `files_root` names the folder it may read below."""
+    return _validated(load_document(Path(name), text, files_root, keep_going=True))
 
 
 def load_data(data: Any, name: str = "<scenario>") -> LoadedScenario:
@@ -472,7 +474,12 @@ def _named_in_step(loaded: LoadedScenario, location: Location, step: Step, at: A
         )
         if step.request.files:
             for field, name in step.request.files.items():
-                if not (loaded.directory / name).is_file():
+                try:
+                    found = loaded.file(name).is_file()
+                except FileRefused as exc:
+                    yield at((*location, "request", "files", field), str(exc))
+                    continue
+                if not found:
                     yield at((*location, "request", "files", field), f"no file {name!r} next to the scenario")
     if step.transition is not None:
         yield from _account_problems(

@@ -209,7 +209,7 @@ class _ScenarioRun:
         files = None
         if spec.files is not None:
             files = {
-                name: (Path(path).name, (self.loaded.directory / path).read_bytes())
+                name: (Path(path).name, self.loaded.file(path).read_bytes())
                 for name, path in spec.files.items()
             }
         outgoing = Outgoing(

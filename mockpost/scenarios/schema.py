@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
+from mockpost.core.urls import check_url
 from mockpost.scenarios import jsonpath
 from mockpost.scenarios.matchers import Matcher
 
@@ -103,6 +104,11 @@ class WebhookSpec(Strict):
     )
     url: str | None = Field(default=None, description="Any other receiver URL")
     secret: str = Field(default="", description="The key the provider signs with")
+
+    @field_validator("url")
+    @classmethod
+    def _usable_url(cls, value: str | None) -> str | None:
+        return check_url(value) if value is not None else None
 
     @model_validator(mode="after")
     def _one_target(self) -> WebhookSpec:

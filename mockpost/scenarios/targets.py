@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from mockpost.control.guard import control_headers
 from mockpost.core.clock import iso_utc, parse_duration, parse_instant
 from mockpost.scenarios.loader import LoadedScenario
 from mockpost.scenarios.setup import account_fields, apply_scenario
@@ -23,6 +24,7 @@ NO_CONTROL = "skipped: a real provider sandbox has no mockpost control plane"
 # subscription made by a step at an inbox); against a real sandbox, from this variable.
 MOCKPOST_URL_VARIABLE = "MOCKPOST_URL"
 DEFAULT_MOCKPOST_URL = "http://127.0.0.1:8000"
+CONTROL_TOKEN_VARIABLE = "MOCKPOST_CONTROL_TOKEN"  # the token a running mockpost's control plane needs
 
 
 class NotAvailable(Exception):
@@ -138,7 +140,7 @@ class InProcess(Target):
     description = "in-process"
 
     def __init__(self, options: dict[str, dict[str, Any]] | None = None) -> None:
-        from mockpost.testing.inprocess import BASE_URL
+        from mockpost.inprocess import BASE_URL
 
         self.base_url = BASE_URL
         self.options = options or {}
@@ -149,15 +151,16 @@ class InProcess(Target):
         self._reported = 0  # rule takeovers already shown
 
     def start(self, loaded: LoadedScenario) -> list[str]:
-        from mockpost.testing.inprocess import Mockpost
+        from mockpost.inprocess import Mockpost
 
         seed = loaded.scenario.random_seed
         if seed not in self._handles:
             self._handles[seed] = Mockpost(seed=seed, options=self.options)
         self.mock = self._handles[seed]
-        applied = self.mock.run(
-            apply_scenario(self.mock.sandbox, loaded.scenario, self.mock.url(), reset=True, heartbeat=None)
+        world = apply_scenario(
+            self.mock.sandbox, loaded.scenario, self.mock.url(), reset=True, watch_requests=False
         )
+        applied = self.mock.run(world)
         self.engine = applied.engine
         self._reported = 0
         return []
@@ -189,6 +192,7 @@ class InProcess(Target):
         return items
 
     def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        headers = {**headers, **self.mock.control_headers}
         response = self._client(None).post(f"/_mockpost/{provider}/transition", json=body, headers=headers)
         return Reply.of(response)
 
@@ -202,7 +206,6 @@ class InProcess(Target):
         if self.engine is None:
             return []
         self.engine.check()
-        self.engine.plan()
         self.mock.run(self.mock.sandbox.run_due())
         forced = self.engine.forced[self._reported :]
         self._reported = len(self.engine.forced)
@@ -225,7 +228,9 @@ class InProcess(Target):
 
 
 class MockpostServer(Target):
-    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL.
+    """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL. Its control
+    calls send the server's control token (given, or from MOCKPOST_CONTROL_TOKEN) as
+    X-Mockpost-Token; provider requests never carry it.
 
     By default each scenario starts from a reset server (`POST /_mockpost/scenarios` resets
     first), and the run says so before it starts. With `reset=False` the server's state is left
@@ -233,12 +238,16 @@ class MockpostServer(Target):
     not applied (the scenario runs at the server's time). Either way the run ends by removing the
     faults and rules it added and putting the clock back as it found it (mode and instant)."""
 
-    def __init__(self, url: str, timeout: float = 30.0, reset: bool = True) -> None:
+    def __init__(
+        self, url: str, timeout: float = 30.0, control_token: str | None = None, reset: bool = True
+    ) -> None:
         self.url = self.base_url = url.rstrip("/")
         self.reset = reset
         self.description = f"mockpost at {self.url}" + ("" if reset else " (not reset)")
         self.client = httpx.Client(base_url=self.url, timeout=timeout)
         self.mounts: dict[str, str] = {}
+        token = control_token if control_token is not None else os.environ.get(CONTROL_TOKEN_VARIABLE)
+        self.control_headers = control_headers(token)
         self._clock_before: dict[str, Any] | None = None
         self._clock_read_at = 0.0
         self._faults: list[str] = []
@@ -260,17 +269,19 @@ class MockpostServer(Target):
 
     def start(self, loaded: LoadedScenario) -> list[str]:
         if not self.mounts:
-            listed = self._ok(self.client.get("/_mockpost/providers"), "list the server's providers")
+            listed = self._control("GET", "/_mockpost/providers", "list the server's providers")
             self.mounts = {item["name"]: item["mount"] for item in listed.json()["items"]}
         if self._clock_before is None:
-            self._clock_before = self._ok(self.client.get("/_mockpost/clock"), "read the clock").json()
+            self._clock_before = self._control("GET", "/_mockpost/clock", "read the clock").json()
             self._clock_read_at = time.monotonic()
         document = loaded.scenario.setup_document()
         notes = []
         if not self.reset and document.pop("clock", None) is not None:
             notes.append("clock: not applied (--no-reset): the scenario runs at the server's time")
         params = None if self.reset else {"reset": "false"}
-        response = self.client.post("/_mockpost/scenarios", json=document, params=params)
+        response = self.client.post(
+            "/_mockpost/scenarios", json=document, params=params, headers=self.control_headers
+        )
         if response.status_code == 422:
             raise ScenarioError(str(loaded.path), None, f"the server refused the scenario: {response.text}")
         summary = self._ok(response, "load the scenario").json()
@@ -288,34 +299,35 @@ class MockpostServer(Target):
         return Reply.of(request.send(self.client, mount + request.path))
 
     def advance(self, seconds: float) -> None:
-        self._ok(self.client.post("/_mockpost/clock/advance", json={"seconds": seconds}), "advance the clock")
+        self._control("POST", "/_mockpost/clock/advance", "advance the clock", json={"seconds": seconds})
 
     def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
         instant = {"at": iso_utc(at)} if at is not None else {}
         if frozen:
-            self._ok(self.client.post("/_mockpost/clock/freeze", json=instant), "freeze the clock")
+            self._control("POST", "/_mockpost/clock/freeze", "freeze the clock", json=instant)
         elif at is not None:
-            self._ok(self.client.post("/_mockpost/clock/set", json=instant), "set the clock")
+            self._control("POST", "/_mockpost/clock/set", "set the clock", json=instant)
         if frozen is False:
-            self._ok(self.client.post("/_mockpost/clock/unfreeze"), "unfreeze the clock")
-        clock: dict[str, Any] = self._ok(self.client.get("/_mockpost/clock"), "read the clock").json()
+            self._control("POST", "/_mockpost/clock/unfreeze", "unfreeze the clock")
+        clock: dict[str, Any] = self._control("GET", "/_mockpost/clock", "read the clock").json()
         return clock
 
     def inbox(self, name: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = self._ok(
-            self.client.get(f"/_mockpost/inbox/{name}"), "read an inbox"
+        items: list[dict[str, Any]] = self._control(
+            "GET", f"/_mockpost/inbox/{name}", "read an inbox"
         ).json()["items"]
         return items
 
     def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        headers = {**headers, **self.control_headers}
         return Reply.of(self.client.post(f"/_mockpost/{provider}/transition", json=body, headers=headers))
 
     def add_fault(self, spec: dict[str, Any]) -> None:
-        added = self._ok(self.client.post("/_mockpost/faults", json=spec), "add a fault").json()
+        added = self._control("POST", "/_mockpost/faults", "add a fault", json=spec).json()
         self._faults.append(added["id"])
 
     def deliveries(self) -> list[dict[str, Any]]:
-        return outbox_records(self.client)
+        return outbox_records(self.client, self.control_headers)
 
     def after_step(self) -> list[str]:
         # A server applies due work from a background ticker; work a step made due "now" (a
@@ -327,13 +339,14 @@ class MockpostServer(Target):
     def restore(self) -> list[str]:
         done: list[str] = []
         removed = sum(
-            self.client.delete(f"/_mockpost/faults/{fault}").status_code == 204 for fault in self._faults
+            self.client.delete(f"/_mockpost/faults/{fault}", headers=self.control_headers).status_code == 204
+            for fault in self._faults
         )
         if removed:
             done.append(f"removed the {removed} fault(s) the run added")
         if self._rule_providers:  # loading a world without rules stops them and resets timelines
             empty = {"name": "mockpost run: no rules", "providers": sorted(self._rule_providers)}
-            self._ok(self.client.post("/_mockpost/scenarios?reset=false", json=empty), "remove the rules")
+            self._control("POST", "/_mockpost/scenarios?reset=false", "remove the rules", json=empty)
             done.append("removed the rules the run loaded")
         self._faults, self._rule_providers = [], set()
         clock = self._restore_clock()
@@ -347,7 +360,7 @@ class MockpostServer(Target):
         before = self._clock_before
         if before is None:
             return None
-        now = self._ok(self.client.get("/_mockpost/clock"), "read the clock").json()
+        now = self._control("GET", "/_mockpost/clock", "read the clock").json()
         if before["frozen"]:
             at, running = parse_instant(before["now"]), False
         else:
@@ -361,6 +374,11 @@ class MockpostServer(Target):
             self.set_clock(None, frozen=False)
         state = "running" if running else "frozen"
         return f"the clock is back as the run found it: {state}, {iso_utc(at.replace(microsecond=0))}"
+
+    def _control(self, method: str, path: str, doing: str, json: Any = None) -> httpx.Response:
+        """A control-plane call (with the control token); NotAvailable when it is refused."""
+        response = self.client.request(method, path, json=json, headers=self.control_headers)
+        return self._ok(response, doing)
 
     def _ok(self, response: httpx.Response, doing: str) -> httpx.Response:
         if response.status_code >= 400:
@@ -433,7 +451,12 @@ class ProviderSandbox(Target):
         self.client.close()
 
 
-def parse_targets(values: list[str] | None, dry_run: bool = False, reset: bool = True) -> Target:
+def parse_targets(
+    values: list[str] | None,
+    dry_run: bool = False,
+    control_token: str | None = None,
+    reset: bool = True,
+) -> Target:
     """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes);
     `reset=False` (`--no-reset`) only makes sense for a running mockpost."""
     if not reset and (not values or any("=" in value.split("://", 1)[0] for value in values)):
@@ -448,7 +471,7 @@ def parse_targets(values: list[str] | None, dry_run: bool = False, reset: bool =
             raise ValueError(
                 "give one --target URL for a running mockpost, or --target PROVIDER=URL for each real sandbox"
             )
-        return MockpostServer(values[0], reset=reset)
+        return MockpostServer(values[0], control_token=control_token, reset=reset)
     if len(named) != len(values):
         raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
     urls = dict(value.split("=", 1) for value in values)
@@ -458,9 +481,9 @@ def parse_targets(values: list[str] | None, dry_run: bool = False, reset: bool =
 OUTBOX = "/_mockpost/webhooks/outbox"
 
 
-def outbox_records(client: httpx.Client) -> list[dict[str, Any]]:
+def outbox_records(client: httpx.Client, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The deliveries of a mockpost's outbox, through its control plane (in-process or not)."""
-    response = client.get(OUTBOX)
+    response = client.get(OUTBOX, headers=headers)
     if response.status_code != 200:
         raise NotAvailable(f"could not read {OUTBOX}: {response.status_code} {response.text[:300]}")
     items: list[dict[str, Any]] = response.json()["items"]

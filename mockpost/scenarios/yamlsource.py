@@ -3,7 +3,7 @@
 A `yaml.SafeLoader` subclass builds ordinary dicts and lists, but records the line of every key
 and item, so a validation error deep in a step can name the line the user has to fix. It also
 knows the scenario tags: matchers (`!uuid`, `!regex ...`) and file helpers (`!base64 FILE`,
-`!filesize FILE`, `!text FILE`, `!file FILE`) resolved next to the scenario file.
+`!filesize FILE`, `!text FILE`, `!file FILE`) resolved below the scenario's folder (see `files`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from mockpost.scenarios import matchers
+from mockpost.scenarios.files import FileRefused, scenario_file
 
 Location = tuple[str | int, ...]
 FILE_TAGS = ("!base64", "!filesize", "!text", "!file")
@@ -81,6 +82,7 @@ class Document:
 
     path: Path
     data: Any
+    files_root: Path | None = None  # the folder its files are read from; None: it reads none
     problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, location: Location) -> int | None:
@@ -118,8 +120,8 @@ class _RecordingLoader(yaml.SafeLoader):
             return None
 
 
-def _loader_for(path: Path) -> type[_RecordingLoader]:
-    """A loader class bound to one file, so file tags resolve relative to it."""
+def _loader_for(path: Path, files_root: Path | None) -> type[_RecordingLoader]:
+    """A loader class bound to one file, so file tags resolve below its folder (none if None)."""
 
     class Loader(_RecordingLoader):
         pass
@@ -160,8 +162,11 @@ def _loader_for(path: Path) -> type[_RecordingLoader]:
     Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
 
     def file_bytes(loader: Any, node: yaml.Node) -> bytes:
-        name = loader.construct_scalar(node)
-        target = (path.parent / str(name)).resolve()
+        name = str(loader.construct_scalar(node))
+        try:
+            target = scenario_file(files_root, name)
+        except FileRefused as exc:
+            raise ScenarioError(str(path), node.start_mark.line + 1, f"{node.tag}: {exc}") from None
         try:
             return target.read_bytes()
         except OSError as exc:
@@ -243,12 +248,18 @@ def _space_bare_tags(text: str) -> str:
     return "".join(out)
 
 
-def load_document(path: Path, text: str | None = None, *, keep_going: bool = False) -> Document:
-    """Parse a scenario file (or its given text); YAML syntax errors carry their line. A value
-    that cannot be read (an unknown tag, a duplicate key) is a ScenarioError naming every one;
-    with `keep_going`, they are the document's `problems` instead (None in their place), so the
-    caller can check the rest too."""
+def load_document(
+    path: Path, text: str | None = None, files_root: Path | None = None, *, keep_going: bool = False
+) -> Document:
+    """Parse a scenario file (or its given text); YAML syntax errors carry their line.
+
+    A file read from disk reads its files below its own folder; a given text reads none, unless
+    `files_root` names the folder it may read below. A value that cannot be read (an unknown tag,
+    a duplicate key, a file it may not read) is a ScenarioError naming every one; with
+    `keep_going`, they are the document's `problems` instead (None in their place), so the caller
+    can check the rest too."""
     if text is None:
+        files_root = path.parent
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -256,7 +267,7 @@ def load_document(path: Path, text: str | None = None, *, keep_going: bool = Fal
         except UnicodeDecodeError:
             raise ScenarioError(str(path), None, "the file is not UTF-8 text") from None
     text = _space_bare_tags(text)
-    loader = _loader_for(path)(text)
+    loader = _loader_for(path, files_root)(text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -272,7 +283,7 @@ def load_document(path: Path, text: str | None = None, *, keep_going: bool = Fal
     check_size(path, data)
     if loader.problems and not keep_going:
         raise ScenarioError.several(str(path), loader.problems)
-    return Document(path, data, loader.problems)
+    return Document(path, data, files_root, loader.problems)
 
 
 def _hint(source_line: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mockpost.testing.inprocess import Mockpost
+from mockpost.inprocess import Mockpost
 from mockpost.testing.live import LiveServer
 
 

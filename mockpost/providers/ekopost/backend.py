@@ -4,17 +4,15 @@ webhook. Pure Python over one account's state; no HTTP in here."""
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from mockpost.core.clock import parse_instant
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import Lifecycle, TransitionRefused, UnknownResource
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.ekopost.addresses import POSTAGES, check_address, check_sms_recipients, deliverable
 from mockpost.providers.ekopost.documents import check_content_fields, decode_data
@@ -26,7 +24,7 @@ from mockpost.providers.ekopost.errors import (
     InvalidData,
     NotFound,
 )
-from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE, Timeline
+from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
 from mockpost.providers.ekopost.state import (
     PRINTED_CHANNEL,
     SMS_CHANNEL,
@@ -45,9 +43,24 @@ TRACK_URL = "https://tracking.postnord.com/se/?id={}"
 
 
 class EkopostBackend:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
+    def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
-        self.timeline = timeline
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        """The production timeline's timed steps, by (kind, action)."""
+
+        def envelope_to(state: str) -> TimerAction:
+            def step(account: Account, envelope: Envelope) -> None:
+                self._move_envelope(account, account.campaigns[envelope.campaign_id], envelope, state)
+
+            return step
+
+        return {
+            ("campaign", "transfer"): self._transfer,
+            ("envelope", "print"): envelope_to("printed"),
+            ("envelope", "post"): envelope_to("posted"),
+            ("envelope", "deliver"): self._deliver_registered,
+        }
 
     # -- campaigns ---------------------------------------------------------------------
     def create_campaign(self, account: Account, body: Any) -> Campaign:
@@ -63,10 +76,12 @@ class EkopostBackend:
             name=name,
             output_date=output_date,
             cost_center=cost_center,
+            state=CAMPAIGN.initial,
             created_at=now,
-            state_changed_at=now,
+            updated_at=now,
         )
         account.add_campaign(campaign)
+        self.ctx.begin(account.tenant, CAMPAIGN, campaign)
         return campaign
 
     def campaign(self, account: Account, campaign_id: str) -> Campaign:
@@ -102,7 +117,7 @@ class EkopostBackend:
         still_open = [e.id for e in live if e.state == "opened"]
         if still_open:
             raise EkopostError("102", f"envelopes still opened: {', '.join(still_open)}")
-        self._set(campaign, CAMPAIGN, "closed")
+        self._set(account, campaign, CAMPAIGN, "closed")
         self._schedule_transfer(account, campaign)
         return campaign
 
@@ -111,7 +126,7 @@ class EkopostBackend:
         if campaign.state == "cancelled":
             return campaign
         self._refuse_unless(CAMPAIGN, campaign.state, "cancelled")
-        self._cancel_campaign(campaign)
+        self._cancel_campaign(account, campaign)
         return campaign
 
     # -- envelopes ---------------------------------------------------------------------
@@ -154,13 +169,15 @@ class EkopostBackend:
             postage=postage,
             plex=plex,
             color=color,
+            state=ENVELOPE.initial,
             created_at=now,
-            state_changed_at=now,
+            updated_at=now,
             agent=agent,
             unique_id=unique_id,
             warning=checked.warning,
         )
         campaign.envelopes[envelope.id] = envelope
+        self.ctx.begin(account.tenant, ENVELOPE, envelope)
         if envelope.address_type == "einbox_signer":
             campaign.signer_envelopes += 1
         account.envelope_index[envelope.id] = campaign.id
@@ -216,7 +233,7 @@ class EkopostBackend:
                 )
         elif not envelope.has_content("document"):
             raise EkopostError("100A", "create content of type 'document' (a PDF) before closing")
-        self._set(envelope, ENVELOPE, "closed")
+        self._set(account, envelope, ENVELOPE, "closed")
         return envelope
 
     def cancel_envelope(self, account: Account, campaign_id: str, envelope_id: str) -> Envelope:
@@ -336,73 +353,61 @@ class EkopostBackend:
             envelope = campaign.envelopes[target_id]
             ENVELOPE.check(envelope.state, state)
             if state == "failed":
-                envelope.failed_reason = reason or "Failed in production (forced)"
-            self._move_envelope(account, campaign, envelope, state)
+                envelope.failed_reason = reason = reason or "Failed in production (forced)"
+            self._move_envelope(account, campaign, envelope, state, reason)
             return envelope
         raise UnknownResource(f"resource must be 'campaign' or 'envelope', not {resource!r}")
 
     def _force_campaign(self, account: Account, campaign: Campaign, state: str, reason: str | None) -> None:
         if state == "closed":
-            self._set(campaign, CAMPAIGN, "closed")
+            self._set(account, campaign, CAMPAIGN, "closed", reason)
             self._schedule_transfer(account, campaign)
         elif state == "transferred":
             self._transfer(account, campaign)
         elif state == "cancelled":
-            self._cancel_campaign(campaign)
+            self._cancel_campaign(account, campaign)
         elif state == "failed":
             campaign.failed_reason = reason or "Failed in production (forced)"
-            self._cancel_job(campaign)
+            self._cancel_job(account, "campaign", campaign)
             for envelope in campaign.envelopes.values():
                 if not ENVELOPE.is_final(envelope.state):
                     envelope.failed_reason = campaign.failed_reason
-                    self._cancel_job(envelope)
-                    self._set(envelope, ENVELOPE, "failed")
-            self._set(campaign, CAMPAIGN, "failed")
+                    self._cancel_job(account, "envelope", envelope)
+                    self._set(account, envelope, ENVELOPE, "failed", campaign.failed_reason)
+            self._set(account, campaign, CAMPAIGN, "failed", campaign.failed_reason)
         elif state == "completed":
-            self._set(campaign, CAMPAIGN, "completed")
+            self._set(account, campaign, CAMPAIGN, "completed", reason)
             self._send_completed(account, campaign)
 
     # -- the production timeline ---------------------------------------------------------
     def _schedule_transfer(self, account: Account, campaign: Campaign) -> None:
-        due = max(campaign.output_date, self.ctx.now())
-        campaign.pending = self.ctx.schedule(
-            due,
-            self._job(account, lambda: self._transfer(account, campaign)),
-            f"ekopost transfer {campaign.id}",
-        )
+        """Closed campaigns are transferred to production at their output date."""
+        self.ctx.schedule(account.tenant, "campaign", campaign.id, campaign.output_date, "transfer")
 
     def _transfer(self, account: Account, campaign: Campaign) -> None:
-        self._cancel_job(campaign)
+        self._cancel_job(account, "campaign", campaign)
         if campaign.state != "closed":
             return
         live = [e for e in campaign.envelopes.values() if e.state == "closed"]
         if not live:
-            self._cancel_campaign(campaign)
+            self._cancel_campaign(account, campaign)
             return
-        self._set(campaign, CAMPAIGN, "transferred")
+        self._set(account, campaign, CAMPAIGN, "transferred")
         for envelope in live:
             self._move_envelope(account, campaign, envelope, "transferred")
 
-    def _move_envelope(self, account: Account, campaign: Campaign, envelope: Envelope, state: str) -> None:
+    def _move_envelope(
+        self, account: Account, campaign: Campaign, envelope: Envelope, state: str, reason: str | None = None
+    ) -> None:
         """Enter a state, with its side effects and the next timed step; the one place envelopes move."""
-        self._cancel_job(envelope)
-        self._set(envelope, ENVELOPE, state)
-        timeline = self.timeline
+        self._cancel_job(account, "envelope", envelope)
+        self._set(account, envelope, ENVELOPE, state, reason)
+        timeline = self.ctx.timeline
         if state == "transferred":
             if envelope.channel == PRINTED_CHANNEL:
-                self._later(
-                    account,
-                    envelope,
-                    timeline.print_after,
-                    lambda: self._move_envelope(account, campaign, envelope, "printed"),
-                )
+                self._later(account, envelope, timeline.print_after, "print")
             else:
-                self._later(
-                    account,
-                    envelope,
-                    timeline.electronic_after,
-                    lambda: self._move_envelope(account, campaign, envelope, "posted"),
-                )
+                self._later(account, envelope, timeline.electronic_after, "post")
         elif state == "printed":
             if envelope.postage == "rek":
                 parcel = s10_number(self.ctx.ids.digits(8))
@@ -411,29 +416,18 @@ class EkopostBackend:
                     "track_url": TRACK_URL.format(parcel),
                     "parcel_no": parcel,
                 }
-            self._later(
-                account,
-                envelope,
-                timeline.post_after,
-                lambda: self._move_envelope(account, campaign, envelope, "posted"),
-            )
+            self._later(account, envelope, timeline.post_after, "post")
         elif state == "posted":
             if envelope.tracking is not None:
                 envelope.tracking["tracking_state"] = "InTransit"
-                self._later(
-                    account,
-                    envelope,
-                    timeline.registered_delivered_after,
-                    lambda: self._deliver_registered(envelope),
-                )
+                self._later(account, envelope, timeline.registered_delivered_after, "deliver")
             address = envelope.address
             if envelope.channel == SMS_CHANNEL and address is not None:
                 envelope.address = {**address, "delivery_report": self._delivery_report(account, envelope)}
         if ENVELOPE.is_final(state):
             self._check_completion(account, campaign)
 
-    def _deliver_registered(self, envelope: Envelope) -> None:
-        envelope.pending = None
+    def _deliver_registered(self, account: Account, envelope: Envelope) -> None:
         if envelope.tracking is not None:
             envelope.tracking["tracking_state"] = "Delivered"
 
@@ -459,11 +453,11 @@ class EkopostBackend:
         if not all(ENVELOPE.is_final(e.state) for e in envelopes):
             return
         if any(e.state == "posted" for e in envelopes):
-            self._set(campaign, CAMPAIGN, "completed")
+            self._set(account, campaign, CAMPAIGN, "completed")
             self._send_completed(account, campaign)
         else:
             campaign.failed_reason = "No envelope in the campaign could be produced"
-            self._set(campaign, CAMPAIGN, "failed")
+            self._set(account, campaign, CAMPAIGN, "failed", campaign.failed_reason)
 
     def _send_completed(self, account: Account, campaign: Campaign) -> None:
         if account.webhook is None:
@@ -478,19 +472,24 @@ class EkopostBackend:
             WEBHOOK_RETRY,
         )
 
-    def _cancel_campaign(self, campaign: Campaign) -> None:
-        self._cancel_job(campaign)
+    def _cancel_campaign(self, account: Account, campaign: Campaign) -> None:
+        self._cancel_job(account, "campaign", campaign)
         for envelope in campaign.envelopes.values():
             if envelope.state in ("opened", "closed"):
-                self._cancel_job(envelope)
-                self._set(envelope, ENVELOPE, "cancelled")
-        self._set(campaign, CAMPAIGN, "cancelled")
+                self._cancel_job(account, "envelope", envelope)
+                self._set(account, envelope, ENVELOPE, "cancelled")
+        self._set(account, campaign, CAMPAIGN, "cancelled")
 
     # -- small mechanics ----------------------------------------------------------------
-    def _set(self, obj: Campaign | Envelope, lifecycle: Lifecycle, state: str) -> None:
-        lifecycle.check(obj.state, state)
-        obj.state = state
-        obj.state_changed_at = self.ctx.now()
+    def _set(
+        self,
+        account: Account,
+        obj: Campaign | Envelope,
+        lifecycle: Lifecycle,
+        state: str,
+        reason: str | None = None,
+    ) -> None:
+        self.ctx.move(account.tenant, lifecycle, obj, state, reason)
 
     @staticmethod
     def _refuse_unless(lifecycle: Lifecycle, current: str, target: str) -> None:
@@ -500,27 +499,11 @@ class EkopostBackend:
             verb = {"closed": "closed", "cancelled": "cancelled"}.get(target, f"moved to {target}")
             raise InvalidData(f"the {lifecycle.resource} is {current} and can no longer be {verb}") from None
 
-    def _later(
-        self, account: Account, envelope: Envelope, delay: timedelta, step: Callable[[], None]
-    ) -> None:
-        envelope.pending = self.ctx.schedule(
-            self.ctx.now() + delay, self._job(account, step), f"ekopost {envelope.id}"
-        )
+    def _later(self, account: Account, envelope: Envelope, delay: timedelta, action: str) -> None:
+        self.ctx.schedule(account.tenant, "envelope", envelope.id, self.ctx.now() + delay, action)
 
-    def _job(self, account: Account, step: Callable[[], None]) -> Callable[[], None]:
-        """A timed step that does nothing if its account was reset in the meantime."""
-
-        def run() -> None:
-            if self.ctx.store.existing(PROVIDER, account.tenant) is account:
-                step()
-
-        return run
-
-    @staticmethod
-    def _cancel_job(obj: Campaign | Envelope) -> None:
-        if obj.pending is not None:
-            obj.pending.cancel()
-            obj.pending = None
+    def _cancel_job(self, account: Account, kind: str, obj: Campaign | Envelope) -> None:
+        self.ctx.cancel(account.tenant, kind, obj.id)
 
 
 # -- wire helpers ------------------------------------------------------------------------
@@ -575,16 +558,4 @@ def s10_number(serial: str) -> str:
     return f"RR{serial}{check}SE"
 
 
-def wire_date(at: datetime | None) -> str | None:
-    """UTC, to the second, no zone suffix."""
-    return _wire_date(at) if at is not None else None
-
-
-@functools.lru_cache(maxsize=8192)
-def _wire_date(at: datetime) -> str:
-    # a stored resource shows the same few instants on every read: formatting each once per
-    # process takes a tenth of a GET campaign's server time off it
-    return at.astimezone(UTC).isoformat(timespec="seconds")[:19]
-
-
-__all__ = ["EkopostBackend", "decode_data", "sign", "wire_date"]
+__all__ = ["EkopostBackend", "decode_data", "sign"]

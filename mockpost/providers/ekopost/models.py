@@ -11,9 +11,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mockpost.providers.ekopost.backend import wire_date
-from mockpost.providers.ekopost.state import Campaign, Content, Envelope
-
 
 class Wire(BaseModel):
     """Documentation models: built on first use (the OpenAPI document), not at import time."""
@@ -167,51 +164,3 @@ class AccountSetting(Wire):
     unreachable: list[str] | None = Field(
         default=None, description="Recipients reachable checks answer 404 for"
     )
-
-
-# -- rendering ------------------------------------------------------------------------
-def render_campaign(campaign: Campaign) -> dict[str, Any]:
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "output_date": wire_date(campaign.output_date),
-        "cost_center": campaign.cost_center,
-        "envelope_count": len(campaign.envelopes),
-        "state": campaign.state,
-        "state_changed_at": wire_date(campaign.state_changed_at),
-        "created_at": wire_date(campaign.created_at),
-        "signing": campaign.signing,
-    }
-
-
-def render_envelope(envelope: Envelope) -> dict[str, Any]:
-    changed = wire_date(envelope.state_changed_at)
-    out: dict[str, Any] = {
-        "id": envelope.id,
-        "name": envelope.name,
-        "address": envelope.address,
-        "postage": envelope.postage,
-        "plex": envelope.plex,
-        "color": envelope.color,
-        "state": envelope.state,
-        "state_changed_at": changed,
-        "created_at": wire_date(envelope.created_at),
-        # the last state change, applied synchronously by the mock, hence always completed
-        "transaction": {"state": "completed", "state_changed_at": changed},
-    }
-    for key in ("warning", "agent", "unique_id", "failed_reason", "tracking"):
-        value = getattr(envelope, key)
-        if value is not None:
-            out[key] = value
-    return out
-
-
-def render_content(content: Content) -> dict[str, Any]:
-    return {
-        "id": content.id,
-        "mime": content.mime,
-        "length": content.length,
-        "type": content.type,
-        "created_at": wire_date(content.created_at),
-        "return_address": content.return_address,
-    }
