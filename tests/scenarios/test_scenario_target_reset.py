@@ -85,3 +85,21 @@ def test_no_reset_keeps_the_server_state_and_its_clock(scenario, mockpost_server
 def test_no_reset_needs_a_running_mockpost(scenario, capsys):
     assert main(["run", str(scenario), "--no-reset"]) == 2
     assert "--no-reset keeps the state of a running mockpost" in capsys.readouterr().err
+
+
+def test_a_server_with_a_control_token_is_restored_too(tmp_path):
+    from mockpost.scenarios.loader import load_text
+    from mockpost.scenarios.runner import Runner
+    from mockpost.scenarios.targets import MockpostServer
+    from mockpost.testing.live import LiveServer
+
+    steps = "  - clock: {frozen: true}\n  - expect_deliveries: {count: 0}\n"
+    with LiveServer(control_token="t0ken") as server:
+        target = MockpostServer(server.url, control_token="t0ken")
+        try:
+            assert Runner(target).run(load_text(FROZEN + steps, "frozen.yaml")).passed
+            done = target.restore()
+        finally:
+            target.close()
+        assert "removed the 1 fault(s) the run added" in done
+        assert server.sandbox.describe_clock()["frozen"] is False and not server.sandbox.faults.list()
