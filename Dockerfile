@@ -4,6 +4,7 @@
 #   docker run --rm -p 8000:8000 mockpost serve --seed 7   # any `mockpost` arguments
 # Configure with MOCKPOST_* environment variables (MOCKPOST_SEED, MOCKPOST_FIXTURES, ...).
 # Change the port with MOCKPOST_PORT rather than --port, so that the health check follows it.
+# Where others can reach the port, set MOCKPOST_CONTROL_TOKEN (docs/security.md); health stays open.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

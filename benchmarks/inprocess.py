@@ -117,7 +117,7 @@ def bare_client(kind: str) -> Iterator[Any]:
         with TestClient(app) as client:
             yield client
         return
-    from mockpost.testing.inprocess import InProcessClient
+    from mockpost.inprocess import InProcessClient
 
     with InProcessClient(transport=LoopTransport(app), base_url="http://bare") as client:
         yield client

@@ -86,7 +86,8 @@ class EkopostTenant:
             output_date=crowded_at,
             cost_center="bench",
             created_at=crowded_at,
-            state_changed_at=crowded_at,
+            state="opened",
+            updated_at=crowded_at,
         )
         self.account.add_campaign(self.crowded)
 
@@ -107,7 +108,8 @@ class EkopostTenant:
                 output_date=created,
                 cost_center="bench",
                 created_at=created,
-                state_changed_at=created,
+                state="opened",
+                updated_at=created,
             )
             campaign.envelopes[envelope_id] = crowded[envelope_id] = Envelope(
                 id=envelope_id,
@@ -119,7 +121,8 @@ class EkopostTenant:
                 plex="simplex",
                 color=False,
                 created_at=created,
-                state_changed_at=created,
+                state="opened",
+                updated_at=created,
             )
             add_campaign(campaign)
             index[envelope_id] = campaign_id

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockpost.config import Settings
 from mockpost.control.dashboard import render_dashboard
+from mockpost.control.guard import ControlGuard
 from mockpost.control.routes import ControlPlane
 from mockpost.core.control import ControlError
 from mockpost.core.heap import settle_heap
@@ -68,11 +69,19 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         Mount("/_mockpost", app=control.asgi_app()),
         *[Mount(entry.mount, app=provider_apps[entry.name]) for entry in sandbox.providers.entries()],
     ]
+    guard = []
+    if settings.control_token:
+
+        def is_provider_path(path: str) -> bool:
+            return bool(sandbox.providers.owner_of(path)[0])
+
+        guard = [Middleware(ControlGuard, token=settings.control_token, is_provider_path=is_provider_path)]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: unmatched},
         middleware=[
+            *guard,
             Middleware(
                 SandboxMiddleware,
                 clock=sandbox.clock,
@@ -82,7 +91,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 owner_of=sandbox.providers.owner_of,
                 provider_apps=provider_apps,
                 error_body=error_body,
-            )
+            ),
         ],
     )
     app.state.sandbox = sandbox

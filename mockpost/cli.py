@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="provider option, e.g. ekopost.print_after=2d",
     )
     serve.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="require this token on the control plane and the console (MOCKPOST_CONTROL_TOKEN)",
+    )
+    serve.add_argument(
         "--scenario",
         nargs="+",
         metavar="FILE",
@@ -83,6 +88,7 @@ def settings_from(args: argparse.Namespace) -> Any:
         "public_url",
         "freeze_at",
         "scenario",
+        "control_token",
     ):
         value = getattr(args, field, None)
         if value is not None:

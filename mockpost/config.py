@@ -32,6 +32,15 @@ class Settings(BaseModel):
     access_log: bool = Field(default=False, description="uvicorn access log (slow; the journal records all)")
     journal_size: int = Field(default=10_000, ge=1, description="Requests kept in the journal")
     max_body_mb: float = Field(default=32.0, gt=0, description="Largest request body accepted")
+    webhook_timeout: float = Field(
+        default=5.0, gt=0, le=300, description="Seconds a webhook attempt may take before it counts as failed"
+    )
+    webhook_concurrency: int = Field(
+        default=32, ge=1, le=1024, description="Webhook attempts sent at once (those due at one instant)"
+    )
+    outbox_max_mb: float = Field(
+        default=64.0, gt=0, description="Memory kept for webhook deliveries; the oldest finished go first"
+    )
     public_url: str | None = Field(default=None, description="Base URL clients use to reach the mock")
     freeze_at: str | None = Field(default=None, description="Start with the clock frozen at this instant")
     scenario: list[Path] = Field(
@@ -39,6 +48,12 @@ class Settings(BaseModel):
     )
     options: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Provider options, e.g. {'ekopost': {'print_after': '2d'}}"
+    )
+    control_token: str | None = Field(
+        default=None,
+        repr=False,
+        description="Token the control plane (/_mockpost) and the console require; none: open to "
+        "anyone who reaches the port. Sent as 'Authorization: Bearer TOKEN' or 'X-Mockpost-Token'",
     )
 
     @model_validator(mode="before")
@@ -67,6 +82,16 @@ class Settings(BaseModel):
     def _split_paths(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("control_token")
+    @classmethod
+    def _usable_token(cls, value: str | None) -> str | None:
+        """Empty means none; a token must fit in a header as it is (no spaces, no control characters)."""
+        if not value:
+            return None
+        if not value.isprintable() or any(ch.isspace() for ch in value):
+            raise ValueError("the control token must not contain spaces or control characters")
         return value
 
     @property

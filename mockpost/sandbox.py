@@ -15,25 +15,26 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mockpost.config import Settings
+from mockpost.core.account_webhook import webhook_from
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
+from mockpost.core.events import Events
 from mockpost.core.faults import Faults
 from mockpost.core.ids import derive_seed
 from mockpost.core.inbox import Inboxes
 from mockpost.core.journal import Journal
 from mockpost.core.provider import Provider, ProviderContext
 from mockpost.core.registry import ProviderEntry, Providers
-from mockpost.core.scheduler import Scheduler
+from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
-from mockpost.core.webhooks import Outbox
+from mockpost.core.webhooks import DELIVERY, INBOX_PREFIX, Outbox, refuse_control_plane
 
 if TYPE_CHECKING:
     import httpx
 
 logger = logging.getLogger("mockpost")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
-INBOX_PREFIX = "/_mockpost/inbox/"
 
 
 class ConfigError(Exception):
@@ -44,13 +45,22 @@ class Sandbox:
     def __init__(self, settings: Settings, providers: Iterable[ProviderEntry | type[Provider]]) -> None:
         self.settings = settings
         self.clock = Clock()
-        self.scheduler = Scheduler(self.clock)
+        self.scheduler = Scheduler(self.clock, self._run_timer)
         self.store = Store()
         self.tenancy = Tenancy()
+        self.events = Events()
         self.journal = Journal(settings.journal_size)
         self.faults = Faults(self._fault_rng())
         self.inboxes = Inboxes()
-        self.outbox = Outbox(self.clock, self.scheduler, self._send_webhook)
+        self.outbox = Outbox(
+            self.clock,
+            self.scheduler,
+            self._send_webhook,
+            max_bytes=int(settings.outbox_max_mb * 1024 * 1024),
+            timeout=settings.webhook_timeout,
+            concurrency=settings.webhook_concurrency,
+            events=self.events,
+        )
         self.app: Any = None  # the ASGI app, set by create_app, for deliveries addressed to the mock
         self.self_origins: set[tuple[str, int]] = set()  # (host, port) where the server listens
         self._http: httpx.AsyncClient | None = None
@@ -79,8 +89,15 @@ class Sandbox:
             seed=self.settings.seed,
             options=dict(self.settings.options.get(cls.name, {})),
             max_body=self.settings.max_body_bytes,
+            events=self.events,
         )
         return cls(ctx)
+
+    def _run_timer(self, timer: Timer) -> Any:
+        """Who does a due timer's work: the outbox for webhook attempts, else its provider."""
+        if timer.kind == DELIVERY:
+            return self.outbox.run_timer(timer)
+        return self.providers[timer.provider].run_timer(timer)
 
     # -- clock --------------------------------------------------------------------
     def _start_clock(self) -> None:
@@ -127,9 +144,10 @@ class Sandbox:
         names = [provider] if provider else list(self.providers)
         for name in names:
             self.store.reset(name, tenant)
+            self.scheduler.clear(name, tenant)
+            self.outbox.clear(name, tenant)
             if tenant is None:
-                self.scheduler.clear(owner=name)
-                self.outbox.clear(name)
+                self.tenancy.forget_secrets(name)
             if self.providers.is_loaded(name):  # one never loaded has nothing else to forget
                 if tenant is None:
                     self.providers[name].ctx.reseed()
@@ -142,6 +160,7 @@ class Sandbox:
             self.inboxes.clear()
             self._start_clock()
         self._apply_fixtures(only=provider)
+        self.events.publish("reset", {"provider": provider, "account": tenant})
 
     def _fault_rng(self) -> random.Random:
         return random.Random(derive_seed(self.settings.seed, "faults"))
@@ -164,6 +183,10 @@ class Sandbox:
                 credentials = provider.credentials_of(entry)
                 if not credentials:
                     raise ConfigError(f"accounts file: {name}[{index}]: no credentials in {sorted(entry)}")
+                try:
+                    webhook_from(entry.get("webhook"))  # refused now rather than on the account's first use
+                except ValueError as exc:
+                    raise ConfigError(f"accounts file: {name}[{index}]: {exc}") from None
                 settings = {k: v for k, v in entry.items() if k not in {"name"}}
                 self.tenancy.add_account(
                     name, str(entry.get("name", f"{name}-{index}")), credentials, settings
@@ -181,7 +204,7 @@ class Sandbox:
                     )
                 if only is None or only == name:
                     try:
-                        self.providers[name].load_fixtures(section)
+                        self.providers[name].seed(section)
                     except ConfigError:
                         raise
                     except Exception as exc:  # a provider's own refusal, e.g. an invalid address
@@ -201,8 +224,9 @@ class Sandbox:
         return host in LOOPBACK_HOSTS and any(p == port for h, p in self.self_origins)
 
     async def _send_webhook(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        parts = urlsplit(url)
+        refuse_control_plane(parts.path)
         if self.app is not None and self.addressed_to_self(url):
-            parts = urlsplit(url)
             raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
             raw_headers.append((b"content-length", str(len(body)).encode()))
             answer = await call_asgi(
@@ -213,12 +237,13 @@ class Sandbox:
                 raw_headers,
                 body,
                 parts.hostname or "",
+                internal=True,  # the sandbox's own delivery: no control token needed
             )
             return answer.status
         if self._http is None:
             import httpx  # only once a webhook leaves the process: keeps start-up lean
 
-            self._http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+            self._http = httpx.AsyncClient(timeout=self.settings.webhook_timeout, follow_redirects=False)
         response = await self._http.post(url, content=body, headers=headers)
         return response.status_code
 

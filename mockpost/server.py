@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import socket
 from typing import Any
 
@@ -16,6 +17,16 @@ def fastest_loop() -> tuple[str, str]:
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     return loop, http
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # another host name: it may resolve to any interface
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -60,6 +71,14 @@ class Server:
             "strict (accounts file)" if sandbox.tenancy.strict else "open (any credential is its own account)"
         )
         lines.append(f"  accounts: {mode}; seed: {self.settings.seed}")
+        if self.settings.control_token:
+            lines.append("  control plane and console: the control token is required")
+        elif not is_loopback(self.settings.host):
+            lines.append(
+                f"  WARNING: listening on {self.settings.host} without a control token: anyone who can "
+                "reach this port can read the journal (every account's requests), reset accounts, add "
+                "faults and load scenarios. Set --control-token TOKEN (MOCKPOST_CONTROL_TOKEN)."
+            )
         return "\n".join(lines)
 
     def config(self, uvicorn: Any) -> Any:

@@ -96,14 +96,23 @@ TENANT_ROUTES = {
     ("PUT", f"/{PROVIDER}/account"),
 }
 # Which value fills each path parameter in an otherwise valid request ("@name" = an id of the world).
-PARAM_TARGET = {"fault_id": "@fault", "delivery_id": "@delivery", "name": INBOX, "provider": PROVIDER}
+PARAM_TARGET = {
+    "fault_id": "@fault",
+    "delivery_id": "@delivery",
+    "name": INBOX,
+    "provider": PROVIDER,
+    "account": KEY_A,  # an account is named by its id, label or credential
+    "kind": "campaign",
+    "id": "@c1",
+}
 # Path parameters that name something that must exist (junk there is a 4xx); inbox names are free.
-ID_PARAMS = {"fault_id", "delivery_id", "provider"}
+ID_PARAMS = {"fault_id", "delivery_id", "provider", "account", "kind", "id"}
 
 
 # A valid body per body-taking route. "@c1@" is replaced by tenant A's first campaign id.
 BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/scenarios"): {
+        "mockpost": 1,
         "name": "fuzz",
         "description": "a world for the fuzzer",
         "providers": [PROVIDER],
@@ -541,7 +550,7 @@ class World:
             ],
             "inboxes": self._inboxes(),
             "deliveries": [d.as_dict() for d in sandbox.outbox.deliveries()],
-            "jobs": [(job.due, job.label) for job in sandbox.scheduler.pending()],
+            "jobs": [timer.as_dict() for timer in sandbox.scheduler.pending()],
         }
 
     def http_dump(self, tenant: str) -> Any:

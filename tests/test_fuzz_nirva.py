@@ -50,7 +50,7 @@ class World:
 
     def dump(self) -> Any:
         org = self.mock.sandbox.store.tenant("nirva", "default")
-        pending = [job.label for job in self.mock.sandbox.scheduler.pending()]
+        pending = [timer.as_dict() for timer in self.mock.sandbox.scheduler.pending()]
         state = self.mock.sandbox.providers["nirva"].dump("default")
         return state, org.next_id, sorted(org.sessions), org.webhook, pending
 
@@ -65,7 +65,7 @@ def world() -> Iterator[World]:
     client = mock.client("nirva")
     token = {
         "X-Auth-Token": client.post(
-            "/authentication/authenticate", json={"login": "demo", "password": "d"}
+            "/authentication/authenticate", json={"login": "demo", "password": "demo"}
         ).json()["token"]
     }
 

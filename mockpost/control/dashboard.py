@@ -87,7 +87,7 @@ def render_dashboard(sandbox: Sandbox, base: str) -> str:
     )
     attempts = sorted(
         (
-            (delivery.provider, attempt)
+            (delivery, attempt)
             for delivery in sandbox.outbox.deliveries()
             for attempt in delivery.attempts
         ),
@@ -98,12 +98,12 @@ def render_dashboard(sandbox: Sandbox, base: str) -> str:
         (
             (
                 e(attempt.at),
-                e(provider),
-                f"<code>{e(attempt.url)}</code>",
+                e(delivery.provider),
+                f"<code>{e(delivery.url)}</code>",
                 str(attempt.number),
                 status_cell(attempt.status) + (f" {e(attempt.error)}" if attempt.error else ""),
             )
-            for provider, attempt in attempts
+            for delivery, attempt in attempts
         ),
         "No webhook deliveries yet.",
     )
@@ -133,3 +133,22 @@ Accounts: {e(mode)}. Seed: {e(str(sandbox.settings.seed))}.</p>
 <a href="/_mockpost/faults">faults</a>, <a href="/_mockpost/webhooks/deliveries">webhook deliveries</a>,
 <a href="/_mockpost/providers">providers and lifecycles</a>.</p>
 </body></html>"""
+
+
+def render_login(action: str, next_path: str, problem: str) -> str:
+    """The console's login form: the control token, POSTed to `action`, then back to `next_path`."""
+    e = html.escape
+    message = f'<p class="bad">{e(problem)}</p>' if problem else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mockpost: control token</title><style>{STYLE}
+form{{max-width:24rem}}
+input{{font:inherit;padding:.3rem;width:100%;box-sizing:border-box;margin:.3rem 0}}</style>
+</head><body><h1>mockpost {__version__}</h1>
+<p>This sandbox's console and control plane need its control token
+(<code>--control-token</code>, <code>MOCKPOST_CONTROL_TOKEN</code>).</p>{message}
+<form method="post" action="{e(action)}">
+<label for="token">Control token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<input type="hidden" name="next" value="{e(next_path)}">
+<input type="submit" value="Open the console">
+</form></body></html>"""

@@ -73,6 +73,37 @@ class Items(BaseModel):
     items: list[dict[str, Any]]
 
 
+class Change(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str | None = Field(alias="from")
+    to: str
+    at: str = Field(description="Virtual time, ISO-8601 UTC")
+    cause: str = Field(description="request, timer, forced or fixture")
+    reason: str | None = None
+
+
+class PendingTimer(BaseModel):
+    due: str = Field(description="Virtual time, ISO-8601 UTC")
+    action: str
+
+
+class Related(BaseModel):
+    kind: str
+    id: str
+
+
+class ObjectDetail(BaseModel):
+    kind: str
+    id: str
+    state: str
+    created_at: str
+    updated_at: str
+    wire: Any = Field(description="Exactly what the provider's API returns for the object")
+    history: list[Change]
+    timers: list[PendingTimer]
+    related: list[Related]
+
+
 class ResetResult(BaseModel):
     reset: str
     clock: ClockState

@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockpost import __version__
+from mockpost import __version__, inventory
 from mockpost.control import models
+from mockpost.control.guard import SECURITY_SCHEMES
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
@@ -22,7 +23,10 @@ from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.secrets import mask_headers
 from mockpost.sandbox import Sandbox
+
+UNAUTHORIZED_DOC = "Control token missing or wrong (a server with --control-token)"
 
 
 def query_int(request: Request, name: str) -> int | None:
@@ -96,16 +100,59 @@ class ControlPlane:
 
     # -- journal ------------------------------------------------------------------
     async def journal(self, request: Request) -> Response:
+        """Credential headers are masked (`api-key ab…yz`) unless `?secrets=show` is asked of a server
+        with a control token: without one, anyone who reaches the port could collect every key."""
         q = request.query_params
+        reveal = q.get("secrets") == "show"
+        if reveal and not self.sandbox.settings.control_token:
+            raise ControlError(
+                403,
+                "raw credentials are shown only by a server with a control token",
+                "start it with --control-token TOKEN (MOCKPOST_CONTROL_TOKEN) and send the token",
+            )
         entries = self.sandbox.journal.query(
             provider=q.get("provider") or None,
             method=q.get("method") or None,
             path=q.get("path") or None,
             status=query_int(request, "status"),
-            tenant=q.get("tenant") or None,
+            tenant=self._tenant(q.get("tenant") or None, q.get("provider") or None),
             limit=query_int(request, "limit"),
         )
-        return JSON({"items": [entry.as_dict() for entry in entries]})
+        items = [entry.as_dict() for entry in entries]
+        if not reveal:
+            for item in items:
+                item["request_headers"] = mask_headers(item["request_headers"])
+        return JSON({"items": items})
+
+    def _tenant(self, text: str | None, provider: str | None) -> str | None:
+        """A `tenant=` filter by tenant id, account label or raw credential."""
+        return inventory.tenant_named(self.sandbox, text, provider) if text else None
+
+    # -- accounts, objects, timers (the resource model) ------------------------------------
+    async def accounts(self, request: Request) -> Response:
+        provider = request.query_params.get("provider") or None
+        return JSON({"items": inventory.accounts(self.sandbox, provider)})
+
+    async def objects(self, request: Request) -> Response:
+        p, q = request.path_params, request.query_params
+        try:
+            found = inventory.objects(
+                self.sandbox, p["provider"], p["account"], q.get("kind") or None, q.get("state") or None
+            )
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        return JSON({"items": found})
+
+    async def object(self, request: Request) -> Response:
+        p = request.path_params
+        try:
+            found = inventory.describe(self.sandbox, p["provider"], p["account"], p["kind"], p["id"])
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        return JSON(found)
+
+    async def timers(self, request: Request) -> Response:
+        return JSON({"items": inventory.timers(self.sandbox)})
 
     async def clear_journal(self, request: Request) -> Response:
         self.sandbox.journal.clear()
@@ -146,7 +193,7 @@ class ControlPlane:
             for attempt in delivery.attempts:
                 items.append(
                     {
-                        **attempt.as_dict(),
+                        **delivery.attempt_dict(attempt),
                         "provider": delivery.provider,
                         "event": delivery.event,
                         "tenant": delivery.tenant,
@@ -216,7 +263,7 @@ class ControlPlane:
         request.scope[TENANT_KEY] = tenant
         body = await self.parse(request, models.TransitionRequest)
         try:
-            result = provider.transition(tenant, body.model_dump())
+            result = provider.force(tenant, body.model_dump())
         except TransitionRefused as exc:
             raise ControlError(409, exc.reason, {"from": exc.current, "to": exc.target}) from None
         except UnknownState as exc:
@@ -258,7 +305,9 @@ class ControlPlane:
             __version__,
             self.all_endpoints(),
             base_url.rstrip("/") + "/_mockpost",
-            "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state.",
+            "Drive the sandbox: clock, reset, journal, faults, webhooks, inboxes, state. A server "
+            "started with --control-token answers 401 without the token (health excepted).",
+            security=SECURITY_SCHEMES,
             error_schema=models.ControlError,
         )
 
@@ -270,12 +319,21 @@ class ControlPlane:
             Param("method", "HTTP method"),
             Param("path", "Glob on the full path, e.g. /ekopost/campaigns/*"),
             Param("status", "Response status", "integer"),
-            Param("tenant", "Tenant id"),
+            Param("tenant", "Account: tenant id, label or credential"),
             Param("limit", "Keep only the newest N", "integer"),
         )
+        reveal = Param("secrets", "show: raw credential headers (needs a server with a control token)")
         bad = {422: "Invalid request body"}
         table = [
-            E("GET", "/health", self.health, "Liveness and version", response=models.Health, tag="meta"),
+            E(
+                "GET",
+                "/health",
+                self.health,
+                "Liveness and version (open: needs no control token)",
+                response=models.Health,
+                tag="meta",
+                public=True,
+            ),
             E("GET", "/version", self.version, "Version", tag="meta"),
             E(
                 "GET",
@@ -338,10 +396,11 @@ class ControlPlane:
                 "GET",
                 "/journal",
                 self.journal,
-                "Recorded requests, oldest first",
-                query=filters,
+                "Recorded requests, oldest first (credential headers masked unless secrets=show)",
+                query=(*filters, reveal),
                 response=models.Items,
                 tag="journal",
+                errors={403: "secrets=show on a server without a control token"},
             ),
             E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
             E(
@@ -428,6 +487,42 @@ class ControlPlane:
             E("DELETE", "/inbox/{name}", self.inbox_delete, "Empty an inbox", tag="inbox"),
             E(
                 "GET",
+                "/accounts",
+                self.accounts,
+                "Every account holding state: provider, account id, readable label, objects per kind",
+                query=(Param("provider", "Only this provider"),),
+                response=models.Items,
+                tag="state",
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects",
+                self.objects,
+                "An account's objects (account: its id, label or credential), oldest first",
+                query=(Param("kind", "Only this kind"), Param("state", "Only objects in this state")),
+                response=models.Items,
+                tag="state",
+                errors={404: "Unknown provider, account or kind"},
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects/{kind}/{id}",
+                self.object,
+                "One object: its wire JSON, state history (virtual time) and pending timers",
+                response=models.ObjectDetail,
+                tag="state",
+                errors={404: "Unknown provider, account, kind or object"},
+            ),
+            E(
+                "GET",
+                "/timers",
+                self.timers,
+                "Pending timed work of every provider, by due time",
+                response=models.Items,
+                tag="clock",
+            ),
+            E(
+                "GET",
                 "/state/{provider}",
                 self.state,
                 "The calling tenant's state (provider's auth headers)",
@@ -457,13 +552,17 @@ class ControlPlane:
         return table
 
     def all_endpoints(self) -> list[Endpoint]:
-        """The generic table plus each provider's own control routes under /<provider>/..."""
+        """The generic table plus each provider's own control routes under /<provider>/..., each
+        documenting the control token's 401 (health excepted)."""
         extra = [
             replace(endpoint, path=f"/{provider.name}{endpoint.path}", tag=endpoint.tag or provider.name)
             for provider in self.sandbox.providers.values()
             for endpoint in provider.control_endpoints()
         ]
-        return [*self.endpoints(), *extra]
+        return [
+            e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors})
+            for e in [*self.endpoints(), *extra]
+        ]
 
     def provider_control_routes(self, name: str) -> list[Route]:
         """/_mockpost/<provider>/...: the provider's own control routes."""

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from mockpost.core.api import Endpoint
 from mockpost.core.control import validate_body
 from mockpost.core.http import JSON, read_json
+from mockpost.core.urls import MAX_URL_LENGTH, check_url
+
+WebhookUrl = Annotated[str, AfterValidator(check_url)]
 
 
 @dataclass
@@ -30,14 +33,21 @@ class AccountWebhook:
 
 class WebhookSetting(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=1, description="Where the account's events are POSTed")
+    url: WebhookUrl = Field(
+        description="Where the account's events are POSTed: an absolute http or https URL",
+        json_schema_extra={"format": "uri", "maxLength": MAX_URL_LENGTH},
+    )
     secret: str = Field(default="", description="Key the provider signs deliveries with (if it signs)")
 
 
 def webhook_from(value: Any) -> AccountWebhook | None:
-    """From fixtures/accounts data: `{url, secret}` or nothing."""
+    """From fixtures/accounts data: `{url, secret}` or nothing; ValueError for a URL check_url refuses."""
     if isinstance(value, dict) and value.get("url"):
-        return AccountWebhook(str(value["url"]), str(value.get("secret") or ""))
+        try:
+            url = check_url(str(value["url"]))
+        except ValueError as exc:
+            raise ValueError(f"webhook.url {exc}") from None
+        return AccountWebhook(url, str(value.get("secret") or ""))
     return None
 
 

@@ -10,7 +10,7 @@ import importlib
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 from starlette.requests import Request
@@ -52,6 +52,40 @@ class Endpoint:
     def operation_id(self) -> str:
         cleaned = re.sub(r"[^a-zA-Z0-9]+", "_", f"{self.method}_{self.path}").strip("_")
         return cleaned.lower()
+
+
+ROUTES_ATTRIBUTE = "_mockpost_routes"
+H = TypeVar("H", bound=Callable[..., Awaitable[Response]])
+
+
+def route(method: str, path: str, summary: str, **spec: Any) -> Callable[[H], H]:
+    """Declare a handler's endpoint next to it: `@route("POST", "/campaigns", "Create campaign",
+    body=..., response=..., errors=...)`. `endpoints_of(table)` collects them in the order the
+    handlers are written (the order routes are matched in). Stack several for one handler."""
+
+    def mark(handler: H) -> H:
+        declared: list[tuple[str, str, str, dict[str, Any]]] = handler.__dict__.setdefault(
+            ROUTES_ATTRIBUTE, []
+        )
+        declared.insert(0, (method, path, summary, spec))  # decorators apply bottom-up
+        return handler
+
+    return mark
+
+
+def endpoints_of(table: object) -> list[Endpoint]:
+    """The endpoints declared with `@route` on `table`'s handlers, in the order they are written."""
+    names: dict[str, None] = {}
+    for cls in reversed(type(table).__mro__):
+        for name, member in vars(cls).items():
+            if ROUTES_ATTRIBUTE in getattr(member, "__dict__", {}):
+                names.setdefault(name)
+    found = []
+    for name in names:
+        handler = getattr(table, name)
+        for method, path, summary, spec in getattr(handler, ROUTES_ATTRIBUTE):
+            found.append(Endpoint(method, path, handler, summary, **spec))
+    return found
 
 
 def build_routes(endpoints: Sequence[Endpoint]) -> list[Route]:

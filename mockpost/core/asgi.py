@@ -11,6 +11,10 @@ from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message
 
+# A scope key no client can set: the request comes from the sandbox itself (a webhook addressed to
+# its own inbox), so a control token guard lets it through.
+INTERNAL = "mockpost.internal"
+
 
 @dataclass
 class AsgiResponse:
@@ -29,6 +33,7 @@ async def call_asgi(
     host: str = "mockpost",
     port: int = 80,
     scheme: str = "http",
+    internal: bool = False,
 ) -> AsgiResponse:
     scope: dict[str, Any] = {
         "type": "http",
@@ -45,6 +50,8 @@ async def call_asgi(
         "server": (host, port),
         "extensions": {},
     }
+    if internal:
+        scope[INTERNAL] = True
     body_sent = False
     finished = asyncio.Event()
     status = 500

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from mockpost.core.http import ApiError
+from mockpost.core.validation import Problem, validated
 
 
 class ControlError(ApiError):
@@ -20,11 +21,9 @@ class ControlError(ApiError):
 
 def validate_body(model: type[BaseModel], data: Any) -> Any:
     """The body as `model`, or a 422 naming each field and its problem."""
-    try:
-        return model.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        details = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "problem": err["msg"]}
-            for err in exc.errors()
-        ]
-        raise ControlError(422, "invalid request body", details) from None
+    return validated(model, data if data is not None else {}, refuse_body)
+
+
+def refuse_body(problems: list[Problem]) -> ControlError:
+    details = [{"field": problem.field or "(body)", "problem": problem.message} for problem in problems]
+    return ControlError(422, "invalid request body", details)

@@ -1,14 +1,20 @@
 """Declarative state machines.
 
 A provider declares each resource's states, which transitions are allowed and which states are
-final, as data. Every state change goes through `Lifecycle.check`, so a transition is allowed or
-refused in one place; a refusal is a `TransitionRefused` that the provider renders as its own error.
+final, as data. `Lifecycle.move` is the only way an object's state changes: it checks the table (a
+refusal is a `TransitionRefused` that the provider renders as its own error), sets the state and
+records the change in the object's history, so a transition is allowed or refused in one place and
+every change can be told afterwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockpost.core.resources import Cause, Change, current_cause
 
 
 class TransitionRefused(Exception):
@@ -61,6 +67,26 @@ class Lifecycle:
             raise UnknownState(f"{target!r} is not a {self.resource} state; states are {self.states}")
         if not self.allows(current, target):
             raise TransitionRefused(self.resource, current, target)
+
+    def move(
+        self, obj: Any, to: str, *, at: datetime, cause: Cause | None = None, reason: str | None = None
+    ) -> Change:
+        """Move `obj` (a `Stateful`) to `to` if the table allows it, recording the change.
+        `cause` defaults to what the surrounding work is (see `resources.acting_as`)."""
+        self.check(obj.state, to)
+        change = Change(obj.state, to, at, cause or current_cause(), reason)
+        obj.state = to
+        obj.updated_at = at
+        obj.history.append(change)
+        return change
+
+    def begin(
+        self, obj: Any, *, at: datetime, cause: Cause | None = None, reason: str | None = None
+    ) -> Change:
+        """Record an object's first state (its creation) in its history."""
+        change = Change(None, obj.state, at, cause or current_cause(), reason)
+        obj.history.append(change)
+        return change
 
     def is_final(self, state: str) -> bool:
         return state in self.final

@@ -3,6 +3,11 @@
 The sandbox builds one `ProviderContext` per provider (its clock, scheduler, outbox, id stream,
 fake-data factory) and mounts the provider's Starlette sub-app. A provider never reaches another
 provider, and core never imports a provider.
+
+The plumbing every provider needs is written here once: resolving the caller (credentials ->
+account -> state, with the request tagged for the journal), planning timed work for an account's
+objects (timers are data; a reset drops an account's timers with it), moving an object through its
+lifecycle (recorded in its history and published as an event), and changing the timeline.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 import logging
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,13 +27,16 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockpost.core.api import Endpoint, build_routes, openapi_document
-from mockpost.core.clock import Clock
+from mockpost.core.clock import Clock, iso_utc
+from mockpost.core.events import Events
 from mockpost.core.fake import make_faker, reseed_faker
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge
 from mockpost.core.ids import Ids, derive_seed
 from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.resources import Change, ResourceKind, acting_as
 from mockpost.core.routing import IndexedRouter
-from mockpost.core.scheduler import Job, JobFn, Scheduler
+from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
 from mockpost.core.webhooks import Delivery, Outbox, RetryPolicy
@@ -37,6 +45,17 @@ if TYPE_CHECKING:
     from faker import Faker
 
 logger = logging.getLogger("mockpost")
+TimerAction = Callable[[Any, Any], Awaitable[None] | None]  # (account state, object) -> work
+
+
+class TimelineClass(Protocol):
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Any: ...
+
+
+def tag(request: Request, tenant: str) -> None:
+    """Record the calling account on the request (the journal and its filters read it)."""
+    request.scope[TENANT_KEY] = tenant
 
 
 @dataclass
@@ -50,6 +69,8 @@ class ProviderContext:
     seed: int | None
     options: dict[str, Any] = field(default_factory=dict)  # provider-specific settings (timelines, ...)
     max_body: int = 32 * 1024 * 1024  # largest request body, in bytes
+    events: Events = field(default_factory=Events)
+    timeline: Any = None  # the provider's Timeline; read each time a step is planned
     ids: Ids = field(init=False)
     rng: random.Random = field(init=False)
     _fakers: dict[str, Faker] = field(default_factory=dict, init=False)
@@ -75,8 +96,50 @@ class ProviderContext:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def schedule(self, due: datetime, fn: JobFn, label: str = "") -> Job:
-        return self.scheduler.schedule(due, fn, label, owner=self.name)
+    # -- timed work: data, run by the provider's `timer_actions` -------------------------
+    def schedule(self, account: str, kind: str, id: str, due: datetime, action: str) -> Timer:
+        """At `due`, do `action` to the `kind` object `id` of `account` (never earlier than now)."""
+        return self.scheduler.schedule(max(due, self.now()), self.name, account, kind, id, action)
+
+    def call_later(self, due: datetime, fn: Callable[[], Any], label: str = "") -> Timer:
+        """Run `fn` at `due`: a closure, which cannot be listed by object or saved. Being
+        replaced by `schedule` (timers as data) provider by provider."""
+        return self.scheduler.call_later(due, fn, self.name)
+
+    def cancel(self, account: str, kind: str, id: str, action: str | None = None) -> int:
+        """Drop an object's pending timed work (of one action, if given)."""
+        return self.scheduler.cancel(self.name, account, kind, id, action)
+
+    def timers(self, account: str, kind: str, id: str) -> list[Timer]:
+        return self.scheduler.timers_of(self.name, account, kind, id)
+
+    # -- lifecycles ------------------------------------------------------------------------
+    def move(
+        self, account: str, lifecycle: Lifecycle, obj: Any, to: str, reason: str | None = None
+    ) -> Change:
+        """Move an object through its lifecycle now: checked, recorded, published."""
+        change = lifecycle.move(obj, to, at=self.now(), reason=reason)
+        self._published(account, lifecycle.resource, obj, change)
+        return change
+
+    def begin(self, account: str, lifecycle: Lifecycle, obj: Any) -> Change:
+        """Record a new object's first state."""
+        change = lifecycle.begin(obj, at=self.now())
+        self._published(account, lifecycle.resource, obj, change)
+        return change
+
+    def _published(self, account: str, kind: str, obj: Any, change: Change) -> None:
+        if self.events:
+            self.events.publish(
+                "transition",
+                {
+                    "provider": self.name,
+                    "account": account,
+                    "kind": kind,
+                    "id": str(obj.id),
+                    **change.as_dict(),
+                },
+            )
 
     def send_webhook(
         self,
@@ -86,9 +149,8 @@ class ProviderContext:
         body: bytes,
         headers: dict[str, str],
         policy: RetryPolicy,
-        on_result: Callable[[int | None], None] | None = None,
     ) -> Delivery:
-        return self.outbox.send(self.name, tenant, event, url, body, headers, policy, on_result)
+        return self.outbox.send(self.name, tenant, event, url, body, headers, policy)
 
 
 class Provider(ABC):
@@ -98,9 +160,13 @@ class Provider(ABC):
     api_version: ClassVar[str] = "1.0"
     description: ClassVar[str] = ""
     faker_locales: ClassVar[tuple[str, ...]] = ()  # built by warm_up, off the request path
+    timeline_class: ClassVar[TimelineClass | None] = None  # its `from_options` reads ctx.options
 
     def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
+        if self.timeline_class is not None:
+            ctx.timeline = self.timeline_class.from_options(ctx.options)
+        self._kinds: dict[str, ResourceKind] | None = None
 
     # -- what a provider must say ----------------------------------------------------
     @abstractmethod
@@ -122,6 +188,14 @@ class Provider(ABC):
 
     def lifecycles(self) -> list[Lifecycle]:
         return []
+
+    def resource_kinds(self) -> list[ResourceKind]:
+        """The provider's kinds of stateful objects, in its own words."""
+        return []
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        """(kind, action) -> what a due timer does: `fn(account state, object)`."""
+        return {}
 
     def credentials_of(self, entry: dict[str, Any]) -> set[str]:
         """The credential keys an accounts-file entry stands for (strict mode)."""
@@ -155,6 +229,77 @@ class Provider(ABC):
     # -- built from the above ---------------------------------------------------------
     def tenant_state(self, tenant: str) -> Any:
         return self.ctx.store.tenant(self.name, tenant)
+
+    def resolve(self, request: Request) -> Any:
+        """The caller's account state: authenticate, tag the request, then the state."""
+        tenant = self.authenticate(request)
+        tag(request, tenant)
+        return self.tenant_state(tenant)
+
+    @property
+    def kinds(self) -> dict[str, ResourceKind]:
+        if self._kinds is None:
+            self._kinds = {kind.name: kind for kind in self.resource_kinds()}
+        return self._kinds
+
+    def run_timer(self, timer: Timer) -> Awaitable[None] | None:
+        """A due timer of this provider: finds its account and object (gone: nothing to do)."""
+        state = self.ctx.store.existing(self.name, timer.account) if timer.account is not None else None
+        if state is None:
+            return None
+        kind = self.kinds.get(timer.kind)
+        target: Any = timer.id
+        if kind is not None:
+            target = kind.find(state, timer.id)
+            if target is None:
+                return None
+        action = self.timer_actions().get((timer.kind, timer.action))
+        if action is None:
+            logger.error("%s: no timer action %s/%s", self.name, timer.kind, timer.action)
+            return None
+        with acting_as("timer"):
+            return action(state, target)
+
+    def force(self, tenant: str, request: dict[str, Any]) -> dict[str, Any]:
+        """A forced transition (control plane, scenario rules): recorded with cause `forced`."""
+        with acting_as("forced"):
+            return self.transition(tenant, request)
+
+    def seed(self, data: Any) -> None:
+        """Load fixture data: every state it sets is recorded with cause `fixture`."""
+        with acting_as("fixture"):
+            self.load_fixtures(data)
+
+    def set_timeline(self, overrides: dict[str, Any]) -> None:
+        """The one way to change the timeline: the server's options with these on top (empty:
+        back to the server's own). Applies to every step planned from now on."""
+        if self.timeline_class is None:
+            if overrides:
+                raise ValueError(f"{self.name} has no timeline options")
+            return
+        self.ctx.timeline = self.timeline_class.from_options({**self.ctx.options, **overrides})
+
+    def account_label(self, tenant: str) -> str:
+        """A readable name for an account: its accounts-file name, or its credential masked."""
+        return self.ctx.tenancy.label(self.name, tenant)
+
+    def describe_object(self, tenant: str, kind_name: str, object_id: str) -> dict[str, Any] | None:
+        """`{kind, id, state, wire, history, timers, related}` for the control plane, or None."""
+        state = self.ctx.store.existing(self.name, tenant)
+        kind = self.kinds.get(kind_name)
+        obj = kind.find(state, object_id) if state is not None and kind is not None else None
+        if obj is None or kind is None:
+            return None
+        return {
+            **kind.summary(obj),
+            "wire": kind.wire(obj),
+            "history": [change.as_dict() for change in obj.history],
+            "timers": [
+                {"due": iso_utc(_instant(t.due)), "action": t.action}
+                for t in self.ctx.timers(tenant, kind.name, kind.id_of(obj))
+            ],
+            "related": [{"kind": k, "id": i} for k, i in kind.related(state, obj)],
+        }
 
     def openapi(self, server_url: str) -> dict[str, Any]:
         return openapi_document(
@@ -215,3 +360,7 @@ class Provider(ABC):
             return self.error(400, str(exc)).response()
         logger.exception("%s: unhandled error on %s %s", self.name, scope["method"], scope["path"])
         return self.error(500, "Internal error in the mock").response()
+
+
+def _instant(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)

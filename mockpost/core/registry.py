@@ -24,6 +24,12 @@ class ProviderEntry:
     module: str  # where the Provider subclass lives
     attribute: str
 
+    @property
+    def package(self) -> str:
+        """The provider's folder as a package (`mockpost.providers.ekopost`): its role modules
+        (`scenario`, ...) are found there by name."""
+        return self.module.rsplit(".", 1)[0] if self.module.endswith(".provider") else self.module
+
     def load_class(self) -> type[Provider]:
         cls: type[Provider] = getattr(importlib.import_module(self.module), self.attribute)
         if (cls.name, cls.mount, cls.title) != (self.name, self.mount, self.title):

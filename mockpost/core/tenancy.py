@@ -3,6 +3,10 @@
 Open mode (the default): every distinct credential is its own isolated account, created on first
 use. Strict mode (an accounts file): only listed credentials work, and several credentials listed
 on one account (an API key and a username/password, say) reach the same tenant.
+
+A credential made of an identity and a secret (a client id and its secret, a login and its
+password) is fixed by its first use: the same identity with another secret is refused (`admit`),
+so nobody reaches an account by knowing only its name.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field
+
+from mockpost.core.secrets import credential_label, same_secret
 
 
 @dataclass
@@ -25,6 +31,9 @@ class Tenancy:
         self.strict = False
         self._by_credential: dict[tuple[str, str], Account] = {}
         self._accounts: dict[tuple[str, str], Account] = {}
+        self._secrets: dict[tuple[str, str], str] = {}  # (provider, identity) -> its fixed secret
+        self._labels: dict[tuple[str, str], str] = {}  # (provider, tenant) -> masked credential
+        self._raw: dict[tuple[str, str], str] = {}  # (provider, credential without its kind) -> tenant
 
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
@@ -45,13 +54,52 @@ class Tenancy:
             return account.tenant_id
         if self.strict:
             return None
-        return tenant_id_for(provider, credential)
+        tenant = tenant_id_for(provider, credential)
+        if (provider, tenant) not in self._labels:
+            self._labels[(provider, tenant)] = credential_label(credential)
+            self._raw[(provider, credential.partition(":")[2] or credential)] = tenant
+        return tenant
+
+    def label(self, provider: str, tenant_id: str) -> str:
+        """The account's name in the accounts file, else its first credential masked."""
+        account = self._accounts.get((provider, tenant_id))
+        if account is not None:
+            return account.name
+        return self._labels.get((provider, tenant_id), tenant_id)
+
+    def find(self, provider: str, text: str) -> str | None:
+        """The tenant a filter names: a tenant id, an account's label, or a raw credential."""
+        for (name, tenant), account in self._accounts.items():
+            if name == provider and text in (tenant, account.name):
+                return tenant
+        for (name, tenant), label in self._labels.items():
+            if name == provider and text in (tenant, label):
+                return tenant
+        for (name, credential), account in self._by_credential.items():
+            if name == provider and text in (credential, credential.partition(":")[2]):
+                return account.tenant_id
+        return self._raw.get((provider, text))
+
+    def admit(self, provider: str, identity: str, secret: str) -> bool:
+        """Whether `secret` is the secret of `identity`: its first use fixes it (open mode)."""
+        return same_secret(secret, self._secrets.setdefault((provider, identity), secret))
+
+    def forget_secrets(self, provider: str) -> None:
+        """After a provider's reset: its identities are unknown again."""
+        for key in [key for key in self._secrets if key[0] == provider]:
+            del self._secrets[key]
 
     def account(self, provider: str, tenant_id: str) -> Account | None:
         return self._accounts.get((provider, tenant_id))
 
     def accounts(self, provider: str) -> list[Account]:
         return [account for (name, _), account in self._accounts.items() if name == provider]
+
+
+def secret_admitted(known: str, given: str) -> bool:
+    """A secret kept with its account's data: an empty one is not fixed yet (its first use fixes
+    it, the caller stores `given`); otherwise only the same secret is admitted."""
+    return not known or same_secret(given, known)
 
 
 @functools.lru_cache(maxsize=4096)

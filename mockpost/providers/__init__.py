@@ -8,7 +8,7 @@ from mockpost.core.registry import ProviderEntry
 
 E = ProviderEntry
 PROVIDERS: list[ProviderEntry] = [
-    E("ekopost", "/ekopost", "Ekopost REST API", "mockpost.providers.ekopost", "EkopostProvider"),
+    E("ekopost", "/ekopost", "Ekopost REST API", "mockpost.providers.ekopost.provider", "EkopostProvider"),
     E(
         "easypost-connect",
         "/easypost-connect",

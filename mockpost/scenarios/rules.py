@@ -6,14 +6,12 @@ operation (the one behind `POST /_mockpost/<provider>/transition`), so the lifec
 decides what is allowed and every side effect (completion, webhooks) follows as in production.
 
 When is a resource "seen"? The engine checks
-  * right after every timed transition: a watcher job is planned at the instant of every pending
-    provider job, and runs after it (the scheduler runs jobs of one instant in the order they were
-    planned), so a resource is taken over before its next timed step can run;
+  * right after the timed steps of each instant (the scheduler calls it once the work due at one
+    instant is applied, before time moves on), so a resource is taken over before its next timed
+    step can run;
   * after every step of a scenario run in-process, and in a server right after every request to
-    a watched provider is answered (a request can change a state, or create new timed work);
-  * in a server, also every `heartbeat` of virtual time (5 minutes by default, shorter than any
-    Ekopost step).
-Each rule takes over a given resource at most once. A full reset removes the watchers.
+    a watched provider is answered (a request can change a state, or create new timed work).
+Each rule takes over a given resource at most once. A full reset removes the engine.
 """
 
 from __future__ import annotations
@@ -26,13 +24,13 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
+from mockpost.core.scheduler import Timer
+from mockpost.core.webhooks import DELIVERY
 from mockpost.sandbox import Sandbox
 from mockpost.scenarios.providers import support_for
 from mockpost.scenarios.schema import RuleSpec
 
 logger = logging.getLogger(__name__)
-WATCHER = "scenario-rules"  # owner of the engine's own scheduler jobs
-SERVER_HEARTBEAT_SECONDS = 300.0
 _ENGINES: weakref.WeakKeyDictionary[Sandbox, RuleEngine] = weakref.WeakKeyDictionary()
 
 
@@ -52,11 +50,14 @@ class Forced:
 class RuleEngine:
     sandbox: Sandbox
     rules: list[tuple[int, RuleSpec]]
-    heartbeat: float | None = None
     forced: list[Forced] = field(default_factory=list)
     _done: set[tuple[int, str, str, str, str]] = field(default_factory=set)
     _active: bool = True
-    _unwatch: Callable[[], object] | None = None
+    _unwatch: list[Callable[[], object]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._unwatch.append(self.sandbox.scheduler.after_instant(self._after_instant))
+        self._unwatch.append(self.sandbox.events.subscribe(self._on_event))
 
     def check(self) -> list[Forced]:
         """Take over every resource a rule matches now; returns what was forced."""
@@ -88,7 +89,7 @@ class RuleEngine:
                         self.sandbox.describe_clock()["now"],
                     )
                     try:
-                        provider.transition(
+                        provider.force(
                             tenant,
                             {
                                 "resource": kind,
@@ -103,28 +104,13 @@ class RuleEngine:
         self.forced.extend(moved)
         return moved
 
-    def plan(self) -> None:
-        """A watcher right after every pending provider job (and the next heartbeat in a server)."""
-        if not self._active:
-            return
-        last_job: dict[float, int] = {}
-        last_watch: dict[float, int] = {}
-        for job in self.sandbox.scheduler.pending():
-            latest = last_watch if job.owner == WATCHER else last_job
-            latest[job.due] = max(latest.get(job.due, -1), job.seq)
-        for due, seq in last_job.items():
-            if last_watch.get(due, -1) < seq:  # no watcher after this instant's last job yet
-                job = self.sandbox.scheduler.schedule(due, self._watch, "scenario rules", owner=WATCHER)
-                last_watch[due] = job.seq
-        if self.heartbeat:
-            now = self.sandbox.clock.timestamp()
-            beat = now + self.heartbeat
-            if not any(now < due <= beat for due in last_watch):
-                self.sandbox.scheduler.schedule(beat, self._watch, "scenario rules heartbeat", owner=WATCHER)
+    def _after_instant(self, timers: list[Timer]) -> None:
+        if self._active and any(timer.kind != DELIVERY for timer in timers):  # attempts move nothing
+            self.check()
 
-    def _watch(self) -> None:
-        self.check()
-        self.plan()
+    def _on_event(self, type: str, data: dict[str, Any]) -> None:
+        if type == "reset" and data.get("provider") is None and data.get("account") is None:
+            self.stop()
 
     def watch_requests(self) -> None:
         """In a server, also look right after every request to a watched provider is answered, so a
@@ -134,21 +120,19 @@ class RuleEngine:
         watched = {rule.provider for _, rule in self.rules}
 
         def check_after(entry: Any) -> None:
-            if self._active and not any(job.owner == WATCHER for job in self.sandbox.scheduler.pending()):
-                self.stop()  # a full reset cleared the heartbeat: the rules are gone with it
             if self._active and entry.provider in watched:
                 try:
-                    self._watch()
+                    self.check()
                 except Exception:  # a rule must never break the answer already sent
                     logger.exception("scenario rules: checking after a request failed")
 
-        self._unwatch = self.sandbox.journal.subscribe(check_after)
+        self._unwatch.append(self.sandbox.journal.subscribe(check_after))
 
     def stop(self) -> None:
         self._active = False
-        if self._unwatch is not None:
-            self._unwatch()
-            self._unwatch = None
+        for unwatch in self._unwatch:
+            unwatch()
+        self._unwatch.clear()
 
 
 def matches(where: dict[str, Any], resource: dict[str, Any]) -> bool:
@@ -182,20 +166,20 @@ def _one_matches(expected: Any, value: Any) -> bool:
     return bool(expected == value) and type(expected) is type(value)
 
 
-def install(sandbox: Sandbox, rules: list[RuleSpec], heartbeat: float | None) -> RuleEngine | None:
-    """Replace the sandbox's rule engine with one for these rules (None when there are none)."""
+def install(sandbox: Sandbox, rules: list[RuleSpec], watch_requests: bool) -> RuleEngine | None:
+    """Replace the sandbox's rule engine with one for these rules (None when there are none).
+    `watch_requests`: a server, whose clients the runner does not see."""
     previous = _ENGINES.pop(sandbox, None)
     if previous is not None:
         previous.stop()
     state_rules = [(index, rule) for index, rule in enumerate(rules) if rule.timeline is None]
     if not state_rules:
         return None
-    engine = RuleEngine(sandbox, state_rules, heartbeat)
+    engine = RuleEngine(sandbox, state_rules)
     _ENGINES[sandbox] = engine
-    if heartbeat:  # a server: requests come from clients the runner does not see
+    if watch_requests:
         engine.watch_requests()
     engine.check()
-    engine.plan()
     return engine
 
 

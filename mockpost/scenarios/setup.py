@@ -58,7 +58,7 @@ async def apply_scenario(
     base_url: str,
     *,
     reset: bool = True,
-    heartbeat: float | None = rules_module.SERVER_HEARTBEAT_SECONDS,
+    watch_requests: bool = True,
 ) -> Applied:
     """Reset (unless told not to) and load the scenario's world. Steps are not run here."""
     if reset:
@@ -93,14 +93,14 @@ async def apply_scenario(
             applied.accounts.setdefault(name, []).append(account_name)
     for name, section in scenario.seed.items():
         try:
-            _provider(sandbox, name).load_fixtures(section)
+            _provider(sandbox, name).seed(section)
         except SetupError:
             raise
         except Exception as exc:  # the provider's own refusal of its fixture data, with its reason
             raise SetupError(f"seed: {name}: {exc}") from None
     for spec in scenario.faults:
         applied.faults.append(sandbox.faults.add(spec).id)
-    applied.engine = rules_module.install(sandbox, scenario.rules, heartbeat)
+    applied.engine = rules_module.install(sandbox, scenario.rules, watch_requests)
     await sandbox.run_due()
     return applied
 

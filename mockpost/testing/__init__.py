@@ -6,7 +6,7 @@ def test_send(mockpost):
     mockpost.clock.advance(duration="7d")
 """
 
-from mockpost.testing.inprocess import Clock, Faults, Mockpost
+from mockpost.inprocess import Clock, Faults, Mockpost
 from mockpost.testing.live import LiveServer
 
 __all__ = ["Clock", "Faults", "LiveServer", "Mockpost"]

@@ -11,6 +11,7 @@ import uvicorn
 
 from mockpost.app import create_app
 from mockpost.config import Settings
+from mockpost.control.guard import control_headers
 from mockpost.sandbox import Sandbox
 from mockpost.server import Server
 
@@ -25,6 +26,8 @@ class LiveServer:
         self._server = Server(self.app, self.settings)
         self.port = self._server.port
         self.url = f"http://127.0.0.1:{self.port}"
+        # what a call to /_mockpost sends when the server has a control token (else nothing)
+        self.control_headers = control_headers(self.settings.control_token)
         self._uvicorn = uvicorn.Server(self._server.config(uvicorn))
         self._thread = threading.Thread(target=self._run, name="mockpost-live", daemon=True)
 

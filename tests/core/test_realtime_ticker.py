@@ -4,49 +4,51 @@ import asyncio
 
 from mockpost.app import create_app
 from mockpost.config import Settings
+from mockpost.core.webhooks import RetryPolicy
 
 
-def test_ticker_applies_work_that_falls_due_and_delivers_webhooks():
-    async def scenario() -> tuple[bool, list[str]]:
+def test_ticker_delivers_webhooks_that_fall_due():
+    async def scenario() -> list[dict]:
         sandbox = create_app(Settings()).state.sandbox
-        applied = asyncio.Event()
-        order: list[str] = []
-
-        def transition() -> None:
-            order.append("transition")
-            applied.set()
-
-        sandbox.scheduler.schedule(sandbox.clock.timestamp(), transition)
+        attempted = asyncio.Event()
+        sandbox.events.subscribe(lambda type, data: attempted.set() if type == "delivery" else None)
+        sandbox.outbox.send(
+            "ekopost", "t", "evt", "http://mock/_mockpost/inbox/tick", b"{}", {}, RetryPolicy(delays=())
+        )
         ticker = asyncio.create_task(sandbox.ticker(max_wait=0.05))
         try:
-            done = await asyncio.wait_for(applied.wait(), timeout=5)
+            await asyncio.wait_for(attempted.wait(), timeout=5)
         finally:
             ticker.cancel()
-        return done, order
+        return sandbox.inboxes.items("tick")
 
-    done, order = asyncio.run(scenario())
-    assert done and order == ["transition"]
+    assert len(asyncio.run(scenario())) == 1
 
 
-def test_a_failing_job_does_not_stop_the_ticker():
-    async def scenario() -> bool:
+def test_a_failing_timer_does_not_stop_the_ticker():
+    async def scenario() -> list[str]:
         sandbox = create_app(Settings()).state.sandbox
+        ran: list[str] = []
         later = asyncio.Event()
 
-        def broken() -> None:
-            raise RuntimeError("boom")
+        def runner(timer):
+            ran.append(timer.id)
+            if timer.id == "broken":
+                raise RuntimeError("boom")
+            later.set()
 
+        sandbox.scheduler.runner = runner
         now = sandbox.clock.timestamp()
-        sandbox.scheduler.schedule(now, broken)
-        sandbox.scheduler.schedule(now, later.set)
+        sandbox.scheduler.schedule(now, "ekopost", "t", "thing", "broken", "step")
+        sandbox.scheduler.schedule(now + 0.05, "ekopost", "t", "thing", "later", "step")
         ticker = asyncio.create_task(sandbox.ticker(max_wait=0.05))
         try:
             await asyncio.wait_for(later.wait(), timeout=5)
         finally:
             ticker.cancel()
-        return later.is_set()
+        return ran
 
-    assert asyncio.run(scenario())
+    assert asyncio.run(scenario()) == ["broken", "later"]
 
 
 def test_a_provider_request_sees_work_that_fell_due_before_the_ticker_woke():
@@ -56,7 +58,8 @@ def test_a_provider_request_sees_work_that_fell_due_before_the_ticker_woke():
         app = create_app(Settings())
         sandbox = app.state.sandbox
         order: list[str] = []
-        sandbox.scheduler.schedule(sandbox.clock.timestamp(), lambda: order.append("due work"))
+        sandbox.scheduler.runner = lambda timer: order.append("due work")
+        sandbox.scheduler.schedule(sandbox.clock.timestamp(), "ekopost", "t", "thing", "x", "step")
         answer = await call_asgi(  # no ticker runs here, as between two ticks of a server
             app, "GET", b"/ekopost/campaigns", b"", [(b"authorization", b"api-key due")], b""
         )

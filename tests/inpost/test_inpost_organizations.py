@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from inpost_support import OTHER_TOKEN, START, TOKEN, assert_error
+from inpost_support import OTHER_TOKEN, START, TOKEN, assert_error, locker_body
 
 from mockpost.providers.inpost.organizations import valid_nip
 from mockpost.testing import Mockpost
@@ -39,12 +39,28 @@ def test_unknown_organization_is_resource_not_found(shipx, path):
     assert_error(shipx.get(path), 404, "resource_not_found")
 
 
-def test_another_tokens_organization_is_not_found(frozen, shipx, org_id):
+def test_another_tokens_organization_is_token_invalid(frozen, shipx, org_id):
+    """Seed 004: "token_invalid - the user does not have access rights to a specific organization"."""
     other = frozen.client("inpost", headers=OTHER_TOKEN)
     other_id = other.get("/v1/organizations").json()["items"][0]["id"]
     assert other_id != org_id
-    assert_error(other.get(f"/v1/organizations/{org_id}"), 404, "resource_not_found")
-    assert_error(other.get(f"/v1/organizations/{org_id}/statistics"), 404, "resource_not_found")
+    body = assert_error(other.get(f"/v1/organizations/{org_id}"), 401, "token_invalid")
+    assert body["details"] == {
+        "resource": "organization",
+        "id": str(org_id),
+        "reason": "the token has no access rights to this organization",
+    }
+    for path in ("statistics", "shipments", "dispatch_orders"):
+        assert_error(other.get(f"/v1/organizations/{org_id}/{path}"), 401, "token_invalid")
+    refused = other.post(f"/v1/organizations/{org_id}/shipments", json=locker_body())
+    assert_error(refused, 401, "token_invalid")
+    assert shipx.get(f"/v1/organizations/{org_id}/shipments").json()["count"] == 0
+    assert other.get(f"/v1/organizations/{other_id}").status_code == 200
+
+
+def test_an_organization_nobody_has_is_still_resource_not_found(frozen, shipx, org_id):
+    frozen.client("inpost", headers=OTHER_TOKEN).get("/v1/organizations")
+    assert_error(shipx.get("/v1/organizations/999999999"), 404, "resource_not_found")
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def test_demo_fixtures_give_users_services_and_jobs_in_several_states() -> None:
         mailroom = sign_in(client, "mailroom", "mailroom")
         profile = client.post(
             "/authentication/authenticate",
-            json={"login": "mailroom", "password": "x", "withProfileDetail": True},
+            json={"login": "mailroom", "password": "mailroom", "withProfileDetail": True},
         ).json()["profile"]
         assert [s["id"] for s in profile["services"]] == ["101", "102"]
         admin = sign_in(client, "admin", "admin")

@@ -22,6 +22,7 @@ from mockpost.core.http import JSON, ApiError, read_json
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.core.provider import Provider, ProviderContext
+from mockpost.core.secrets import same_secret
 from mockpost.providers.easypost_connect import models, render
 from mockpost.providers.easypost_connect.backend import ConnectBackend
 from mockpost.providers.easypost_connect.errors import ConnectError, Invalid, OAuthError, Unauthorized
@@ -132,6 +133,9 @@ class EasyPostConnectProvider(Provider):
             tenant = self._client_tenant(client_id, secret)
             if tenant is None:
                 raise OAuthError(401, "invalid_client", "unknown client_id or wrong client_secret")
+        elif not self.ctx.tenancy.admit(self.name, f"client:{client_id}", secret):
+            # open mode: a client's first token request fixes its secret
+            raise OAuthError(401, "invalid_client", "wrong client_secret for this client_id")
         if len(self.tokens) >= MAX_TOKENS:
             now = self.ctx.clock.timestamp()
             self.tokens = {k: v for k, v in self.tokens.items() if v.expires > now}
@@ -161,7 +165,9 @@ class EasyPostConnectProvider(Provider):
     def _client_tenant(self, client_id: str, secret: str) -> str | None:
         for account in self.ctx.tenancy.accounts(self.name):
             settings = account.settings
-            if str(settings.get("client_id")) == client_id and str(settings.get("client_secret")) == secret:
+            if str(settings.get("client_id")) == client_id and same_secret(
+                secret, str(settings.get("client_secret"))
+            ):
                 return account.tenant_id
         return None
 

@@ -14,7 +14,7 @@ from mockpost.core.clock import parse_instant
 from mockpost.core.http import dumps
 from mockpost.core.paging import KeysetIndex, PageParams, UnknownCursor, page_params
 from mockpost.core.provider import ProviderContext
-from mockpost.core.scheduler import Job as TimedJob
+from mockpost.core.scheduler import Timer as TimedJob
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.easypost_connect.errors import Forbidden, Invalid
 from mockpost.providers.easypost_connect.lifecycle import Timeline
@@ -59,7 +59,7 @@ class BackendBase:
         self, account: Account, delay: timedelta | datetime, step: Callable[[], None], label: str
     ) -> TimedJob:
         due = delay if isinstance(delay, datetime) else self.now() + delay
-        return self.ctx.schedule(max(due, self.now()), self.alive(account, step), f"{PROVIDER} {label}")
+        return self.ctx.call_later(max(due, self.now()), self.alive(account, step), f"{PROVIDER} {label}")
 
     def alive(self, account: Account, step: Callable[[], None]) -> Callable[[], None]:
         """A timed step that does nothing if its account was reset in the meantime."""

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from mockpost.core.clock import parse_instant
+from mockpost.core.urls import check_url
 
 # -- vocabularies --------------------------------------------------------------------------
 CHANNEL_IDENTIFIER_KINDS = (
@@ -100,9 +101,10 @@ def _email(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if len(value) > 2048 or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
-        raise ValueError("must be a URL address (http or https)")
-    return value
+    try:
+        return check_url(value)
+    except ValueError:
+        raise ValueError("must be a URL address (http or https)") from None
 
 
 Text = Annotated[str, Field(min_length=1, max_length=1000)]

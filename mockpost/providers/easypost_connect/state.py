@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mockpost.core.paging import KeysetIndex
-from mockpost.core.scheduler import Job as TimedJob
+from mockpost.core.scheduler import Timer as TimedJob
 
 
 @dataclass

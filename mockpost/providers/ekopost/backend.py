@@ -4,19 +4,19 @@ webhook. Pure Python over one account's state; no HTTP in here."""
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from mockpost.core.clock import parse_instant
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import Lifecycle, TransitionRefused, UnknownResource
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
+from mockpost.core.validation import Problem, validated
 from mockpost.core.webhooks import RetryPolicy
-from mockpost.providers.ekopost.addresses import POSTAGES, check_address, check_sms_recipients, deliverable
+from mockpost.providers.ekopost import models
+from mockpost.providers.ekopost.addresses import check_address, check_sms_recipients, deliverable
 from mockpost.providers.ekopost.documents import check_content_fields, decode_data
 from mockpost.providers.ekopost.errors import (
     AddressInvalid,
@@ -26,7 +26,7 @@ from mockpost.providers.ekopost.errors import (
     InvalidData,
     NotFound,
 )
-from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE, Timeline
+from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
 from mockpost.providers.ekopost.state import (
     PRINTED_CHANNEL,
     SMS_CHANNEL,
@@ -40,33 +40,44 @@ from mockpost.providers.ekopost.state import (
 PROVIDER = "ekopost"
 # Undocumented by Ekopost; chosen here and written in README: 6 attempts over about 8.5 hours.
 WEBHOOK_RETRY = RetryPolicy(delays=(60, 300, 1800, 7200, 21600))
-PLEXES = ("simplex", "duplex")
 TRACK_URL = "https://tracking.postnord.com/se/?id={}"
 
 
 class EkopostBackend:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
+    def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
-        self.timeline = timeline
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        """The production timeline's timed steps, by (kind, action)."""
+
+        def envelope_to(state: str) -> TimerAction:
+            def step(account: Account, envelope: Envelope) -> None:
+                self._move_envelope(account, account.campaigns[envelope.campaign_id], envelope, state)
+
+            return step
+
+        return {
+            ("campaign", "transfer"): self._transfer,
+            ("envelope", "print"): envelope_to("printed"),
+            ("envelope", "post"): envelope_to("posted"),
+            ("envelope", "deliver"): self._deliver_registered,
+        }
 
     # -- campaigns ---------------------------------------------------------------------
     def create_campaign(self, account: Account, body: Any) -> Campaign:
-        if not isinstance(body, dict):
-            raise InvalidData("the body must be a campaign object with name, output_date and cost_center")
-        name = optional_text(body, "name")
-        cost_center = optional_text(body, "cost_center")
-        output = body.get("output_date")
+        request = validated(models.CampaignCreate, body, invalid_data)
         now = self.ctx.now()
-        output_date = parse_date(output, "output_date") if output not in (None, "") else now
         campaign = Campaign(
             id=self.ctx.ids.uuid4(),
-            name=name,
-            output_date=output_date,
-            cost_center=cost_center,
+            name=request.name,
+            output_date=parse_instant(request.output_date) if request.output_date else now,
+            cost_center=request.cost_center,
+            state=CAMPAIGN.initial,
             created_at=now,
-            state_changed_at=now,
+            updated_at=now,
         )
         account.add_campaign(campaign)
+        self.ctx.begin(account.tenant, CAMPAIGN, campaign)
         return campaign
 
     def campaign(self, account: Account, campaign_id: str) -> Campaign:
@@ -102,7 +113,7 @@ class EkopostBackend:
         still_open = [e.id for e in live if e.state == "opened"]
         if still_open:
             raise EkopostError("102", f"envelopes still opened: {', '.join(still_open)}")
-        self._set(campaign, CAMPAIGN, "closed")
+        self._set(account, campaign, CAMPAIGN, "closed")
         self._schedule_transfer(account, campaign)
         return campaign
 
@@ -111,7 +122,7 @@ class EkopostBackend:
         if campaign.state == "cancelled":
             return campaign
         self._refuse_unless(CAMPAIGN, campaign.state, "cancelled")
-        self._cancel_campaign(campaign)
+        self._cancel_campaign(account, campaign)
         return campaign
 
     # -- envelopes ---------------------------------------------------------------------
@@ -121,19 +132,10 @@ class EkopostBackend:
             raise EkopostError(
                 "121", f"the campaign is {campaign.state}; envelopes can only be added while opened"
             )
-        if not isinstance(body, dict):
-            raise InvalidData("the body must be an envelope object")
-        name = optional_text(body, "name")
-        postage = choice(body, "postage", POSTAGES, default="economy")
-        plex = choice(body, "plex", PLEXES, default="simplex")
-        color = body.get("color", False)
-        if color is None:
-            color = False
-        if not isinstance(color, bool):
-            raise InvalidData("color must be true or false")
-        agent = optional_text(body, "agent")
-        unique_id = optional_text(body, "unique_id")
-        checked = check_address(body.get("address"), postage)
+        request = validated(models.EnvelopeCreate, body, invalid_data)
+        postage = request.postage or "economy"
+        unique_id = request.unique_id
+        checked = check_address(request.address, postage)
         if unique_id is not None and unique_id in account.unique_ids:
             raise EkopostError(
                 "126", f"unique_id {unique_id!r} is already used by envelope {account.unique_ids[unique_id]}"
@@ -148,19 +150,21 @@ class EkopostBackend:
         envelope = Envelope(
             id=self.ctx.ids.uuid4(),
             campaign_id=campaign.id,
-            name=name,
+            name=request.name,
             packed_address=pack_address(checked.address),
             channel=checked.channel,
             postage=postage,
-            plex=plex,
-            color=color,
+            plex=request.plex or "simplex",
+            color=bool(request.color),
+            state=ENVELOPE.initial,
             created_at=now,
-            state_changed_at=now,
-            agent=agent,
+            updated_at=now,
+            agent=request.agent,
             unique_id=unique_id,
             warning=checked.warning,
         )
         campaign.envelopes[envelope.id] = envelope
+        self.ctx.begin(account.tenant, ENVELOPE, envelope)
         if envelope.address_type == "einbox_signer":
             campaign.signer_envelopes += 1
         account.envelope_index[envelope.id] = campaign.id
@@ -216,7 +220,7 @@ class EkopostBackend:
                 )
         elif not envelope.has_content("document"):
             raise EkopostError("100A", "create content of type 'document' (a PDF) before closing")
-        self._set(envelope, ENVELOPE, "closed")
+        self._set(account, envelope, ENVELOPE, "closed")
         return envelope
 
     def cancel_envelope(self, account: Account, campaign_id: str, envelope_id: str) -> Envelope:
@@ -336,73 +340,61 @@ class EkopostBackend:
             envelope = campaign.envelopes[target_id]
             ENVELOPE.check(envelope.state, state)
             if state == "failed":
-                envelope.failed_reason = reason or "Failed in production (forced)"
-            self._move_envelope(account, campaign, envelope, state)
+                envelope.failed_reason = reason = reason or "Failed in production (forced)"
+            self._move_envelope(account, campaign, envelope, state, reason)
             return envelope
         raise UnknownResource(f"resource must be 'campaign' or 'envelope', not {resource!r}")
 
     def _force_campaign(self, account: Account, campaign: Campaign, state: str, reason: str | None) -> None:
         if state == "closed":
-            self._set(campaign, CAMPAIGN, "closed")
+            self._set(account, campaign, CAMPAIGN, "closed", reason)
             self._schedule_transfer(account, campaign)
         elif state == "transferred":
             self._transfer(account, campaign)
         elif state == "cancelled":
-            self._cancel_campaign(campaign)
+            self._cancel_campaign(account, campaign)
         elif state == "failed":
             campaign.failed_reason = reason or "Failed in production (forced)"
-            self._cancel_job(campaign)
+            self._cancel_job(account, "campaign", campaign)
             for envelope in campaign.envelopes.values():
                 if not ENVELOPE.is_final(envelope.state):
                     envelope.failed_reason = campaign.failed_reason
-                    self._cancel_job(envelope)
-                    self._set(envelope, ENVELOPE, "failed")
-            self._set(campaign, CAMPAIGN, "failed")
+                    self._cancel_job(account, "envelope", envelope)
+                    self._set(account, envelope, ENVELOPE, "failed", campaign.failed_reason)
+            self._set(account, campaign, CAMPAIGN, "failed", campaign.failed_reason)
         elif state == "completed":
-            self._set(campaign, CAMPAIGN, "completed")
+            self._set(account, campaign, CAMPAIGN, "completed", reason)
             self._send_completed(account, campaign)
 
     # -- the production timeline ---------------------------------------------------------
     def _schedule_transfer(self, account: Account, campaign: Campaign) -> None:
-        due = max(campaign.output_date, self.ctx.now())
-        campaign.pending = self.ctx.schedule(
-            due,
-            self._job(account, lambda: self._transfer(account, campaign)),
-            f"ekopost transfer {campaign.id}",
-        )
+        """Closed campaigns are transferred to production at their output date."""
+        self.ctx.schedule(account.tenant, "campaign", campaign.id, campaign.output_date, "transfer")
 
     def _transfer(self, account: Account, campaign: Campaign) -> None:
-        self._cancel_job(campaign)
+        self._cancel_job(account, "campaign", campaign)
         if campaign.state != "closed":
             return
         live = [e for e in campaign.envelopes.values() if e.state == "closed"]
         if not live:
-            self._cancel_campaign(campaign)
+            self._cancel_campaign(account, campaign)
             return
-        self._set(campaign, CAMPAIGN, "transferred")
+        self._set(account, campaign, CAMPAIGN, "transferred")
         for envelope in live:
             self._move_envelope(account, campaign, envelope, "transferred")
 
-    def _move_envelope(self, account: Account, campaign: Campaign, envelope: Envelope, state: str) -> None:
+    def _move_envelope(
+        self, account: Account, campaign: Campaign, envelope: Envelope, state: str, reason: str | None = None
+    ) -> None:
         """Enter a state, with its side effects and the next timed step; the one place envelopes move."""
-        self._cancel_job(envelope)
-        self._set(envelope, ENVELOPE, state)
-        timeline = self.timeline
+        self._cancel_job(account, "envelope", envelope)
+        self._set(account, envelope, ENVELOPE, state, reason)
+        timeline = self.ctx.timeline
         if state == "transferred":
             if envelope.channel == PRINTED_CHANNEL:
-                self._later(
-                    account,
-                    envelope,
-                    timeline.print_after,
-                    lambda: self._move_envelope(account, campaign, envelope, "printed"),
-                )
+                self._later(account, envelope, timeline.print_after, "print")
             else:
-                self._later(
-                    account,
-                    envelope,
-                    timeline.electronic_after,
-                    lambda: self._move_envelope(account, campaign, envelope, "posted"),
-                )
+                self._later(account, envelope, timeline.electronic_after, "post")
         elif state == "printed":
             if envelope.postage == "rek":
                 parcel = s10_number(self.ctx.ids.digits(8))
@@ -411,29 +403,18 @@ class EkopostBackend:
                     "track_url": TRACK_URL.format(parcel),
                     "parcel_no": parcel,
                 }
-            self._later(
-                account,
-                envelope,
-                timeline.post_after,
-                lambda: self._move_envelope(account, campaign, envelope, "posted"),
-            )
+            self._later(account, envelope, timeline.post_after, "post")
         elif state == "posted":
             if envelope.tracking is not None:
                 envelope.tracking["tracking_state"] = "InTransit"
-                self._later(
-                    account,
-                    envelope,
-                    timeline.registered_delivered_after,
-                    lambda: self._deliver_registered(envelope),
-                )
+                self._later(account, envelope, timeline.registered_delivered_after, "deliver")
             address = envelope.address
             if envelope.channel == SMS_CHANNEL and address is not None:
                 envelope.address = {**address, "delivery_report": self._delivery_report(account, envelope)}
         if ENVELOPE.is_final(state):
             self._check_completion(account, campaign)
 
-    def _deliver_registered(self, envelope: Envelope) -> None:
-        envelope.pending = None
+    def _deliver_registered(self, account: Account, envelope: Envelope) -> None:
         if envelope.tracking is not None:
             envelope.tracking["tracking_state"] = "Delivered"
 
@@ -459,11 +440,11 @@ class EkopostBackend:
         if not all(ENVELOPE.is_final(e.state) for e in envelopes):
             return
         if any(e.state == "posted" for e in envelopes):
-            self._set(campaign, CAMPAIGN, "completed")
+            self._set(account, campaign, CAMPAIGN, "completed")
             self._send_completed(account, campaign)
         else:
             campaign.failed_reason = "No envelope in the campaign could be produced"
-            self._set(campaign, CAMPAIGN, "failed")
+            self._set(account, campaign, CAMPAIGN, "failed", campaign.failed_reason)
 
     def _send_completed(self, account: Account, campaign: Campaign) -> None:
         if account.webhook is None:
@@ -478,19 +459,24 @@ class EkopostBackend:
             WEBHOOK_RETRY,
         )
 
-    def _cancel_campaign(self, campaign: Campaign) -> None:
-        self._cancel_job(campaign)
+    def _cancel_campaign(self, account: Account, campaign: Campaign) -> None:
+        self._cancel_job(account, "campaign", campaign)
         for envelope in campaign.envelopes.values():
             if envelope.state in ("opened", "closed"):
-                self._cancel_job(envelope)
-                self._set(envelope, ENVELOPE, "cancelled")
-        self._set(campaign, CAMPAIGN, "cancelled")
+                self._cancel_job(account, "envelope", envelope)
+                self._set(account, envelope, ENVELOPE, "cancelled")
+        self._set(account, campaign, CAMPAIGN, "cancelled")
 
     # -- small mechanics ----------------------------------------------------------------
-    def _set(self, obj: Campaign | Envelope, lifecycle: Lifecycle, state: str) -> None:
-        lifecycle.check(obj.state, state)
-        obj.state = state
-        obj.state_changed_at = self.ctx.now()
+    def _set(
+        self,
+        account: Account,
+        obj: Campaign | Envelope,
+        lifecycle: Lifecycle,
+        state: str,
+        reason: str | None = None,
+    ) -> None:
+        self.ctx.move(account.tenant, lifecycle, obj, state, reason)
 
     @staticmethod
     def _refuse_unless(lifecycle: Lifecycle, current: str, target: str) -> None:
@@ -500,55 +486,18 @@ class EkopostBackend:
             verb = {"closed": "closed", "cancelled": "cancelled"}.get(target, f"moved to {target}")
             raise InvalidData(f"the {lifecycle.resource} is {current} and can no longer be {verb}") from None
 
-    def _later(
-        self, account: Account, envelope: Envelope, delay: timedelta, step: Callable[[], None]
-    ) -> None:
-        envelope.pending = self.ctx.schedule(
-            self.ctx.now() + delay, self._job(account, step), f"ekopost {envelope.id}"
-        )
+    def _later(self, account: Account, envelope: Envelope, delay: timedelta, action: str) -> None:
+        self.ctx.schedule(account.tenant, "envelope", envelope.id, self.ctx.now() + delay, action)
 
-    def _job(self, account: Account, step: Callable[[], None]) -> Callable[[], None]:
-        """A timed step that does nothing if its account was reset in the meantime."""
-
-        def run() -> None:
-            if self.ctx.store.existing(PROVIDER, account.tenant) is account:
-                step()
-
-        return run
-
-    @staticmethod
-    def _cancel_job(obj: Campaign | Envelope) -> None:
-        if obj.pending is not None:
-            obj.pending.cancel()
-            obj.pending = None
+    def _cancel_job(self, account: Account, kind: str, obj: Campaign | Envelope) -> None:
+        self.ctx.cancel(account.tenant, kind, obj.id)
 
 
 # -- wire helpers ------------------------------------------------------------------------
-def optional_text(body: dict[str, Any], key: str) -> str | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidData(f"{key} must be a string")
-    return value
 
 
-def choice(body: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
-    value = body.get(key)
-    if value is None:
-        return default
-    if value not in allowed:
-        raise InvalidData(f"{key} must be one of {list(allowed)}, got {value!r}")
-    return str(value)
 
 
-def parse_date(value: Any, key: str) -> datetime:
-    if not isinstance(value, str):
-        raise InvalidData(f"{key} must be a date in UTC, e.g. 2015-06-01T12:00:00")
-    try:
-        return parse_instant(value)
-    except ValueError:
-        raise InvalidData(f"{key} {value!r} is not a date, e.g. 2015-06-01T12:00:00") from None
 
 
 def parse_window(value: str, key: str, end_of_day: bool) -> datetime:
@@ -563,6 +512,11 @@ def parse_window(value: str, key: str, end_of_day: bool) -> datetime:
     return instant
 
 
+def invalid_data(problems: list[Problem]) -> InvalidData:
+    """What the request models refuse is Ekopost's 127, naming each field and what is wrong."""
+    return InvalidData("; ".join(problem.describe() for problem in problems))
+
+
 def sign(body: bytes, secret: str) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
 
@@ -575,16 +529,4 @@ def s10_number(serial: str) -> str:
     return f"RR{serial}{check}SE"
 
 
-def wire_date(at: datetime | None) -> str | None:
-    """UTC, to the second, no zone suffix."""
-    return _wire_date(at) if at is not None else None
-
-
-@functools.lru_cache(maxsize=8192)
-def _wire_date(at: datetime) -> str:
-    # a stored resource shows the same few instants on every read: formatting each once per
-    # process takes a tenth of a GET campaign's server time off it
-    return at.astimezone(UTC).isoformat(timespec="seconds")[:19]
-
-
-__all__ = ["EkopostBackend", "decode_data", "sign", "wire_date"]
+__all__ = ["EkopostBackend", "decode_data", "sign"]

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from mockpost.core.account_webhook import AccountWebhook, webhook_from
-from mockpost.core.scheduler import Job
+from mockpost.core.resources import Stateful
 
 PRINTED_CHANNEL = "print"  # postal (and lookup, which resolves to postal)
 ELECTRONIC_CHANNEL = "electronic"
@@ -32,7 +32,7 @@ class Content:
 
 
 @dataclass(slots=True)
-class Envelope:
+class Envelope(Stateful):
     id: str
     campaign_id: str
     name: str | None
@@ -41,16 +41,12 @@ class Envelope:
     postage: str
     plex: str
     color: bool
-    created_at: datetime
-    state: str = "opened"
-    state_changed_at: datetime | None = None
     agent: str | None = None
     unique_id: str | None = None
     warning: str | None = None
     failed_reason: str | None = None
     tracking: dict[str, Any] | None = None
     contents: tuple[Content, ...] = ()  # most envelopes hold one or two: no list per envelope
-    pending: Job | None = None  # the next timed step, cancelled when the envelope moves otherwise
 
     @property
     def address(self) -> dict[str, Any] | None:
@@ -78,17 +74,13 @@ def pack_address(address: dict[str, Any] | None) -> bytes | None:
 
 
 @dataclass(slots=True)
-class Campaign:
+class Campaign(Stateful):
     id: str
     name: str | None
     output_date: datetime
     cost_center: str | None
-    created_at: datetime
-    state: str = "opened"
-    state_changed_at: datetime | None = None
     failed_reason: str | None = None
     envelopes: dict[str, Envelope] = field(default_factory=dict)
-    pending: Job | None = None
     signer_envelopes: int = 0  # kept by the backend: reading a campaign never scans its envelopes
 
     @property

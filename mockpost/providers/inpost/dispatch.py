@@ -229,7 +229,7 @@ class DispatchOrders:
             ):
                 self.move(account, order, target)
 
-        order.pending = self.ctx.schedule(self.ctx.now() + delay, run, f"inpost dispatch order {order.id}")
+        order.pending = self.ctx.call_later(self.ctx.now() + delay, run, f"inpost dispatch order {order.id}")
 
 
 def _comment_text(body: Any) -> str:

@@ -117,6 +117,24 @@ class TokenInvalid(ShipxError):
         super().__init__(401, "token_invalid", {"reason": reason})
 
 
+class NoAccessToOrganization(ShipxError):
+    """The seed's `token_invalid` for "the user does not have access rights to a specific
+    organization": an organization that exists but belongs to another account. The status is the one
+    ShipX gives `token_invalid` everywhere (401, "authorisation required" in its status list), so a
+    client reading the key and the status together sees one meaning."""
+
+    def __init__(self, organization_id: Any) -> None:
+        super().__init__(
+            401,
+            "token_invalid",
+            {
+                "resource": "organization",
+                "id": str(organization_id),
+                "reason": "the token has no access rights to this organization",
+            },
+        )
+
+
 class Forbidden(ShipxError):
     """403 forbidden: the token may see the organization but has no right to this action (a token
     defined `read_only` in fixtures or accounts)."""

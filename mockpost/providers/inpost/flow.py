@@ -254,7 +254,7 @@ class Flow:
             ):
                 step()
 
-        shipment.pending = self.ctx.schedule(self.ctx.now() + delay, run, f"inpost shipment {shipment.id}")
+        shipment.pending = self.ctx.call_later(self.ctx.now() + delay, run, f"inpost shipment {shipment.id}")
 
     @staticmethod
     def cancel_job(shipment: Shipment) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.inpost import catalog
-from mockpost.providers.inpost.errors import NotFound
+from mockpost.providers.inpost.errors import NoAccessToOrganization, NotFound
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.state import Account, Organization
 
@@ -102,10 +102,20 @@ class Organizations:
         return organization
 
     def get(self, account: Account, raw_id: str) -> Organization:
+        """The account's organization; one of another account is `token_invalid` (the seed's "no
+        access rights to a specific organization"), one nobody has `resource_not_found`."""
         organization = account.organizations.get(int(raw_id)) if _is_id(raw_id) else None
         if organization is None:
+            if _is_id(raw_id) and self._belongs_to_another_account(account, int(raw_id)):
+                raise NoAccessToOrganization(raw_id)
             raise NotFound("organization", raw_id[:64])
         return organization
+
+    def _belongs_to_another_account(self, account: Account, organization_id: int) -> bool:
+        return any(
+            other is not account and organization_id in other.organizations
+            for _, other in self.ctx.store.tenants(self.ctx.name)
+        )
 
     def search(
         self, account: Account, filters: Mapping[str, str], page: PageRequest

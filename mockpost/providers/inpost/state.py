@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockpost.core.account_webhook import AccountWebhook
-from mockpost.core.scheduler import Job
+from mockpost.core.scheduler import Timer as Job
 
 
 @dataclass

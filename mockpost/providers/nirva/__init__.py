@@ -55,8 +55,11 @@ class NirvaProvider(Provider):
 
     # -- organisations ------------------------------------------------------------------------
     def new_organisation(self, tenant: str) -> Organisation:
-        org = build_organisation(tenant, copy.deepcopy(self.defaults))
+        data = copy.deepcopy(self.defaults)
         account = self.ctx.tenancy.account(self.name, tenant)
+        if account is None and tenant != DEFAULT_TENANT:
+            data["users"] = []  # open mode: a login's own organisation; its user comes at sign-in
+        org = build_organisation(tenant, data)
         if account is not None:
             apply_organisation(org, dict(account.settings))
         elif tenant == DEFAULT_TENANT and self.fixture is not None:
@@ -170,8 +173,8 @@ class NirvaProvider(Provider):
         return webhook_endpoints(self, self.organisation_of, self.ctx.max_body)
 
     def organisation_of(self, request: Request) -> Organisation:
-        """A session's organisation; in open mode, without X-Auth-Token, the one shared organisation
-        (there is no other), so `PUT /_mockpost/nirva/webhook` works like the other control calls."""
+        """A session's organisation; in open mode, without X-Auth-Token, the demo (default)
+        organisation, so `PUT /_mockpost/nirva/webhook` works for its users without signing in."""
         token = request.headers.get("x-auth-token")
         if not token and not self.ctx.tenancy.strict:
             organisation: Organisation = self.tenant_state(DEFAULT_TENANT)

@@ -8,6 +8,7 @@ from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext
+from mockpost.core.tenancy import secret_admitted
 from mockpost.providers.nirva.deliveries import DeliveryBackend
 from mockpost.providers.nirva.errors import Unauthorized
 from mockpost.providers.nirva.jobs import JobBackend
@@ -17,7 +18,7 @@ from mockpost.providers.nirva.parsing import as_id
 from mockpost.providers.nirva.sessions import PROVIDER, Sessions, credential
 from mockpost.providers.nirva.state import Organisation, Session, User
 
-DEFAULT_TENANT = "default"  # open mode: every login is a user of this one organisation
+DEFAULT_TENANT = "default"  # open mode: the organisation of the package's and the fixtures' users
 
 
 class NirvaBackend:
@@ -38,23 +39,35 @@ class NirvaBackend:
 
     # -- sign-in ------------------------------------------------------------------------
     def sign_in(self, login: str, password: str) -> tuple[Organisation, User, Session]:
-        """Strict mode: only the accounts file's users. Open mode: the default organisation, any
-        password, and an unknown login becomes a new user with every service."""
+        """Strict mode: only the accounts file's users and passwords. Open mode: a user of the
+        default organisation (package data, fixtures, scenario accounts) signs in there; any other
+        login is the one user of its own organisation, made on its first sign-in. Either way the
+        password is the user's: the first sign-in fixes one the data left empty."""
         tenancy = self.ctx.tenancy
         if tenancy.strict:
             tenant = tenancy.resolve(PROVIDER, credential(login, password))
             if tenant is None:
                 raise Unauthorized("login or password is wrong")
+            org: Organisation = self.ctx.store.tenant(PROVIDER, tenant)
         else:
-            tenant = DEFAULT_TENANT
-        org: Organisation = self.ctx.store.tenant(PROVIDER, tenant)
+            org = self.open_organisation(login)
         user = org.user_by_login(login)
-        if user is None:
-            if tenancy.strict:
-                raise Unauthorized("login or password is wrong")
+        if user is None and not tenancy.strict:
             user = User(id=max(org.users, default=0) + 1, login=login, password=password)
             org.users[user.id] = user
+        if user is None or not secret_admitted(user.password, password):
+            raise Unauthorized("login or password is wrong")
+        user.password = user.password or password
         return org, user, self.sessions.open_session(org, user)
+
+    def open_organisation(self, login: str) -> Organisation:
+        """Open mode: the default organisation for its users, else the login's own organisation."""
+        default: Organisation = self.ctx.store.tenant(PROVIDER, DEFAULT_TENANT)
+        if default.user_by_login(login) is not None:
+            return default
+        tenant = self.ctx.tenancy.resolve(PROVIDER, f"login:{login}") or DEFAULT_TENANT
+        own: Organisation = self.ctx.store.tenant(PROVIDER, tenant)
+        return own
 
     # -- forced transitions ---------------------------------------------------------------
     def force(self, org: Organisation, resource: str, raw_id: str, state: str, reason: str | None) -> Any:

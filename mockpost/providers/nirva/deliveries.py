@@ -25,7 +25,7 @@ from mockpost.providers.nirva.state import (
 )
 
 # Documented: retried every 15 minutes for 48 hours; only "200 OK" counts as delivered.
-WEBHOOK_RETRY = RetryPolicy.every(900, 48 * 3600, succeeded=lambda status: status == 200)
+WEBHOOK_RETRY = RetryPolicy.every(900, 48 * 3600, accept=(200,))
 REGISTERED = "REGISTERED_MAIL"
 
 
@@ -85,7 +85,7 @@ class DeliveryBackend:
                 PACK_GROUP.check(group.status, "IN_DELIVERY")
                 group.status = "IN_DELIVERY"
                 group.delivery_id = delivery.id
-            delivery.pending = self.ctx.schedule(
+            delivery.pending = self.ctx.call_later(
                 self.next_output(now),
                 self.timed(org, lambda d=delivery: self.output(org, d)),  # type: ignore[misc]
                 f"nirva output delivery {delivery.id}",
@@ -151,7 +151,7 @@ class DeliveryBackend:
         step = PATHS.get(shipment.channel, {}).get(code)
         if step is not None:
             following, delay = step
-            shipment.pending = self.ctx.schedule(
+            shipment.pending = self.ctx.call_later(
                 now + self.timeline.delay(delay),
                 self.timed(org, lambda: self.move(org, shipment, following)),
                 f"nirva shipment {shipment.id} -> {following}",

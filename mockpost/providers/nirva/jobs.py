@@ -128,7 +128,7 @@ class JobBackend:
             job.error = str(exc)
             job.documents.clear()
         org.jobs[job.id] = job
-        job.pending = self.ctx.schedule(
+        job.pending = self.ctx.call_later(
             now + self.timeline.processing_after,
             self.timed(org, lambda: self.process(org, job)),
             f"nirva process job {job.id}",
@@ -233,7 +233,7 @@ class JobBackend:
         """With autocreateDeliveryCommand, deliveries follow once every packGroup is eligible."""
         ready = job.autocreate and job.status == "PACK_GROUP_CREATED" and self._all_eligible(org, job)
         if ready and job.pending is None:
-            job.pending = self.ctx.schedule(
+            job.pending = self.ctx.call_later(
                 self.ctx.now() + self.timeline.delivery_after,
                 self.timed(org, lambda: self.deliver(org, job)),
                 f"nirva deliver job {job.id}",

@@ -1,28 +1,31 @@
-"""What the scenario machinery needs to know about each provider, one small module per provider.
-
-Adding a provider to scenarios is one module here, named after the provider's mount, whose
-`SUPPORT` is a ProviderSupport: how its credentials become request headers, how an account and its
-webhook are registered (its fixture format), how its webhooks are signed, where its timeline
-options go, and which resources rules can watch.
+"""What the scenario machinery needs to know about each provider, found in the provider's own
+folder: the `SUPPORT` of its `scenario` module, a ProviderSupport — how its credentials become
+request headers, how an account and its webhook are registered (its fixture format), how its
+webhooks are signed (with the provider's own signing), and which resources rules can watch.
+Nothing here knows a provider by name.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
+from mockpost.providers import PROVIDERS
 from mockpost.scenarios.providers.base import ProviderSupport
 
 
 def _discover() -> dict[str, ProviderSupport]:
     found: dict[str, ProviderSupport] = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name == "base":
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        support = getattr(module, "SUPPORT", None)
-        if isinstance(support, ProviderSupport):
-            found[support.name] = support
+    for entry in PROVIDERS:
+        for module in (f"{entry.package}.scenario", f"{__name__}.{entry.package.rsplit('.', 1)[1]}"):
+            try:
+                support = getattr(importlib.import_module(module), "SUPPORT", None)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+                continue
+            if isinstance(support, ProviderSupport):
+                found[support.name] = support
+                break
     return found
 
 

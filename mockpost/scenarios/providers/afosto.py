@@ -34,7 +34,7 @@ class AfostoSupport(ProviderSupport):
         self.refuse_unknown_keys(account)
         if webhook is not None:
             raise ValueError("mockpost sends no Afosto webhooks: leave out webhook")
-        provider.load_fixtures({"accounts": [{k: v for k, v in account.items() if k in ACCOUNT_SETTINGS}]})
+        provider.seed({"accounts": [{k: v for k, v in account.items() if k in ACCOUNT_SETTINGS}]})
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
         return "mockpost sends no Afosto webhooks, so there is no Afosto signature to verify"

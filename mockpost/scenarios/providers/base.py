@@ -32,7 +32,7 @@ class ProviderSupport(ABC):
         entry = {key: value for key, value in account.items() if key in self.account_keys}
         if webhook is not None:
             entry["webhook"] = webhook
-        provider.load_fixtures({"accounts": [entry]})
+        provider.seed({"accounts": [entry]})
 
     @abstractmethod
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
@@ -49,8 +49,7 @@ class ProviderSupport(ABC):
 
     def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
         """Apply timeline options on top of the server's own (empty overrides: back to them)."""
-        if overrides:
-            raise ValueError(f"{self.name} has no timeline options")
+        provider.set_timeline(overrides)
 
     def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
         """What is wrong with these timeline options (checked when the file loads), or None.

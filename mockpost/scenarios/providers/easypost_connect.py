@@ -52,7 +52,7 @@ class EasyPostConnectSupport(ProviderSupport):
             entry["company_name"] = account["company_name"]
         if webhook is not None:
             entry["webhooks"] = [{"name": "scenario", "eventTypes": events, **webhook}]
-        provider.load_fixtures({"accounts": [entry]})
+        provider.seed({"accounts": [entry]})
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
         expected = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()

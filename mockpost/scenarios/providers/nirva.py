@@ -9,7 +9,7 @@ Authentication. Nirva has no static credential: a client signs in with POST
     token from the start (on the mock), and every request of the account sends it. Against a real
     sandbox, `env: {token: NIRVA_TOKEN}` reads a token obtained beforehand instead.
 Control-plane steps (`transition`) send the account's token when it has one; without one, in open
-mode, the control plane addresses the one shared organisation.
+mode, the control plane addresses the demo (default) organisation.
 
 Accounts are users of the default organisation (open mode), in the provider's fixture format: the
 account's user is added to (or replaces the same login among) the organisation's users; its webhook
@@ -62,7 +62,7 @@ class NirvaSupport(ProviderSupport):
         data: dict[str, Any] = {"users": [*(user for user in users if user is not same), entry]}
         if webhook is not None:
             data["webhook"] = {"url": webhook["url"]}
-        provider.load_fixtures(data)
+        provider.seed(data)
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
         # Nirva's webhook calls carry no signature (none is documented): nothing to verify.

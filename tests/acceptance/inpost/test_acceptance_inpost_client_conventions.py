@@ -44,7 +44,7 @@ def test_a_jwt_like_token_is_its_own_account(mockpost: Mockpost) -> None:
     first_org, other_org = sx.organization_id(first), sx.organization_id(other)
     assert first_org != other_org
     assert first.get(f"/v1/organizations/{first_org}").status_code == 200
-    sx.assert_error(first.get(f"/v1/organizations/{other_org}"), 404, "resource_not_found")
+    sx.assert_error(first.get(f"/v1/organizations/{other_org}"), 401, "token_invalid")
 
 
 def test_request_id_is_echoed_on_success_and_on_errors(mockpost: Mockpost) -> None:

@@ -148,9 +148,9 @@ def test_unknown_organization_is_resource_not_found(mockpost: Mockpost) -> None:
 
 
 def test_another_tokens_organization_is_not_visible(three_organizations: Any) -> None:
-    # ambiguous: the seed allows token_invalid or resource_not_found; the mock documents 404.
-    sx.assert_error(three_organizations.get("/v1/organizations/2001"), 404, "resource_not_found")
-    sx.assert_error(three_organizations.get("/v1/organizations/2001/statistics"), 404, "resource_not_found")
+    # the seed: "token_invalid - the user does not have access rights to a specific organization"
+    sx.assert_error(three_organizations.get("/v1/organizations/2001"), 401, "token_invalid")
+    sx.assert_error(three_organizations.get("/v1/organizations/2001/statistics"), 401, "token_invalid")
     ids = [item["id"] for item in three_organizations.get("/v1/organizations").json()["items"]]
     assert 2001 not in ids
 

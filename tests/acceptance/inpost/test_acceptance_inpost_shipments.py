@@ -402,8 +402,8 @@ def test_another_tokens_shipment_is_not_visible(mockpost: Mockpost, api: Any, or
     sx.assert_error(stranger.delete(f"/v1/shipments/{created['id']}"), 404, "resource_not_found")
     sx.assert_error(
         stranger.post(f"/v1/organizations/{org}/shipments", json=sx.locker_request()),
-        404,
-        "resource_not_found",
+        401,
+        "token_invalid",
     )
     assert sx.shipment(api, created["id"])["status"] == "created"
 

@@ -6,8 +6,6 @@ campaigns and envelopes."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +13,6 @@ from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider
 from mockpost.scenarios.providers.base import (
     ProviderSupport,
-    install_timeline,
     problem_of,
     signature_problem,
 )
@@ -37,15 +34,12 @@ class EkopostSupport(ProviderSupport):
         raise ValueError("an Ekopost account needs api_key, or username and password")
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
-        expected = hmac.new(secret.encode(), body.encode(), hashlib.sha1).hexdigest()
+        from mockpost.providers.ekopost.backend import sign
+
+        expected = sign(body.encode(), secret)
         return signature_problem(
             headers, SIGNATURE_HEADER, expected, "the HMAC-SHA1 of the body with the secret"
         )
-
-    def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
-        from mockpost.providers.ekopost.lifecycle import Timeline
-
-        install_timeline(provider, Timeline.from_options({**provider.ctx.options, **overrides}))
 
     def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
         from mockpost.providers.ekopost.lifecycle import Timeline
