@@ -175,8 +175,8 @@ class Jobs:
 
     def _expire(self, account: Account, job: Job) -> None:
         """No file within the upload window: the job is deleted (GET answers 404 from now on)."""
-        company = account.companies[job.company_id]
-        if company.jobs.get(job.id) is job and job.state == AWAITING_FOR_FILE:
+        if job.state == AWAITING_FOR_FILE:
+            company = account.companies[job.company_id]
             del company.jobs[job.id]
             company.job_index.remove(job.id)
 

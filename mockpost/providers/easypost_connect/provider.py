@@ -19,11 +19,12 @@ from mockpost.core.resources import ResourceKind
 from mockpost.providers.easypost_connect import models, wire
 from mockpost.providers.easypost_connect.account_routes import AccountRoutes
 from mockpost.providers.easypost_connect.backend import ConnectBackend
+from mockpost.providers.easypost_connect.control_routes import ControlRoutes
 from mockpost.providers.easypost_connect.errors import ConnectError, Unauthorized
 from mockpost.providers.easypost_connect.fixtures import load_fixtures
 from mockpost.providers.easypost_connect.lifecycle import JOB, SENDING_EVENT, Timeline
 from mockpost.providers.easypost_connect.oauth import Tokens
-from mockpost.providers.easypost_connect.routes import ConnectRoutes, ControlRoutes, Http
+from mockpost.providers.easypost_connect.routes import ConnectRoutes, Http
 from mockpost.providers.easypost_connect.signing import Signer
 from mockpost.providers.easypost_connect.state import Account, Job, SendingEvent
 

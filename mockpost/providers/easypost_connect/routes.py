@@ -1,31 +1,33 @@
 """HTTP <-> EasyPost Connect backend: authenticate, parse, call, render. No business rule here.
 
 Each handler carries its endpoint (path, summary, documented answers); routes are matched in the
-order they are written. This module holds the plumbing every table shares, the jobs side of the
-API (health, token, jobs, sending events, workflows, the mock's pre-signed URLs) and the control
-routes; account_routes.py holds the account side (Peppol, companies, departments, users, usage,
-webhooks)."""
+order they are written. This module holds the plumbing every table shares and the jobs side of the
+API (health, token, jobs, sending events, workflows, the mock's pre-signed URLs); account_routes.py
+holds the account side (Peppol, companies, departments, users, usage, webhooks), control_routes.py
+the control plane's."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from mockpost.core.api import Param, route
-from mockpost.core.control import ControlError
 from mockpost.core.http import JSON, read_body, read_json
 from mockpost.core.provider import tag
 from mockpost.providers.easypost_connect import models, oauth, wire
 from mockpost.providers.easypost_connect.backend import ConnectBackend
-from mockpost.providers.easypost_connect.errors import ConnectError, Forbidden, Invalid
+from mockpost.providers.easypost_connect.errors import ConnectError, Forbidden
 from mockpost.providers.easypost_connect.jobs import upload_path
 from mockpost.providers.easypost_connect.peppol import peppol_path
 from mockpost.providers.easypost_connect.sending import sending_file_path
 from mockpost.providers.easypost_connect.state import Account, Company, Job
+
+if TYPE_CHECKING:
+    from mockpost.providers.easypost_connect.provider import EasyPostConnectProvider
 
 B = TypeVar("B", bound=models.Body)
 H = TypeVar("H", bound=Callable[..., Any])
@@ -73,7 +75,7 @@ def api(
 class Http:
     """What every handler does around the backend call: who calls, for which company, with what."""
 
-    def __init__(self, provider: Any, backend: ConnectBackend, max_body: int) -> None:
+    def __init__(self, provider: EasyPostConnectProvider, backend: ConnectBackend, max_body: int) -> None:
         self.provider = provider
         self.backend = backend
         self.max_body = max_body
@@ -373,66 +375,3 @@ class ConnectRoutes:
             media_type="application/xml",
             headers={"Content-Disposition": f'attachment; filename="{document.id}.xml"'},
         )
-
-
-class ControlRoutes:
-    """/_mockpost/easypost-connect/...: what the real API cannot do, in the control plane's envelope.
-    The tenant is the x-api-key sent; x-managed-company-id is honoured."""
-
-    def __init__(self, http: Http) -> None:
-        self.http = http
-        self.backend = http.backend
-
-    async def _acting(self, request: Request, model: type[B]) -> tuple[Account, Company, B]:
-        try:
-            account, company = self.http.caller(request)
-        except ConnectError as exc:
-            raise ControlError(exc.status, str(exc)) from None
-        try:
-            data = await self.http.body(request, model, empty={})
-        except Invalid as exc:
-            raise ControlError(422, "invalid request body", exc.message) from None
-        return account, company, data
-
-    @route(
-        "POST",
-        "/peppol-incoming-documents",
-        "Deliver an incoming Peppol document to the account (tenant; fields optional)",
-        body=models.PeppolInject,
-        response=models.PeppolDocumentOut,
-        status=201,
-        tag="easypost-connect",
-    )
-    async def inject_peppol(self, request: Request) -> Response:
-        account, company, data = await self._acting(request, models.PeppolInject)
-        return JSON(wire.peppol(self.backend.peppol.inject(account, company, data)), status_code=201)
-
-    @route(
-        "PATCH",
-        "/peppol-incoming-documents/{id}",
-        "Modify an incoming Peppol document: lastModifiedAt becomes now (or the given instant)",
-        body=models.PeppolTouch,
-        response=models.PeppolDocumentOut,
-        tag="easypost-connect",
-    )
-    async def touch_peppol(self, request: Request) -> Response:
-        _, company, data = await self._acting(request, models.PeppolTouch)
-        try:
-            document = self.backend.peppol.touch(company, pid(request), data)
-        except ConnectError as exc:
-            raise ControlError(exc.status, str(exc)) from None
-        return JSON(wire.peppol(document))
-
-    @route(
-        "POST",
-        "/workflows",
-        "Add a workflow to the acting company (the real API cannot create workflows)",
-        body=models.WorkflowInject,
-        response=models.WorkflowOut,
-        status=201,
-        tag="easypost-connect",
-    )
-    async def add_workflow(self, request: Request) -> Response:
-        _, company, data = await self._acting(request, models.WorkflowInject)
-        workflow = self.backend.workflows.add(company, data.model_dump(exclude_none=True))
-        return JSON(wire.workflow(workflow), status_code=201)
