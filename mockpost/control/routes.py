@@ -19,6 +19,7 @@ from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
+from mockpost.core.har import har_log
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
@@ -105,6 +106,11 @@ class ControlPlane:
             tenant=q.get("tenant") or None,
             limit=query_int(request, "limit"),
         )
+        shape = q.get("format") or "json"
+        if shape == "har":
+            return JSON(har_log(entries, __version__))
+        if shape != "json":
+            raise ControlError(400, f"query parameter 'format' must be 'json' or 'har', got {shape!r}")
         return JSON({"items": [entry.as_dict() for entry in entries]})
 
     async def clear_journal(self, request: Request) -> Response:
@@ -338,10 +344,11 @@ class ControlPlane:
                 "GET",
                 "/journal",
                 self.journal,
-                "Recorded requests, oldest first",
-                query=filters,
+                "Recorded requests, oldest first; `format=har` answers an HTTP Archive (HAR 1.2)",
+                query=(*filters, Param("format", "json (default): {items}; har: HAR 1.2 {log}")),
                 response=models.Items,
                 tag="journal",
+                errors={400: "Unknown format or a non-integer status/limit"},
             ),
             E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
             E(

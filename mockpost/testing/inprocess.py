@@ -15,11 +15,13 @@ from typing import Any, TypeVar
 
 import httpx
 
+from mockpost import __version__
 from mockpost.app import create_app
 from mockpost.config import Settings
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
+from mockpost.core.har import har_log
 from mockpost.core.middleware import ConnectionDropped
 from mockpost.sandbox import Sandbox
 
@@ -233,6 +235,10 @@ class Mockpost:
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
         return [entry.as_dict() for entry in self.sandbox.journal.query(**filters)]
+
+    def har(self, **filters: Any) -> dict[str, Any]:
+        """The journal (filtered like `journal`) as an HTTP Archive (HAR 1.2)."""
+        return har_log(self.sandbox.journal.query(**filters), __version__)
 
     def deliveries(self, provider: str | None = None) -> list[dict[str, Any]]:
         """Every webhook delivery attempt, oldest first."""
