@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 from mockpost.config import JSON_FIELDS, Settings, env_name, is_list_field, parse_option
 
 Kind = Literal["switch", "list", "choice", "mapping", "value"]
+SECRET_WORDS = ("token", "secret", "password", "key")
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ def named(field: str, given: Collection[str], value: Any = None) -> str:
     the default) `port 8000 (the default; set it with --port or MOCKPOST_PORT)`."""
     flag = _flag_for(field)
     shown = "" if value is None else " ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if shown and any(word in field for word in SECRET_WORDS):
+        shown = "***"  # an error message must not print a credential
     if field in given:
         return f"{flag.flag} {shown}".rstrip()
     if flag.env in {name.upper() for name in os.environ}:

@@ -131,35 +131,27 @@ def test_an_unknown_choice_or_flag_is_two_lines_without_the_usage(capsys: pytest
 
 
 @pytest.mark.usefixtures("clean_environment")
-def test_a_missing_fixtures_file_names_the_flag_and_the_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    missing = tmp_path / "nope.yaml"
-    assert main(["serve", "--fixtures", str(missing)]) == 2
-    assert_short_refusal(capsys.readouterr().err, f"--fixtures: {missing}: cannot read the file")
-
-
-@pytest.mark.usefixtures("clean_environment")
-def test_a_yaml_mistake_in_fixtures_names_the_file_and_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("ekopost:\n  accounts:\n    - api_key: [\n")
-    assert main(["serve", "--fixtures", str(broken)]) == 2
-    assert_short_refusal(capsys.readouterr().err, f"--fixtures: {broken}:4: not valid YAML")
-
-
-@pytest.mark.usefixtures("clean_environment")
-def test_a_refused_fixture_names_the_file_and_the_provider_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, ": cannot read the file"),
+        ("ekopost:\n  accounts:\n    - api_key: [\n", ":4: not valid YAML"),
+        (
+            "# demo data\nekopost:\n  accounts:\n    - api_key: demo\n"
+            "      campaigns:\n        - {name: x, state: flying}\n",
+            ":2: ekopost: no way from 'opened' to 'flying'",
+        ),
+    ],
+    ids=["missing", "not-yaml", "refused-by-the-provider"],
+)
+def test_a_fixtures_file_mistake_names_the_flag_the_file_and_the_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | None, expected: str
 ) -> None:
     fixtures = tmp_path / "demo.yaml"
-    fixtures.write_text(
-        "# demo data\nekopost:\n  accounts:\n    - api_key: demo\n"
-        "      campaigns:\n        - {name: x, state: flying}\n"
-    )
+    if content is not None:
+        fixtures.write_text(content)
     assert main(["serve", "--fixtures", str(fixtures)]) == 2
-    assert_short_refusal(capsys.readouterr().err, f"--fixtures: {fixtures}:2: ekopost:", "flying")
+    assert_short_refusal(capsys.readouterr().err, f"--fixtures: {fixtures}{expected}")
 
 
 @pytest.mark.usefixtures("clean_environment")
@@ -251,3 +243,15 @@ def test_json_log_format_writes_one_json_object_per_line() -> None:
     assert (access["method"], access["path"], access["status"]) == ("GET", "/_mockpost/health", 200)
     for line in stderr_rest.splitlines():
         assert {"time", "level", "logger", "message"} <= json.loads(line).keys(), line
+
+
+def test_a_mistake_in_a_credential_setting_does_not_print_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockpost import flags
+
+    token = flags.SettingFlag(
+        "control_token", "--control-token", "MOCKPOST_CONTROL_TOKEN", "value", None, (), ""
+    )
+    known = flags._flag_for
+    monkeypatch.setattr(flags, "_flag_for", lambda field: token if field == "control_token" else known(field))
+    assert flags.named("control_token", {"control_token"}, "s3cret") == "--control-token ***"
+    assert flags.named("port", {"port"}, 8000) == "--port 8000"
