@@ -35,6 +35,7 @@ class Entry(NamedTuple):
     request_body: bytes = b""
     response_body: bytes = b""
     fault: str | None = None
+    response_headers: tuple[tuple[bytes, bytes], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Entry(NamedTuple):
             "request_body": truncate(self.request_body),
             "response_body": truncate(self.response_body),
             "fault": self.fault,
+            "response_headers": safe_headers(self.response_headers),
         }
 
 
@@ -113,6 +115,20 @@ class Journal:
         if limit is not None and limit >= 0:
             found = found[-limit:] if limit else []
         return found
+
+    def get(self, entry_id: int) -> Entry | None:
+        """One entry by id, while it is still kept (ids grow: a bisection finds it)."""
+        low, high = 0, len(self._entries)
+        while low < high:
+            middle = (low + high) // 2
+            found = self._entries[middle][0]
+            if found == entry_id:
+                return Entry._make(self._entries[middle])
+            if found < entry_id:
+                low = middle + 1
+            else:
+                high = middle
+        return None
 
     def count(self, **filters: Any) -> int:
         return len(self.query(**filters))
