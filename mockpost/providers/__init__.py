@@ -13,10 +13,16 @@ PROVIDERS: list[ProviderEntry] = [
         "easypost-connect",
         "/easypost-connect",
         "EasyPost Connect Public API",
-        "mockpost.providers.easypost_connect",
+        "mockpost.providers.easypost_connect.provider",
         "EasyPostConnectProvider",
     ),
-    E("nirva", "/nirva", "Nirva Intelligent Hybrid Mail", "mockpost.providers.nirva", "NirvaProvider"),
+    E(
+        "nirva",
+        "/nirva",
+        "Nirva Intelligent Hybrid Mail",
+        "mockpost.providers.nirva.provider",
+        "NirvaProvider",
+    ),
     E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
     E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost", "InpostProvider"),
 ]
