@@ -14,8 +14,10 @@ import hashlib
 import struct
 import zlib
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 PDF_MIME = "application/pdf"
 MAX_PAGES = 50  # pages previewed per document; the download has them all
@@ -60,6 +62,8 @@ class PageImages:
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor  # the first preview pays for it
+
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockpost-pdfium")
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 

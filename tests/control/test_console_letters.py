@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from easypost_connect_support import delivered_job, payload_pdf_job, upload
+from easypost_connect_support import EMAIL_ONLY, STRUCTURED, delivered_job, payload_pdf_job, upload
 from nirva_support import PARIS, START, create_job, letter, pdf_of, sign_in
 
 from mockpost.core.pdf import make_pdf
 from mockpost.testing import Mockpost
 
 EPC = {"x-api-key": "console-letters"}
-ADDRESS = [
-    {"kind": "ADDRESS_FIRST_NAME", "value": "Ann"},
-    {"kind": "ADDRESS_LAST_NAME", "value": "Peeters"},
-    {"kind": "ADDRESS_STREET", "value": "Rue Neuve"},
-    {"kind": "ADDRESS_STREET_NUMBER", "value": "1"},
-    {"kind": "ADDRESS_POSTAL_CODE", "value": "1000"},
-    {"kind": "ADDRESS_CITY", "value": "Brussels"},
-    {"kind": "ADDRESS_COUNTRY_CODE", "value": "BE"},
-    {"kind": "EMAIL_ADDRESS", "value": "ann@example.be"},
-]
+ADDRESS = [{"kind": "ADDRESS_FIRST_NAME", "value": "Ann"}, *STRUCTURED, *EMAIL_ONLY]
 
 
 def described(mock: Mockpost, provider: str, kind: str, object_id: Any) -> dict[str, Any]:
