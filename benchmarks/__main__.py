@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inprocess, loadgen, memory, peers, report, scale, soak, startup, throughput
+from benchmarks import console, inprocess, loadgen, memory, peers, report, scale, soak, startup, throughput
 from benchmarks.procs import ROOT, cpu_pinning
 
-MEASUREMENTS = ("throughput", "startup", "inprocess", "scale", "memory", "peers", "soak")
+MEASUREMENTS = ("throughput", "console", "startup", "inprocess", "scale", "memory", "peers", "soak")
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -114,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     jobs: dict[str, Callable[[], dict[str, Any]]] = {
         "throughput": lambda: throughput.measure(
+            args.duration, args.concurrency, args.loadgen, args.threads, args.rounds
+        ),
+        "console": lambda: console.measure(
             args.duration, args.concurrency, args.loadgen, args.threads, args.rounds
         ),
         "startup": lambda: startup.measure(args.runs),

@@ -92,6 +92,19 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             )
             for figure in ("p50", "p99")
         ]
+    c = results.get("console")
+    if c and "error" not in c:
+        none = c["rps"]["0"]
+        out += [
+            (
+                f"GET campaign req/s, {n} console{'s' if n != '1' else ''} open (cost {c['cost'][n]:.1%})",
+                fmt(c["rps"][n], 0),
+                fmt(none, 0),
+                f"{c['rps'][n] / none:.2f}x" if none else "-",
+                "no console open",
+            )
+            for n in c["cost"]
+        ]
     s = results.get("startup")
     if s and "error" not in s:
         sv, im = s["serve_to_health"], s["import"]

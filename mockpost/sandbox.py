@@ -112,10 +112,12 @@ class Sandbox:
         if at is not None:
             await self.set_clock(at)
         self.scheduler.wakeup.set()
+        self._clock_moved()
 
     def unfreeze(self) -> None:
         self.clock.unfreeze()
         self.scheduler.wakeup.set()
+        self._clock_moved()
 
     async def set_clock(self, at: datetime) -> None:
         """Move to an instant: forward applies due work on the way, backward just jumps."""
@@ -124,6 +126,7 @@ class Sandbox:
         else:
             self.clock.set(at)
         self.scheduler.wakeup.set()
+        self._clock_moved()
 
     async def advance(self, seconds: float) -> datetime:
         """Move time forward, applying every due transition and delivering its webhooks first."""
@@ -133,7 +136,13 @@ class Sandbox:
         checked_instant(target)  # refuse before anything moves
         await self.scheduler.run_until(target)
         self.scheduler.wakeup.set()
+        self._clock_moved()
         return self.clock.now()
+
+    def _clock_moved(self) -> None:
+        """Tell listeners (the console's clock) where time stands now."""
+        if self.events:
+            self.events.publish("clock", self.describe_clock())
 
     async def run_due(self) -> int:
         return await self.scheduler.run_due()

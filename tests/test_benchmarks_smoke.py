@@ -98,3 +98,12 @@ def test_asyncio_generator_reads_answers_of_closing_http10_servers() -> None:
 
     assert asyncio.run(read(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nbody")) == (200, False)
     assert asyncio.run(read(b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno")) == (404, True)
+
+
+def test_the_console_cost_is_measured_with_0_1_and_10_open_streams() -> None:
+    from benchmarks import console
+
+    result = console.measure(0.2, concurrency=2, loadgen_choice="asyncio", threads=1, rounds=1)
+    assert set(result["rps"]) == {"0", "1", "10"} and all(rps > 0 for rps in result["rps"].values())
+    assert set(result["cost"]) == {"1", "10"}
+    assert any("console" in row[0] for row in report.rows({"console": result}))

@@ -116,6 +116,20 @@ class Journal:
             found = found[-limit:] if limit else []
         return found
 
+    def get(self, entry_id: int) -> Entry | None:
+        """One entry by id, while it is still kept (ids grow: a bisection finds it)."""
+        low, high = 0, len(self._entries)
+        while low < high:
+            middle = (low + high) // 2
+            found = self._entries[middle][0]
+            if found == entry_id:
+                return Entry._make(self._entries[middle])
+            if found < entry_id:
+                low = middle + 1
+            else:
+                high = middle
+        return None
+
     def count(self, **filters: Any) -> int:
         return len(self.query(**filters))
 

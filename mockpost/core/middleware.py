@@ -14,12 +14,14 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockpost.core.clock import Clock
+from mockpost.core.events import Events
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
 from mockpost.core.journal import BODY_LIMIT, Journal
 from mockpost.core.scheduler import Scheduler
 
 TENANT_KEY = "mockpost.tenant"
+QUIET_PATHS = frozenset({"/", "/favicon.ico"})  # the console's own pages: never journalled
 
 
 class ConnectionDropped(Exception):
@@ -42,6 +44,7 @@ class SandboxMiddleware:
         owner_of: Callable[[str], tuple[str, str]],
         error_body: Callable[[str, int, str], tuple[Any, dict[str, str]]],
         provider_apps: dict[str, ASGIApp] | None = None,
+        events: Events | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
@@ -51,6 +54,7 @@ class SandboxMiddleware:
         self.provider_of = owner_of  # path -> (provider, path below its mount)
         self.provider_apps = provider_apps or {}
         self.error_body = error_body
+        self.events = events if events is not None else Events()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,8 +62,8 @@ class SandboxMiddleware:
             return
         path: str = scope["path"]
         provider, sub_path = self.provider_of(path)
-        if not provider and path.startswith("/_mockpost"):
-            await self.app(scope, receive, send)  # the control plane is not journalled
+        if not provider and (path.startswith("/_mockpost") or path in QUIET_PATHS):
+            await self.app(scope, receive, send)  # the control plane and the console are not journalled
             return
         target = self.app
         if provider:
@@ -112,9 +116,10 @@ class SandboxMiddleware:
                 await target(scope, receive_recorded, send_recorded)
         finally:
             # a plain tuple in Entry's field order (building the NamedTuple costs more than the rest)
+            entry_id = self.journal.next_id()
             self.journal.record_row(
                 (
-                    self.journal.next_id(),
+                    entry_id,
                     at,
                     provider,
                     scope.get(TENANT_KEY),
@@ -130,6 +135,18 @@ class SandboxMiddleware:
                     tuple(response_headers[0]),  # a tuple: rows of atoms are not tracked by the GC
                 )
             )
+            if self.events:  # the console's live view; costs one truth test when nobody listens
+                self.events.publish(
+                    "request",
+                    {
+                        "id": entry_id,
+                        "provider": provider,
+                        "account": scope.get(TENANT_KEY),
+                        "method": scope["method"],
+                        "path": path,
+                        "status": status_holder[0],
+                    },
+                )
 
     async def _apply_fault(
         self,

@@ -34,7 +34,7 @@ from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge
 from mockpost.core.ids import Ids, derive_seed
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.middleware import TENANT_KEY
-from mockpost.core.resources import Change, ResourceKind, acting_as
+from mockpost.core.resources import Change, Document, ResourceKind, acting_as
 from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
@@ -284,12 +284,12 @@ class Provider(ABC):
         return self.ctx.tenancy.label(self.name, tenant)
 
     def describe_object(self, tenant: str, kind_name: str, object_id: str) -> dict[str, Any] | None:
-        """`{kind, id, state, wire, history, timers, related}` for the control plane, or None."""
-        state = self.ctx.store.existing(self.name, tenant)
-        kind = self.kinds.get(kind_name)
-        obj = kind.find(state, object_id) if state is not None and kind is not None else None
-        if obj is None or kind is None:
+        """`{kind, id, state, wire, history, timers, related, transitions, deletable, documents,
+        address}` for the control plane, or None."""
+        found = self._find_object(tenant, kind_name, object_id)
+        if found is None:
             return None
+        kind, state, obj = found
         return {
             **kind.summary(obj),
             "wire": kind.wire(obj),
@@ -299,7 +299,42 @@ class Provider(ABC):
                 for t in self.ctx.timers(tenant, kind.name, kind.id_of(obj))
             ],
             "related": [{"kind": k, "id": i} for k, i in kind.related(state, obj)],
+            "transitions": sorted(kind.lifecycle.transitions.get(obj.state, ())) if kind.lifecycle else [],
+            "deletable": kind.delete is not None,
+            "documents": [
+                {"index": index, "name": doc.name, "mime": doc.mime, "role": doc.role, "size": len(doc.data)}
+                for index, doc in enumerate(kind.documents(state, obj))
+            ],
+            "address": kind.address(state, obj),
         }
+
+    def object_documents(self, tenant: str, kind_name: str, object_id: str) -> list[Document] | None:
+        """The files an object holds or made, or None when there is no such object."""
+        found = self._find_object(tenant, kind_name, object_id)
+        return None if found is None else found[0].documents(found[1], found[2])
+
+    def delete_object(self, tenant: str, kind_name: str, object_id: str) -> bool | None:
+        """Delete an object as the API would: None when there is none, False when its kind cannot be
+        deleted."""
+        found = self._find_object(tenant, kind_name, object_id)
+        if found is None:
+            return None
+        kind, state, obj = found
+        if kind.delete is None:
+            return False
+        with acting_as("forced"):
+            kind.delete(state, obj)
+        return True
+
+    def _find_object(
+        self, tenant: str, kind_name: str, object_id: str
+    ) -> tuple[ResourceKind, Any, Any] | None:
+        state = self.ctx.store.existing(self.name, tenant)
+        kind = self.kinds.get(kind_name)
+        obj = kind.find(state, object_id) if state is not None and kind is not None else None
+        if obj is None or kind is None:
+            return None
+        return kind, state, obj
 
     def openapi(self, server_url: str) -> dict[str, Any]:
         return openapi_document(

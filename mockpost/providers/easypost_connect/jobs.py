@@ -209,7 +209,7 @@ class Jobs:
         if job.state != PROCESSING or company.jobs.get(job.id) is not job:
             return
         workflow = company.workflows.get(job.workflow_id)
-        data, job.upload = job.upload, None
+        data = job.upload  # kept: the file as received stays viewable (the console shows it)
         try:
             recipients = self._recipients(job, workflow, data)
         except UnreadableFile as exc:

@@ -57,7 +57,7 @@ class Job(Stateful):
     page_count: int | None = None
     failure_reason: str | None = None
     sending_event_ids: list[str] = field(default_factory=list)
-    upload: bytes | None = None  # the received file, until it is processed
+    upload: bytes | None = None  # the received file, as received
 
 
 @dataclass

@@ -10,7 +10,9 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from mockpost.core.resources import Document
 from mockpost.providers.ekopost.errors import EkopostError, InvalidData
+from mockpost.providers.ekopost.state import Envelope
 
 CONTENT_TYPES = ("document", "attachment", "markup", "sms")
 REQUIRED_MIME = {
@@ -115,3 +117,42 @@ def has_pages(data: bytes) -> bool:
         except zlib.error:
             continue
     return False
+
+
+# -- what the console shows of a letter -----------------------------------------------------------
+CONTENT_EXTENSIONS = {"application/pdf": "pdf", "application/xml": "xml", "text/plain": "txt"}
+
+
+def envelope_documents(account: Any, envelope: Envelope) -> list[Document]:
+    """The envelope's contents as received: its main document, attachments, markup or sms text."""
+    name = envelope.name or "envelope"
+    found = []
+    for number, content in enumerate(envelope.contents, start=1):
+        mime = content.mime.split(";")[0].strip().lower()
+        extension = CONTENT_EXTENSIONS.get(mime, "bin")
+        filename = f"{name} {number} {content.type}.{extension}"
+        found.append(Document(filename, mime, content.data, content.type))
+    return found
+
+
+def address_block(account: Any, envelope: Envelope) -> list[str]:
+    """The recipient as Ekopost reads the envelope's address: a postal block line by line; for the
+    digital channels, where the letter goes."""
+    address = envelope.address or {}
+    kind = address.get("$type", "postal")
+    if kind == "postal":
+        lines = [*_lines(address.get("name")), *_lines(address.get("street"))]
+        lines.append(" ".join(str(address.get(key) or "") for key in ("postal_code", "city")).strip())
+        lines.append(str(address.get("country") or ""))
+        return [line for line in lines if line]
+    described = [f"{kind}"]
+    for key, value in address.items():
+        if key != "$type" and value not in (None, "", [], {}):
+            described.append(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    return described
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(line) for line in value if line]
+    return [str(value)] if value else []

@@ -92,6 +92,7 @@ class JobBackend:
                 {"part": u.part, "fileName": u.file_name, "boxId": box.id, "size": len(u.data)}
                 for u, box, _ in placed
             ],
+            file_data=[u.data for u, _, _ in placed],
             state=JOB.initial,
             created_at=now,
             updated_at=now,
