@@ -18,5 +18,5 @@ PROVIDERS: list[ProviderEntry] = [
     ),
     E("nirva", "/nirva", "Nirva Intelligent Hybrid Mail", "mockpost.providers.nirva", "NirvaProvider"),
     E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
-    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost", "InpostProvider"),
+    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost.provider", "InpostProvider"),
 ]

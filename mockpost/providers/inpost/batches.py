@@ -53,5 +53,5 @@ class Batches:
 
     @staticmethod
     def status(account: Account, batch: Batch) -> str:
-        waiting = [sid for sid in batch.shipment_ids if account.shipments[sid].status == "created"]
+        waiting = [sid for sid in batch.shipment_ids if account.shipments[sid].state == "created"]
         return "generated" if waiting else "done"

@@ -8,24 +8,33 @@ from datetime import timedelta
 from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.providers.inpost.dispatch_points import DispatchPoints, address_key
 from mockpost.providers.inpost.errors import InvalidAction, InvalidParameter, NotFound, ValidationFailed
-from mockpost.providers.inpost.flow import PROVIDER, rank
-from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER, Timeline
+from mockpost.providers.inpost.flow import is_confirmed
+from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
-from mockpost.providers.inpost.state import Account, DispatchComment, DispatchOrder, Organization
+from mockpost.providers.inpost.state import (
+    Account,
+    DispatchComment,
+    Dispatched,
+    DispatchOrder,
+    Organization,
+)
 from mockpost.providers.inpost.validation import EMAIL, PHONE, Problems, check_address, text
 
 SORTABLE = ("id", "created_at", "address", "post_code", "country_code", "shipment_id", "tracking_number")
+KIND = DISPATCH_ORDER.resource
 NEXT_STEP = {"new": "sent", "sent": "accepted", "accepted": "done"}
 
 
 class DispatchOrders:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline, points: DispatchPoints) -> None:
+    def __init__(self, ctx: ProviderContext, points: DispatchPoints) -> None:
         self.ctx = ctx
-        self.timeline = timeline
         self.points = points
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        return {(KIND, "advance"): self.advance}
 
     def create(self, account: Account, organization: Organization, body: Any) -> DispatchOrder:
         if not isinstance(body, dict):
@@ -47,7 +56,7 @@ class DispatchOrders:
                 )
                 if shipment is None or shipment.organization_id != organization.id:
                     problems.add("shipments", "does_not_exist")
-                elif shipment.status == "canceled" or rank(shipment.status) < rank("confirmed"):
+                elif not is_confirmed(shipment):
                     problems.add("shipments", "invalid_status")
                 elif value not in shipment_ids:
                     shipment_ids.append(shipment.id)
@@ -80,12 +89,13 @@ class DispatchOrders:
         order = DispatchOrder(
             id=account.next_id("dispatch_order"),
             organization_id=organization.id,
-            shipment_ids=shipment_ids,
+            shipments=[Dispatched(sid, account.shipments[sid].tracking_number) for sid in shipment_ids],
             address=chosen,
             name=name,
             phone=phone,
             email=email,
             comments=[],
+            state=DISPATCH_ORDER.initial,
             created_at=now,
             updated_at=now,
             dispatch_point_id=point.id,
@@ -95,11 +105,16 @@ class DispatchOrders:
         for sid in shipment_ids:
             account.shipments[sid].custom_attributes["dispatch_order_id"] = order.id
         account.dispatch_orders[order.id] = order
+        self.ctx.begin(account.tenant, DISPATCH_ORDER, order)
         self._plan(account, order)
         return order
 
+    @staticmethod
+    def find(account: Account, raw_id: str) -> DispatchOrder | None:
+        return account.dispatch_orders.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) <= 12 else None
+
     def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> DispatchOrder:
-        order = account.dispatch_orders.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) <= 12 else None
+        order = self.find(account, raw_id)
         if order is None or (organization is not None and order.organization_id != organization.id):
             raise NotFound("dispatch_order", raw_id[:64])
         return order
@@ -113,7 +128,7 @@ class DispatchOrders:
             wanted = set(status.split(","))
             if wanted - set(DISPATCH_ORDER.states):
                 raise InvalidParameter("status", "invalid_value", allowed=DISPATCH_ORDER.states)
-            found = [o for o in found if o.status in wanted]
+            found = [o for o in found if o.state in wanted]
         for key in ("id", "shipment_id"):
             raw = filters.get(key)
             if raw:
@@ -130,15 +145,7 @@ class DispatchOrders:
                 found = [o for o in found if str(o.address.get(key) or "").lower() == raw.lower()]
         number = filters.get("tracking_number")
         if number:
-            found = [
-                o
-                for o in found
-                if any(
-                    account.shipments[s].tracking_number == number
-                    for s in o.shipment_ids
-                    if s in account.shipments
-                )
-            ]
+            found = [o for o in found if any(s.tracking_number == number for s in o.shipments)]
         keys: dict[str, Callable[[DispatchOrder], Any]] = {
             "id": lambda o: o.id,
             "created_at": lambda o: (o.created_at, o.id),
@@ -146,20 +153,13 @@ class DispatchOrders:
             "post_code": lambda o: o.address.get("post_code"),
             "country_code": lambda o: o.address.get("country_code"),
             "shipment_id": lambda o: min(o.shipment_ids, default=0),
-            "tracking_number": lambda o: min(
-                (
-                    account.shipments[s].tracking_number or ""
-                    for s in o.shipment_ids
-                    if s in account.shipments
-                ),
-                default="",
-            ),
+            "tracking_number": lambda o: min((s.tracking_number or "" for s in o.shipments), default=""),
         }
         return sort_and_page(found, page, keys)
 
     def cancel(self, account: Account, order: DispatchOrder) -> None:
-        if order.status not in DISPATCH_CANCELABLE:
-            raise InvalidAction("delete", order.status, allowed_statuses=list(DISPATCH_CANCELABLE))
+        if order.state not in DISPATCH_CANCELABLE:
+            raise InvalidAction("delete", order.state, allowed_statuses=list(DISPATCH_CANCELABLE))
         self.move(account, order, "canceled")
 
     # -- comments ----------------------------------------------------------------------
@@ -192,44 +192,33 @@ class DispatchOrders:
 
     # -- the clock -----------------------------------------------------------------------
     def move(self, account: Account, order: DispatchOrder, status: str) -> None:
-        DISPATCH_ORDER.check(order.status, status)
-        if order.pending is not None:
-            order.pending.cancel()
-            order.pending = None
-        order.status = status
-        order.updated_at = self.ctx.now()
+        """The one place a dispatch order changes status."""
+        self.ctx.move(account.tenant, DISPATCH_ORDER, order, status)
+        self.ctx.cancel(account.tenant, KIND, str(order.id))
         self._plan(account, order)
 
-    def force(self, account: Account, raw_id: Any, status: str) -> DispatchOrder:
-        order = (
-            account.dispatch_orders.get(int(raw_id))
-            if str(raw_id).isdigit() and len(str(raw_id)) < 13
-            else None
-        )
+    def advance(self, account: Account, order: DispatchOrder) -> None:
+        following = NEXT_STEP.get(order.state)
+        if following is not None:
+            self.move(account, order, following)
+
+    def force(self, account: Account, raw_id: str, status: str) -> DispatchOrder:
+        order = self.find(account, raw_id)
         if order is None:
             raise UnknownResource(f"no dispatch_order {raw_id!r} in this account")
         self.move(account, order, status)
         return order
 
     def _plan(self, account: Account, order: DispatchOrder) -> None:
-        following = NEXT_STEP.get(order.status)
-        if following is None:
+        if order.state not in NEXT_STEP:
             return
+        timeline = self.ctx.timeline
         delay: timedelta = {
-            "new": self.timeline.dispatch_sent_after,
-            "sent": self.timeline.dispatch_accepted_after,
-            "accepted": self.timeline.dispatch_done_after,
-        }[order.status]
-        target = following
-
-        def run() -> None:
-            order.pending = None
-            if self.ctx.store.existing(PROVIDER, account.tenant) is account and DISPATCH_ORDER.allows(
-                order.status, target
-            ):
-                self.move(account, order, target)
-
-        order.pending = self.ctx.call_later(self.ctx.now() + delay, run, f"inpost dispatch order {order.id}")
+            "new": timeline.dispatch_sent_after,
+            "sent": timeline.dispatch_accepted_after,
+            "accepted": timeline.dispatch_done_after,
+        }[order.state]
+        self.ctx.schedule(account.tenant, KIND, str(order.id), self.ctx.now() + delay, "advance")
 
 
 def _comment_text(body: Any) -> str:

@@ -13,6 +13,18 @@ from typing import Any
 from mockpost.core.clock import parse_duration
 from mockpost.core.lifecycle import Lifecycle
 
+# From the sender's branch to the receiver's: the part of the way lockers and couriers share.
+LINEHAUL = (
+    "adopted_at_source_branch",
+    "sent_from_source_branch",
+    "adopted_at_sorting_center",
+    "sent_from_sorting_center",
+    "adopted_at_target_branch",
+    "out_for_delivery",
+)
+# Timed paths after `confirmed`, per kind of service.
+LOCKER_PATH = ("dispatched_by_sender", "collected_from_sender", *LINEHAUL, "ready_to_pickup", "delivered")
+COURIER_PATH = ("taken_by_courier", *LINEHAUL, "delivered")
 # The forward order every shipment follows (a service's path is a subsequence of it).
 PROGRESS = (
     "created",
@@ -22,12 +34,7 @@ PROGRESS = (
     "dispatched_by_sender",
     "collected_from_sender",
     "taken_by_courier",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
+    *LINEHAUL,
     "ready_to_pickup",
     "pickup_reminder_sent",
     "avizo",
@@ -50,30 +57,6 @@ PROBLEMS = (
 )
 CANCELABLE = ("created", "offers_prepared")
 LABEL_READY_FROM = "confirmed"
-
-# Timed paths after `confirmed`, per kind of service.
-LOCKER_PATH = (
-    "dispatched_by_sender",
-    "collected_from_sender",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
-    "ready_to_pickup",
-    "delivered",
-)
-COURIER_PATH = (
-    "taken_by_courier",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
-    "delivered",
-)
 
 
 def _shipment_table() -> dict[str, list[str]]:
@@ -102,6 +85,17 @@ SHIPMENT = Lifecycle.build(
     initial="created",
     transitions=_shipment_table(),
     final=["delivered", "canceled", "returned_to_sender", "missing"],
+)
+
+OFFER = Lifecycle.build(
+    "offer",
+    initial="in_preparation",
+    transitions={
+        "in_preparation": ["available", "unavailable"],
+        "available": ["selected", "bought", "expired"],
+        "selected": ["bought", "expired"],
+    },
+    final=["bought", "unavailable", "expired"],
 )
 
 DISPATCH_ORDER = Lifecycle.build(

@@ -106,6 +106,11 @@ class BulkOffers(BaseModel):
     shipments: list[BulkItem] = Field(description="At most 100")
 
 
+class BatchCreate(BaseModel):
+    shipments: list[ShipmentCreate] = Field(description="1 to 100 shipment create bodies")
+    only_choice_of_offer: bool | None = None
+
+
 class DispatchOrderCreate(Loose):
     shipments: list[int]
     comment: str | None = None

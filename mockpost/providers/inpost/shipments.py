@@ -6,12 +6,12 @@ Every request is checked in full before anything is written, so a refused reques
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from mockpost.core.clock import parse_instant
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.inpost import catalog
+from mockpost.providers.inpost import services
 from mockpost.providers.inpost.errors import (
     InvalidAction,
     InvalidParameter,
@@ -49,6 +49,7 @@ PEER_FILTERS = (
     "address",
 )
 BULK_LIMIT = 100
+TRACKING_KEPT = timedelta(days=45)  # public tracking forgets a shipment this long after its creation
 
 
 def is_id(raw: Any) -> bool:
@@ -71,7 +72,7 @@ class Shipments:
     def check(self, organization: Organization, body: Any) -> tuple[ShipmentRequest | None, Details]:
         """A create request checked against the organization, without changing anything."""
         return check_shipment(
-            body, organization.services, self.points.types, self.flow.timeline.require_insurance
+            body, organization.services, self.points.types, self.ctx.timeline.require_insurance
         )
 
     def open(self, account: Account, organization: Organization, request: ShipmentRequest) -> Shipment:
@@ -97,6 +98,7 @@ class Shipments:
             comments=request.comments,
             only_choice_of_offer=request.only_choice_of_offer,
             end_of_week_collection=request.end_of_week_collection,
+            state=SHIPMENT.initial,
             created_at=now,
             updated_at=now,
         )
@@ -137,6 +139,16 @@ class Shipments:
             raise NotFound("shipment", raw_id[:64])
         return shipment
 
+    def tracked(self, number: str) -> Shipment:
+        """Public tracking: any account's shipment by its tracking (or return tracking) number."""
+        for _, account in self.ctx.store.tenants(self.ctx.name):
+            shipment = account.shipments.get(account.tracking_numbers.get(number, 0))
+            if shipment is not None:
+                if self.ctx.now() - shipment.created_at > TRACKING_KEPT:
+                    raise NotFound("tracking", shipment.tracking_number or "")
+                return shipment
+        raise NotFound("tracking", number[:64])
+
     def search(
         self, account: Account, organization: Organization, filters: Mapping[str, str], page: PageRequest
     ) -> tuple[list[Shipment], int]:
@@ -148,7 +160,7 @@ class Shipments:
             "created_at": lambda s: (s.created_at, s.id),
             "tracking_number": lambda s: s.tracking_number,
             "service": lambda s: s.service,
-            "status": lambda s: s.status,
+            "status": lambda s: s.state,
             "insurance_amount": lambda s: s.insurance.get("amount"),
             "cod_amount": lambda s: s.cod.get("amount"),
             "external_customer_id": lambda s: s.external_customer_id,
@@ -173,16 +185,16 @@ class Shipments:
             unknown = statuses - set(SHIPMENT.states)
             if unknown:
                 raise InvalidParameter("status", "invalid_value", allowed=SHIPMENT.states)
-            tests.append(("status", lambda s: s.status in statuses))
-        services = listed("service")
-        if services is not None:
-            if services - set(catalog.SERVICES):
+            tests.append(("status", lambda s: s.state in statuses))
+        wanted_services = listed("service")
+        if wanted_services is not None:
+            if wanted_services - set(services.SERVICES):
                 raise InvalidParameter("service", "invalid_value")
-            tests.append(("service", lambda s: s.service in services))
+            tests.append(("service", lambda s: s.service in wanted_services))
         carrier = filters.get("carrier")
         if carrier:
             tests.append(
-                ("carrier", lambda s: s.service is not None and catalog.carrier_of(s.service) == carrier)
+                ("carrier", lambda s: s.service is not None and services.carrier_of(s.service) == carrier)
             )
         numbers = listed("tracking_number")
         if numbers is not None:
@@ -226,8 +238,8 @@ class Shipments:
     # -- offers and payment -----------------------------------------------------------
     def select_offer(self, account: Account, shipment: Shipment, body: Any) -> Shipment:
         offer = self._offer(shipment, body, ("offers_prepared",), "select_offer")
-        if offer.status != "available":
-            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.status})
+        if offer.state != "available":
+            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.state})
         self.flow.select(account, shipment, offer)
         return shipment
 
@@ -238,11 +250,11 @@ class Shipments:
         return shipment
 
     def _check_buyable(self, shipment: Shipment, offer: Offer) -> None:
-        if offer.status not in ("available", "selected") or shipment.transactions:
-            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.status})
+        if offer.state not in ("available", "selected") or shipment.transactions:
+            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.state})
 
     def _buy(self, account: Account, shipment: Shipment, offer: Offer) -> None:
-        if shipment.status == "offers_prepared":
+        if shipment.state == "offers_prepared":
             self.flow.select(account, shipment, offer)
         self.flow.pay(account, shipment)
 
@@ -254,8 +266,8 @@ class Shipments:
             offer_id = int(offer_id)
         if not isinstance(offer_id, int) or isinstance(offer_id, bool):
             raise ValidationFailed({"offer_id": ["invalid"]})
-        if shipment.status not in statuses:
-            raise InvalidAction(action, shipment.status)
+        if shipment.state not in statuses:
+            raise InvalidAction(action, shipment.state)
         for offer in shipment.offers:
             if offer.id == offer_id:
                 return offer
@@ -296,7 +308,7 @@ class Shipments:
                 )
                 try:
                     offer = self._offer(shipment, item, statuses, action)
-                    if action == "select_offer" and offer.status != "available":
+                    if action == "select_offer" and offer.state != "available":
                         raise ShipxError(400, "offer_unavailable", {})
                     if action == "buy":
                         self._check_buyable(shipment, offer)
@@ -316,9 +328,9 @@ class Shipments:
 
     # -- cancel --------------------------------------------------------------------------
     def cancel(self, account: Account, shipment: Shipment) -> None:
-        if shipment.status not in CANCELABLE:
-            raise InvalidAction("cancel", shipment.status, allowed_statuses=list(CANCELABLE))
-        self.flow.enter(account, shipment, "canceled")
+        if shipment.state not in CANCELABLE:
+            raise InvalidAction("cancel", shipment.state, allowed_statuses=list(CANCELABLE))
+        self.flow.move(account, shipment, "canceled")
 
 
 def _instant(raw: str, name: str) -> datetime:

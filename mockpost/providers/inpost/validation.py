@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mockpost.providers.inpost import catalog
+from mockpost.providers.inpost import services as catalog
+from mockpost.providers.inpost.state import Shipment
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{9,20}$")
@@ -474,7 +475,7 @@ def check_shipment(
     return request, {}
 
 
-def services_fitting(request: ShipmentRequest, services: list[str]) -> dict[str, list[dict[str, str]] | None]:
+def services_fitting(request: Shipment, services: list[str]) -> dict[str, list[dict[str, str]] | None]:
     """Offer mode: each organization service -> None when it can carry the shipment, else reasons."""
     result: dict[str, list[dict[str, str]] | None] = {}
     for service in services:

@@ -1,0 +1,184 @@
+"""HTTP <-> ShipX dispatch orders (courier pickups): create, read, list, delete, comments,
+printouts, and the dispatch points they are made at. No business rule lives here; routes are
+matched in the order they are written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockpost.core.api import Param, route
+from mockpost.core.http import JSON
+from mockpost.providers.inpost import dispatch, dispatch_points, models, printouts, wire
+from mockpost.providers.inpost.paging import collection, page_request
+from mockpost.providers.inpost.plumbing import CHANGE, ORGANIZATION, PAGING, READ, SEARCH, Http, filters
+from mockpost.providers.inpost.state import Account, DispatchOrder
+
+ORDERS = ORGANIZATION + "/dispatch_orders"
+ORDER = "/v1/dispatch_orders/{dispatch_order_id}"
+COMMENT = ORDERS + "/{dispatch_order_id}/comment"
+ORDER_FILTERS = ("id", "status", "shipment_id", "tracking_number", "post_code", "country_code", "city")
+
+
+class DispatchRoutes:
+    def __init__(self, http: Http) -> None:
+        self.http = http
+        self.orders = http.backend.dispatch
+
+    def _json(self, request: Request, order: DispatchOrder, status_code: int = 200) -> Response:
+        return JSON(wire.dispatch_order(self.http.base(request), order), status_code=status_code)
+
+    def _order_of_organization(self, request: Request) -> tuple[Account, DispatchOrder]:
+        account, organization = self.http.organization(request)
+        return account, self.orders.get(account, request.path_params["dispatch_order_id"], organization)
+
+    @route(
+        "POST",
+        ORDERS,
+        "Create a dispatch order",
+        body=models.DispatchOrderCreate,
+        response=dict[str, Any],
+        status=201,
+        errors=CHANGE,
+        tag="Dispatch orders",
+    )
+    async def create_dispatch_order(self, request: Request) -> Response:
+        account, organization = self.http.organization(request)
+        order = self.orders.create(account, organization, await self.http.body(request))
+        return self._json(request, order, 201)
+
+    @route(
+        "GET",
+        ORDERS,
+        "Dispatch orders",
+        query=(*PAGING, *filters(*ORDER_FILTERS)),
+        response=models.Collection,
+        errors=SEARCH,
+        tag="Dispatch orders",
+    )
+    async def list_dispatch_orders(self, request: Request) -> Response:
+        account, organization = self.http.organization(request)
+        page = page_request(request.query_params, dispatch.SORTABLE, "id")
+        found, count = self.orders.search(account, organization, self.http.filters(request), page)
+        base = self.http.base(request)
+        items = [wire.dispatch_order(base, o) for o in found]
+        return JSON(
+            collection(f"{base}/v1/organizations/{organization.id}/dispatch_orders", page, items, count)
+        )
+
+    @route("GET", ORDER, "Dispatch order", response=dict[str, Any], errors=READ, tag="Dispatch orders")
+    async def get_dispatch_order(self, request: Request) -> Response:
+        account = self.http.account(request)
+        return self._json(request, self.orders.get(account, request.path_params["dispatch_order_id"]))
+
+    @route(
+        "DELETE",
+        ORDER,
+        "Delete (cancel) a dispatch order (new / sent only)",
+        status=204,
+        errors=CHANGE,
+        tag="Dispatch orders",
+    )
+    async def delete_dispatch_order(self, request: Request) -> Response:
+        account = self.http.account(request)
+        order = self.orders.get(account, request.path_params["dispatch_order_id"])
+        self.orders.cancel(account, order)
+        return Response(status_code=204)
+
+    @route(
+        "POST",
+        COMMENT,
+        "Add a comment",
+        body=models.CommentCreate,
+        response=dict[str, Any],
+        status=201,
+        errors=CHANGE,
+        tag="Dispatch orders",
+    )
+    async def add_comment(self, request: Request) -> Response:
+        account, order = self._order_of_organization(request)
+        self.orders.add_comment(account, order, await self.http.body(request))
+        return self._json(request, order, 201)
+
+    @route(
+        "PUT",
+        COMMENT,
+        "Change a comment",
+        body=models.CommentUpdate,
+        response=dict[str, Any],
+        errors=CHANGE,
+        tag="Dispatch orders",
+    )
+    async def update_comment(self, request: Request) -> Response:
+        _, order = self._order_of_organization(request)
+        self.orders.update_comment(order, await self.http.body(request))
+        return self._json(request, order)
+
+    @route(
+        "DELETE",
+        COMMENT,
+        "Delete comments",
+        body=models.CommentDelete,
+        status=204,
+        errors=CHANGE,
+        tag="Dispatch orders",
+    )
+    async def delete_comments(self, request: Request) -> Response:
+        _, order = self._order_of_organization(request)
+        self.orders.delete_comments(order, await self.http.body(request))
+        return Response(status_code=204)
+
+    # -- what ShipX client libraries call besides the main documentation ------------------------
+    @route(
+        "GET",
+        ORDERS + "/printouts",
+        "Printout",
+        query=(
+            Param("dispatch_order_id", "A dispatch order id"),
+            Param("shipment_ids[]", "Shipment id (repeat)"),
+            Param("format", "Pdf"),
+        ),
+        response_type="application/pdf",
+        errors=SEARCH,
+        tag="Dispatch orders",
+    )
+    async def dispatch_printouts(self, request: Request) -> Response:
+        account, organization = self.http.organization(request)
+        printouts.check_format(request.query_params)
+        order_id = request.query_params.get("dispatch_order_id")
+        shipment_ids = self.http.shipment_ids(request)
+        orders = self.http.backend.orders_for_printout(account, organization, order_id, shipment_ids)
+        return self.http.file(printouts.render(orders))
+
+    @route(
+        "GET",
+        ORGANIZATION + "/dispatch_points",
+        "Dispatch points",
+        query=PAGING,
+        response=dict[str, Any],
+        errors=SEARCH,
+        tag="Dispatch orders",
+    )
+    async def list_dispatch_points(self, request: Request) -> Response:
+        account, organization = self.http.organization(request)
+        page = page_request(request.query_params, dispatch_points.SORTABLE, "id")
+        found, count = self.http.backend.dispatch_points.search(account, organization, page)
+        base = self.http.base(request)
+        items = [wire.dispatch_point(base, p) for p in found]
+        href = f"{base}/v1/organizations/{organization.id}/dispatch_points"
+        return JSON(collection(href, page, items, count))
+
+    @route(
+        "GET",
+        "/v1/dispatch_points/{dispatch_point_id}",
+        "Dispatch point",
+        response=dict[str, Any],
+        errors=SEARCH,
+        tag="Dispatch orders",
+    )
+    async def get_dispatch_point(self, request: Request) -> Response:
+        account = self.http.account(request)
+        point = self.http.backend.dispatch_points.get(account, request.path_params["dispatch_point_id"])
+        return JSON(wire.dispatch_point(self.http.base(request), point))
