@@ -52,7 +52,9 @@ def bought_locker_shipment(mock: Mockpost) -> tuple[httpx.Client, dict[str, Any]
     mock.clock.advance(10)
     selected = shipx.get(f"/v1/shipments/{shipment_id}").json()
     assert selected["status"] == "offer_selected"
-    bought = shipx.post(f"/v1/shipments/{shipment_id}/buy", json={"offer_id": selected["selected_offer"]["id"]})
+    bought = shipx.post(
+        f"/v1/shipments/{shipment_id}/buy", json={"offer_id": selected["selected_offer"]["id"]}
+    )
     assert bought.status_code == 200, bought.text
     return shipx, bought.json()
 

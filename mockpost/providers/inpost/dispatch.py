@@ -9,11 +9,14 @@ from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext, TimerAction
+from mockpost.providers.inpost import models
 from mockpost.providers.inpost.dispatch_points import DispatchPoints, address_key
 from mockpost.providers.inpost.errors import InvalidAction, InvalidParameter, NotFound, ValidationFailed
 from mockpost.providers.inpost.flow import is_confirmed
 from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
+from mockpost.providers.inpost.problems import check, checked
+from mockpost.providers.inpost.shipment_rules import address_fields, check_complete_address
 from mockpost.providers.inpost.state import (
     Account,
     DispatchComment,
@@ -21,7 +24,6 @@ from mockpost.providers.inpost.state import (
     DispatchOrder,
     Organization,
 )
-from mockpost.providers.inpost.validation import EMAIL, PHONE, Problems, check_address, text
 
 SORTABLE = ("id", "created_at", "address", "post_code", "country_code", "shipment_id", "tracking_number")
 KIND = DISPATCH_ORDER.resource
@@ -37,53 +39,33 @@ class DispatchOrders:
         return {(KIND, "advance"): self.advance}
 
     def create(self, account: Account, organization: Organization, body: Any) -> DispatchOrder:
-        if not isinstance(body, dict):
-            raise ValidationFailed({"dispatch_order": ["invalid"]})
-        problems = Problems()
-        ids = body.get("shipments")
+        request, details = check(models.DispatchOrderCreate, body, "dispatch_order")
         shipment_ids: list[int] = []
-        if ids is None or ids == []:
-            problems.add("shipments", "required")
-        elif not isinstance(ids, list) or len(ids) > 1000:
-            problems.add("shipments", "invalid")
-        else:
-            for raw in ids:
-                value = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 12 else raw
-                shipment = (
-                    account.shipments.get(value)
-                    if isinstance(value, int) and not isinstance(value, bool)
-                    else None
-                )
-                if shipment is None or shipment.organization_id != organization.id:
-                    problems.add("shipments", "does_not_exist")
-                elif not is_confirmed(shipment):
-                    problems.add("shipments", "invalid_status")
-                elif value not in shipment_ids:
-                    shipment_ids.append(shipment.id)
-        address, details = check_address(body.get("address"), required=False)
-        problems.details.update(details)
-        name = text(body.get("name"), "name", problems)
-        phone = text(body.get("phone"), "phone", problems, 40)
-        if phone is not None and not PHONE.match(phone):
-            problems.add("phone", "invalid_format")
-        email = text(body.get("email"), "email", problems)
-        if email is not None and not EMAIL.match(email):
-            problems.add("email", "invalid_format")
-        comment = text(body.get("comment"), "comment", problems, 500)
-        office_hours = text(body.get("office_hours"), "office_hours", problems)
+        for shipment_id in request.shipments or [] if request is not None else []:
+            shipment = account.shipments.get(shipment_id)
+            if shipment is None or shipment.organization_id != organization.id:
+                details.add(("shipments",), "does_not_exist")
+            elif not is_confirmed(shipment):
+                details.add(("shipments",), "invalid_status")
+            elif shipment.id not in shipment_ids:
+                shipment_ids.append(shipment.id)
         point = None
-        if body.get("dispatch_point_id") is not None:
-            point = self.points.find(account, organization, body["dispatch_point_id"])
-            if point is None:
-                problems.add("dispatch_point_id", "does_not_exist")
-        if problems:
-            raise ValidationFailed(problems.details)
+        if request is not None:
+            check_complete_address(details, ("address",), request.address, required=False)
+            if request.dispatch_point_id is not None:
+                point = self.points.find(account, organization, request.dispatch_point_id)
+                if point is None:
+                    details.add(("dispatch_point_id",), "does_not_exist")
+        details.refuse()
+        assert request is not None
         now = self.ctx.now()
-        if address is None and point is not None:
-            address = {k: v for k, v in point.address.items() if k != "id"}
-        chosen = address or {k: v for k, v in organization.address.items()}
+        # the address given, else the dispatch point's, else the organization's
+        chosen = address_fields(request.address)
+        if chosen is None and point is not None:
+            chosen = {k: v for k, v in point.address.items() if k != "id"}
+        chosen = chosen or dict(organization.address)
         if point is None or address_key(point.address) != address_key(chosen):
-            contact = {"name": name, "phone": phone, "email": email, "office_hours": office_hours}
+            contact = request.model_dump(include={"name", "phone", "email", "office_hours"})
             point = self.points.at_address(account, organization, chosen, contact)
         chosen = {**chosen, "id": account.next_id("address")}
         order = DispatchOrder(
@@ -91,17 +73,17 @@ class DispatchOrders:
             organization_id=organization.id,
             shipments=[Dispatched(sid, account.shipments[sid].tracking_number) for sid in shipment_ids],
             address=chosen,
-            name=name,
-            phone=phone,
-            email=email,
+            name=request.name,
+            phone=request.phone,
+            email=request.email,
             comments=[],
             state=DISPATCH_ORDER.initial,
             created_at=now,
             updated_at=now,
             dispatch_point_id=point.id,
         )
-        if comment:
-            order.comments.append(DispatchComment(account.next_id("comment"), comment, now))
+        if request.comment:
+            order.comments.append(DispatchComment(account.next_id("comment"), request.comment, now))
         for sid in shipment_ids:
             account.shipments[sid].custom_attributes["dispatch_order_id"] = order.id
         account.dispatch_orders[order.id] = order
@@ -164,28 +146,25 @@ class DispatchOrders:
 
     # -- comments ----------------------------------------------------------------------
     def add_comment(self, account: Account, order: DispatchOrder, body: Any) -> DispatchComment:
-        comment = _comment_text(body)
+        comment = checked(models.CommentCreate, body, None).comment
         entry = DispatchComment(account.next_id("comment"), comment, self.ctx.now())
         order.comments.append(entry)
         order.updated_at = entry.created_at
         return entry
 
     def update_comment(self, order: DispatchOrder, body: Any) -> DispatchComment:
-        comment = _comment_text(body)
-        raw = body.get("id")
-        target = next((c for c in order.comments if isinstance(raw, int) and c.id == raw), None)
+        request = checked(models.CommentUpdate, body, None)
+        target = next((c for c in order.comments if c.id == request.id), None)
         if target is None:
-            raise ValidationFailed({"id": ["required" if raw is None else "does_not_exist"]})
-        target.comment = comment
+            raise ValidationFailed({"id": ["does_not_exist"]})
+        target.comment = request.comment
         order.updated_at = self.ctx.now()
         return target
 
     def delete_comments(self, order: DispatchOrder, body: Any) -> None:
-        ids = body.get("comment_ids") if isinstance(body, dict) else None
-        if not isinstance(ids, list) or not ids:
-            raise ValidationFailed({"comment_ids": ["required" if ids in (None, []) else "invalid"]})
+        ids = checked(models.CommentDelete, body, None).comment_ids
         known = {c.id for c in order.comments}
-        if not all(isinstance(i, int) and not isinstance(i, bool) and i in known for i in ids):
+        if not set(ids) <= known:
             raise ValidationFailed({"comment_ids": ["does_not_exist"]})
         order.comments = [c for c in order.comments if c.id not in ids]
         order.updated_at = self.ctx.now()
@@ -219,14 +198,3 @@ class DispatchOrders:
             "accepted": timeline.dispatch_done_after,
         }[order.state]
         self.ctx.schedule(account.tenant, KIND, str(order.id), self.ctx.now() + delay, "advance")
-
-
-def _comment_text(body: Any) -> str:
-    comment = body.get("comment") if isinstance(body, dict) else None
-    if comment is None or comment == "":
-        raise ValidationFailed({"comment": ["required"]})
-    if not isinstance(comment, str):
-        raise ValidationFailed({"comment": ["invalid"]})
-    if len(comment) > 500:
-        raise ValidationFailed({"comment": ["too_long"]})
-    return comment

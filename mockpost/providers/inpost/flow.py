@@ -15,8 +15,8 @@ from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.inpost import services, wire
 from mockpost.providers.inpost.lifecycle import COURIER_PATH, LOCKER_PATH, OFFER, PROGRESS, SHIPMENT
+from mockpost.providers.inpost.shipment_rules import services_fitting
 from mockpost.providers.inpost.state import Account, Offer, Shipment, Transaction
-from mockpost.providers.inpost.validation import services_fitting
 
 KIND = SHIPMENT.resource
 # Undocumented by ShipX; chosen here and written in docs/inpost.md: 5 attempts over about 2.5 hours.
