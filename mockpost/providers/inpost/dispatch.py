@@ -13,7 +13,7 @@ from mockpost.providers.inpost import models
 from mockpost.providers.inpost.dispatch_points import DispatchPoints, address_key
 from mockpost.providers.inpost.errors import InvalidAction, InvalidParameter, NotFound, ValidationFailed
 from mockpost.providers.inpost.flow import is_confirmed
-from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER
+from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER, DISPATCH_STEPS
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.problems import check, checked
 from mockpost.providers.inpost.shipment_rules import address_fields, check_complete_address
@@ -27,7 +27,6 @@ from mockpost.providers.inpost.state import (
 
 SORTABLE = ("id", "created_at", "address", "post_code", "country_code", "shipment_id", "tracking_number")
 KIND = DISPATCH_ORDER.resource
-NEXT_STEP = {"new": "sent", "sent": "accepted", "accepted": "done"}
 
 
 class DispatchOrders:
@@ -177,7 +176,7 @@ class DispatchOrders:
         self._plan(account, order)
 
     def advance(self, account: Account, order: DispatchOrder) -> None:
-        following = NEXT_STEP.get(order.state)
+        following = _following(order)
         if following is not None:
             self.move(account, order, following)
 
@@ -189,7 +188,7 @@ class DispatchOrders:
         return order
 
     def _plan(self, account: Account, order: DispatchOrder) -> None:
-        if order.state not in NEXT_STEP:
+        if _following(order) is None:
             return
         timeline = self.ctx.timeline
         delay: timedelta = {
@@ -198,3 +197,10 @@ class DispatchOrders:
             "accepted": timeline.dispatch_done_after,
         }[order.state]
         self.ctx.schedule(account.tenant, KIND, str(order.id), self.ctx.now() + delay, "advance")
+
+
+def _following(order: DispatchOrder) -> str | None:
+    """The step the clock takes the order to next (none once done, canceled or rejected)."""
+    if order.state not in DISPATCH_STEPS[:-1]:
+        return None
+    return DISPATCH_STEPS[DISPATCH_STEPS.index(order.state) + 1]

@@ -4,8 +4,6 @@ matched in the order they are written."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -13,13 +11,19 @@ from mockpost.core.api import Param, route
 from mockpost.core.http import JSON
 from mockpost.providers.inpost import dispatch, dispatch_points, models, printouts, wire
 from mockpost.providers.inpost.paging import collection, page_request
-from mockpost.providers.inpost.plumbing import CHANGE, ORGANIZATION, PAGING, READ, SEARCH, Http, filters
+from mockpost.providers.inpost.plumbing import ORGANIZATION, PAGING, Answers, Http, filters
 from mockpost.providers.inpost.state import Account, DispatchOrder
 
 ORDERS = ORGANIZATION + "/dispatch_orders"
 ORDER = "/v1/dispatch_orders/{dispatch_order_id}"
 COMMENT = ORDERS + "/{dispatch_order_id}/comment"
 ORDER_FILTERS = ("id", "status", "shipment_id", "tracking_number", "post_code", "country_code", "city")
+PRINTOUT = (
+    Param("dispatch_order_id", "A dispatch order id"),
+    Param("shipment_ids[]", "Shipment id (repeat)"),
+    Param("format", "Pdf"),
+)
+TABLE = Answers("Dispatch orders")  # what this table's endpoints declare alike, by kind
 
 
 class DispatchRoutes:
@@ -27,37 +31,21 @@ class DispatchRoutes:
         self.http = http
         self.orders = http.backend.dispatch
 
-    def _json(self, request: Request, order: DispatchOrder, status_code: int = 200) -> Response:
-        return JSON(wire.dispatch_order(self.http.base(request), order), status_code=status_code)
+    def _order(self, request: Request) -> tuple[Account, DispatchOrder]:
+        account = self.http.account(request)
+        return account, self.orders.get(account, request.path_params["dispatch_order_id"])
 
     def _order_of_organization(self, request: Request) -> tuple[Account, DispatchOrder]:
         account, organization = self.http.organization(request)
         return account, self.orders.get(account, request.path_params["dispatch_order_id"], organization)
 
-    @route(
-        "POST",
-        ORDERS,
-        "Create a dispatch order",
-        body=models.DispatchOrderCreate,
-        response=dict[str, Any],
-        status=201,
-        errors=CHANGE,
-        tag="Dispatch orders",
-    )
+    @route("POST", ORDERS, "Create a dispatch order", body=models.DispatchOrderCreate, **TABLE.create)
     async def create_dispatch_order(self, request: Request) -> Response:
         account, organization = self.http.organization(request)
         order = self.orders.create(account, organization, await self.http.body(request))
-        return self._json(request, order, 201)
+        return self.http.json(request, wire.dispatch_order, order, 201)
 
-    @route(
-        "GET",
-        ORDERS,
-        "Dispatch orders",
-        query=(*PAGING, *filters(*ORDER_FILTERS)),
-        response=models.Collection,
-        errors=SEARCH,
-        tag="Dispatch orders",
-    )
+    @route("GET", ORDERS, "Dispatch orders", query=(*PAGING, *filters(*ORDER_FILTERS)), **TABLE.list)
     async def list_dispatch_orders(self, request: Request) -> Response:
         account, organization = self.http.organization(request)
         page = page_request(request.query_params, dispatch.SORTABLE, "id")
@@ -68,82 +56,35 @@ class DispatchRoutes:
             collection(f"{base}/v1/organizations/{organization.id}/dispatch_orders", page, items, count)
         )
 
-    @route("GET", ORDER, "Dispatch order", response=dict[str, Any], errors=READ, tag="Dispatch orders")
+    @route("GET", ORDER, "Dispatch order", **TABLE.read)
     async def get_dispatch_order(self, request: Request) -> Response:
-        account = self.http.account(request)
-        return self._json(request, self.orders.get(account, request.path_params["dispatch_order_id"]))
+        return self.http.json(request, wire.dispatch_order, self._order(request)[1])
 
-    @route(
-        "DELETE",
-        ORDER,
-        "Delete (cancel) a dispatch order (new / sent only)",
-        status=204,
-        errors=CHANGE,
-        tag="Dispatch orders",
-    )
+    @route("DELETE", ORDER, "Delete (cancel) a dispatch order (new / sent only)", status=204, **TABLE.change)
     async def delete_dispatch_order(self, request: Request) -> Response:
-        account = self.http.account(request)
-        order = self.orders.get(account, request.path_params["dispatch_order_id"])
-        self.orders.cancel(account, order)
+        self.orders.cancel(*self._order(request))
         return Response(status_code=204)
 
-    @route(
-        "POST",
-        COMMENT,
-        "Add a comment",
-        body=models.CommentCreate,
-        response=dict[str, Any],
-        status=201,
-        errors=CHANGE,
-        tag="Dispatch orders",
-    )
+    @route("POST", COMMENT, "Add a comment", body=models.CommentCreate, **TABLE.create)
     async def add_comment(self, request: Request) -> Response:
         account, order = self._order_of_organization(request)
         self.orders.add_comment(account, order, await self.http.body(request))
-        return self._json(request, order, 201)
+        return self.http.json(request, wire.dispatch_order, order, 201)
 
-    @route(
-        "PUT",
-        COMMENT,
-        "Change a comment",
-        body=models.CommentUpdate,
-        response=dict[str, Any],
-        errors=CHANGE,
-        tag="Dispatch orders",
-    )
+    @route("PUT", COMMENT, "Change a comment", body=models.CommentUpdate, **TABLE.answer)
     async def update_comment(self, request: Request) -> Response:
         _, order = self._order_of_organization(request)
         self.orders.update_comment(order, await self.http.body(request))
-        return self._json(request, order)
+        return self.http.json(request, wire.dispatch_order, order)
 
-    @route(
-        "DELETE",
-        COMMENT,
-        "Delete comments",
-        body=models.CommentDelete,
-        status=204,
-        errors=CHANGE,
-        tag="Dispatch orders",
-    )
+    @route("DELETE", COMMENT, "Delete comments", body=models.CommentDelete, status=204, **TABLE.change)
     async def delete_comments(self, request: Request) -> Response:
         _, order = self._order_of_organization(request)
         self.orders.delete_comments(order, await self.http.body(request))
         return Response(status_code=204)
 
     # -- what ShipX client libraries call besides the main documentation ------------------------
-    @route(
-        "GET",
-        ORDERS + "/printouts",
-        "Printout",
-        query=(
-            Param("dispatch_order_id", "A dispatch order id"),
-            Param("shipment_ids[]", "Shipment id (repeat)"),
-            Param("format", "Pdf"),
-        ),
-        response_type="application/pdf",
-        errors=SEARCH,
-        tag="Dispatch orders",
-    )
+    @route("GET", ORDERS + "/printouts", "Printout", query=PRINTOUT, **TABLE.file)
     async def dispatch_printouts(self, request: Request) -> Response:
         account, organization = self.http.organization(request)
         printouts.check_format(request.query_params)
@@ -152,15 +93,7 @@ class DispatchRoutes:
         orders = self.http.backend.orders_for_printout(account, organization, order_id, shipment_ids)
         return self.http.file(printouts.render(orders))
 
-    @route(
-        "GET",
-        ORGANIZATION + "/dispatch_points",
-        "Dispatch points",
-        query=PAGING,
-        response=dict[str, Any],
-        errors=SEARCH,
-        tag="Dispatch orders",
-    )
+    @route("GET", ORGANIZATION + "/dispatch_points", "Dispatch points", query=PAGING, **TABLE.list)
     async def list_dispatch_points(self, request: Request) -> Response:
         account, organization = self.http.organization(request)
         page = page_request(request.query_params, dispatch_points.SORTABLE, "id")
@@ -170,15 +103,8 @@ class DispatchRoutes:
         href = f"{base}/v1/organizations/{organization.id}/dispatch_points"
         return JSON(collection(href, page, items, count))
 
-    @route(
-        "GET",
-        "/v1/dispatch_points/{dispatch_point_id}",
-        "Dispatch point",
-        response=dict[str, Any],
-        errors=SEARCH,
-        tag="Dispatch orders",
-    )
+    @route("GET", "/v1/dispatch_points/{dispatch_point_id}", "Dispatch point", **TABLE.read)
     async def get_dispatch_point(self, request: Request) -> Response:
         account = self.http.account(request)
         point = self.http.backend.dispatch_points.get(account, request.path_params["dispatch_point_id"])
-        return JSON(wire.dispatch_point(self.http.base(request), point))
+        return self.http.json(request, wire.dispatch_point, point)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from mockpost.core.clock import parse_duration
@@ -98,17 +99,23 @@ OFFER = Lifecycle.build(
     final=["bought", "unavailable", "expired"],
 )
 
-DISPATCH_ORDER = Lifecycle.build(
-    "dispatch_order",
-    initial="new",
-    transitions={
-        "new": ["sent", "canceled"],
-        "sent": ["accepted", "canceled", "rejected"],
-        "accepted": ["done"],
-    },
-    final=["done", "canceled", "rejected"],
-)
+# A dispatch order's way on the clock; until the courier accepts it, it can be canceled, and
+# once sent the courier company may reject it.
+DISPATCH_STEPS = ("new", "sent", "accepted", "done")
 DISPATCH_CANCELABLE = ("new", "sent")
+
+
+def _dispatch_table() -> dict[str, list[str]]:
+    table = {step: [following] for step, following in pairwise(DISPATCH_STEPS)}
+    for step in DISPATCH_CANCELABLE:
+        table[step].append("canceled")
+    table["sent"].append("rejected")
+    return table
+
+
+DISPATCH_ORDER = Lifecycle.build(
+    "dispatch_order", DISPATCH_STEPS[0], _dispatch_table(), final=["done", "canceled", "rejected"]
+)
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,21 @@ the route tables share."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from mockpost.core.api import Param
-from mockpost.core.http import read_json
+from mockpost.core.http import JSON, read_json
 from mockpost.providers.inpost.backend import InpostBackend
 from mockpost.providers.inpost.labels import Label
+from mockpost.providers.inpost.models import Collection
 from mockpost.providers.inpost.paging import query_filters, query_list
 from mockpost.providers.inpost.state import Account, Organization
 
+T = TypeVar("T")
 AUTH = {401: "token_invalid: missing or invalid Bearer token"}
 BAD = {400: "validation_failed / invalid_parameter / invalid_action"}
 NOT_FOUND = {404: "resource_not_found (also another account's resource)"}
@@ -33,6 +36,25 @@ ORGANIZATION = "/v1/organizations/{organization_id}"
 
 def filters(*names: str) -> tuple[Param, ...]:
     return tuple(Param(name, "filter") for name in names)
+
+
+def answers(tag: str, errors: dict[int, str], **more: Any) -> dict[str, Any]:
+    """What a group of endpoints declares alike (`@route(..., **answers(...))`): its tag, its
+    documented error answers, and whatever else they share."""
+    return {"tag": tag, "errors": errors, **more}
+
+
+class Answers:
+    """The documented answers of one table's endpoints by kind of endpoint, under the table's tag
+    (`@route("GET", path, summary, **SHIPMENTS.read)`)."""
+
+    def __init__(self, tag: str) -> None:
+        self.read = answers(tag, READ, response=dict[str, Any])
+        self.list = answers(tag, SEARCH, response=Collection)
+        self.change = answers(tag, CHANGE)
+        self.answer = answers(tag, CHANGE, response=dict[str, Any])
+        self.create = answers(tag, CHANGE, response=dict[str, Any], status=201)
+        self.file = answers(tag, SEARCH, response_type="application/pdf")
 
 
 class Http:
@@ -71,6 +93,10 @@ class Http:
         index = url.path.find("/v1/")
         prefix = url.path[:index] if index >= 0 else url.path.rstrip("/")
         return f"{url.scheme}://{url.netloc}{prefix}"
+
+    def json(self, request: Request, render: Callable[[str, T], Any], item: T, status: int = 200) -> Response:
+        """`item` rendered with hrefs on the base the client reached the mock at."""
+        return JSON(render(self.base(request), item), status_code=status)
 
     @staticmethod
     def file(label: Label) -> Response:

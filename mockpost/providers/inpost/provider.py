@@ -7,6 +7,7 @@ the per-request conventions of every answer (X-Request-ID, the error language)."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from starlette.requests import Request
@@ -98,45 +99,14 @@ class InpostProvider(Provider):
         return [SHIPMENT, OFFER, DISPATCH_ORDER]
 
     def resource_kinds(self) -> list[ResourceKind]:
-        def shipment_related(account: Account, shipment: Shipment) -> list[tuple[str, str]]:
-            related = [(OFFER.resource, str(offer.id)) for offer in shipment.offers]
-            order_id = shipment.custom_attributes.get("dispatch_order_id")
-            return related if order_id is None else [*related, (DISPATCH_ORDER.resource, str(order_id))]
-
-        def offers(account: Account) -> list[Offer]:
-            return [offer for shipment in account.shipments.values() for offer in shipment.offers]
-
-        def find_offer(account: Account, raw_id: str) -> Offer | None:
-            return next((offer for offer in offers(account) if str(offer.id) == raw_id), None)
-
-        def order_related(account: Account, order: DispatchOrder) -> list[tuple[str, str]]:
-            return [(SHIPMENT.resource, str(shipment_id)) for shipment_id in order.shipment_ids]
-
+        kinds = (
+            (SHIPMENT, _shipments, self.backend.flow.find, _shipment_wire, _shipment_related),
+            (OFFER, _offers, _find_offer, wire.offer, _offer_related),
+            (DISPATCH_ORDER, _dispatch_orders, self.backend.dispatch.find, _order_wire, _order_related),
+        )
         return [
-            ResourceKind(
-                SHIPMENT.resource,
-                objects=lambda account: account.shipments.values(),
-                find=lambda account, raw_id: self.backend.flow.find(account, raw_id),
-                wire=lambda shipment: wire.shipment(wire.RENDER_BASE, shipment),
-                related=shipment_related,
-                lifecycle=SHIPMENT,
-            ),
-            ResourceKind(
-                OFFER.resource,
-                objects=offers,
-                find=find_offer,
-                wire=wire.offer,
-                related=lambda account, offer: [(SHIPMENT.resource, str(offer.shipment_id))],
-                lifecycle=OFFER,
-            ),
-            ResourceKind(
-                DISPATCH_ORDER.resource,
-                objects=lambda account: account.dispatch_orders.values(),
-                find=lambda account, raw_id: self.backend.dispatch.find(account, raw_id),
-                wire=lambda order: wire.dispatch_order(wire.RENDER_BASE, order),
-                related=order_related,
-                lifecycle=DISPATCH_ORDER,
-            ),
+            ResourceKind(lifecycle.resource, objects, find, render, related=related, lifecycle=lifecycle)
+            for lifecycle, objects, find, render, related in kinds
         ]
 
     def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
@@ -213,6 +183,45 @@ class InpostProvider(Provider):
                 language.reset(token)
 
         return app
+
+
+# -- the resource kinds' questions, over one account -------------------------------------------
+def _shipments(account: Account) -> Iterable[Shipment]:
+    return account.shipments.values()
+
+
+def _shipment_wire(shipment: Shipment) -> dict[str, Any]:
+    return wire.shipment(wire.RENDER_BASE, shipment)
+
+
+def _shipment_related(account: Account, shipment: Shipment) -> list[tuple[str, str]]:
+    related = [(OFFER.resource, str(offer.id)) for offer in shipment.offers]
+    order_id = shipment.custom_attributes.get("dispatch_order_id")
+    return related if order_id is None else [*related, (DISPATCH_ORDER.resource, str(order_id))]
+
+
+def _offers(account: Account) -> list[Offer]:
+    return [offer for shipment in account.shipments.values() for offer in shipment.offers]
+
+
+def _find_offer(account: Account, raw_id: str) -> Offer | None:
+    return next((offer for offer in _offers(account) if str(offer.id) == raw_id), None)
+
+
+def _offer_related(account: Account, offer: Offer) -> list[tuple[str, str]]:
+    return [(SHIPMENT.resource, str(offer.shipment_id))]
+
+
+def _dispatch_orders(account: Account) -> Iterable[DispatchOrder]:
+    return account.dispatch_orders.values()
+
+
+def _order_wire(order: DispatchOrder) -> dict[str, Any]:
+    return wire.dispatch_order(wire.RENDER_BASE, order)
+
+
+def _order_related(account: Account, order: DispatchOrder) -> list[tuple[str, str]]:
+    return [(SHIPMENT.resource, str(shipment_id)) for shipment_id in order.shipment_ids]
 
 
 def _merge_slashes(scope: Scope) -> Scope:

@@ -17,7 +17,16 @@ from mockpost.providers.inpost import models, organizations, points, services, s
 from mockpost.providers.inpost.backend import InpostBackend
 from mockpost.providers.inpost.dispatch_routes import DispatchRoutes
 from mockpost.providers.inpost.paging import collection, page_request
-from mockpost.providers.inpost.plumbing import AUTH, NOT_FOUND, ORGANIZATION, PAGING, READ, Http, filters
+from mockpost.providers.inpost.plumbing import (
+    AUTH,
+    NOT_FOUND,
+    ORGANIZATION,
+    PAGING,
+    READ,
+    Http,
+    answers,
+    filters,
+)
 from mockpost.providers.inpost.shipment_routes import ShipmentRoutes
 
 POINT_FILTERS = (
@@ -38,6 +47,21 @@ POINT_FILTERS = (
     "updated_to",
 )
 
+STATUS_QUERY = (Param("lang", "pl_PL (default) or en_GB"), Param("shipment_type", "A service id"))
+SERVICE_QUERY = (Param("service", "A service id"),)
+POINT_QUERY = (*PAGING, *filters(*POINT_FILTERS))
+ORGANIZATION_QUERY = (*PAGING, *(Param(n, "filter (contains)") for n in organizations.TEXT_FILTERS))
+PARAMETER = {400: "invalid_parameter"}
+STATUSES = answers("Statuses", PARAMETER, public=True)
+SERVICES = answers("Services", PARAMETER, public=True)
+METHODS = answers("Services", PARAMETER, public=True, response=dict[str, Any])
+TRACKING = answers("Tracking", NOT_FOUND, public=True, response=dict[str, Any])
+POINT_LIST = answers("Points", PARAMETER, public=True, response=models.Collection)
+POINT = answers("Points", NOT_FOUND, public=True, response=dict[str, Any])
+LIST = answers("Organizations", {**AUTH, **PARAMETER}, response=models.Collection)
+ORGANIZATIONS = answers("Organizations", READ)
+STATISTICS = answers("Organizations", READ, response=models.Statistics)
+
 
 class InpostRoutes:
     """Every ShipX endpoint: this table's, then the shipments' and the dispatch orders'."""
@@ -50,16 +74,9 @@ class InpostRoutes:
     def endpoints(self) -> list[Endpoint]:
         return [endpoint for table in self.tables for endpoint in endpoints_of(table)]
 
-    # -- public catalogue ------------------------------------------------------------------
+    # -- public catalogue (no token needed) -------------------------------------------------
     @route(
-        "GET",
-        "/v1/statuses",
-        "Shipment statuses",
-        response=models.StatusList,
-        query=(Param("lang", "pl_PL (default) or en_GB"), Param("shipment_type", "A service id")),
-        errors={400: "invalid_parameter"},
-        tag="Statuses",
-        public=True,
+        "GET", "/v1/statuses", "Shipment statuses", query=STATUS_QUERY, response=models.StatusList, **STATUSES
     )
     async def statuses(self, request: Request) -> Response:
         lang = statuses.language(request.query_params.get("lang"))
@@ -67,55 +84,22 @@ class InpostRoutes:
         href = f"{self.http.base(request)}/v1/statuses"
         return JSON({"href": href, "items": [wire.status(s, lang) for s in self.backend.statuses]})
 
-    @route(
-        "GET",
-        "/v1/services",
-        "Services (a bare array)",
-        response=list[dict[str, Any]],
-        tag="Services",
-        public=True,
-    )
+    @route("GET", "/v1/services", "Services (a bare array)", response=list[dict[str, Any]], **SERVICES)
     async def services(self, request: Request) -> Response:
         return JSON([wire.service(s) for s in services.SERVICES])
 
-    @route(
-        "GET",
-        "/v1/sending_methods",
-        "Sending methods (for a service)",
-        query=(Param("service", "A service id"),),
-        response=dict[str, Any],
-        errors={400: "invalid_parameter"},
-        tag="Services",
-        public=True,
-    )
+    @route("GET", "/v1/sending_methods", "Sending methods (of a service)", query=SERVICE_QUERY, **METHODS)
     async def sending_methods(self, request: Request) -> Response:
         service = services.check_parameter("service", request.query_params.get("service"))
         href = f"{self.http.base(request)}/v1/sending_methods"
         return JSON({"href": href, "items": wire.sending_methods(service)})
 
-    @route(
-        "GET",
-        "/v1/tracking/{tracking_number}",
-        "Track a shipment (newest first)",
-        response=dict[str, Any],
-        errors=NOT_FOUND,
-        tag="Tracking",
-        public=True,
-    )
+    @route("GET", "/v1/tracking/{tracking_number}", "Track a shipment (newest first)", **TRACKING)
     async def tracking(self, request: Request) -> Response:
         shipment = self.backend.shipments.tracked(request.path_params["tracking_number"])
         return JSON(wire.tracking(self.http.base(request), shipment, self.backend.points.by_name))
 
-    @route(
-        "GET",
-        "/v1/points",
-        "Parcel lockers and PaczkoPunkts",
-        query=(*PAGING, *filters(*POINT_FILTERS)),
-        response=models.Collection,
-        errors={400: "invalid_parameter"},
-        tag="Points",
-        public=True,
-    )
+    @route("GET", "/v1/points", "Parcel lockers and PaczkoPunkts", query=POINT_QUERY, **POINT_LIST)
     async def list_points(self, request: Request) -> Response:
         page = page_request(request.query_params, points.SORTABLE, "name", default_per_page=25)
         found, count = self.backend.points.search(self.http.filters(request), page)
@@ -124,29 +108,13 @@ class InpostRoutes:
         pages = (count + page.per_page - 1) // page.per_page
         return JSON(collection(f"{base}/v1/points", page, items, count, total_pages=pages, meta={}))
 
-    @route(
-        "GET",
-        "/v1/points/{name}",
-        "One point",
-        response=dict[str, Any],
-        errors=NOT_FOUND,
-        tag="Points",
-        public=True,
-    )
+    @route("GET", "/v1/points/{name}", "One point", **POINT)
     async def get_point(self, request: Request) -> Response:
         point = self.backend.points.get(request.path_params["name"])
         return JSON(wire.point(self.http.base(request), point))
 
     # -- organizations ----------------------------------------------------------------------
-    @route(
-        "GET",
-        "/v1/organizations",
-        "Organizations the token can see",
-        query=(*PAGING, *(Param(n, "filter (contains)") for n in organizations.TEXT_FILTERS)),
-        response=models.Collection,
-        errors={**AUTH, 400: "invalid_parameter"},
-        tag="Organizations",
-    )
+    @route("GET", "/v1/organizations", "Organizations the token can see", query=ORGANIZATION_QUERY, **LIST)
     async def list_organizations(self, request: Request) -> Response:
         account = self.http.account(request)
         page = page_request(request.query_params, organizations.SORTABLE, "id")
@@ -155,26 +123,12 @@ class InpostRoutes:
         items = [wire.organization(base, o) for o in found]
         return JSON(collection(f"{base}/v1/organizations", page, items, count))
 
-    @route(
-        "GET",
-        ORGANIZATION,
-        "Organization",
-        response=models.Organization,
-        errors=READ,
-        tag="Organizations",
-    )
+    @route("GET", ORGANIZATION, "Organization", response=models.Organization, **ORGANIZATIONS)
     async def get_organization(self, request: Request) -> Response:
         _, organization = self.http.organization(request)
         return JSON(wire.organization(self.http.base(request), organization))
 
-    @route(
-        "GET",
-        ORGANIZATION + "/statistics",
-        "Shipment counts by status group",
-        response=models.Statistics,
-        errors=READ,
-        tag="Organizations",
-    )
+    @route("GET", ORGANIZATION + "/statistics", "Shipment counts by status group", **STATISTICS)
     async def statistics(self, request: Request) -> Response:
         account, organization = self.http.organization(request)
         return JSON(self.backend.organizations.statistics(account, organization))
