@@ -76,6 +76,16 @@ class Walker:
         return "/" + "/".join(next(parts) if is_param(s) else s for s in op.segments)
 
     def existing(self, collection: str, parents: tuple[str, ...]) -> str:
+        if collection == "/wms/locations/{}/positions":  # positions are where stock was booked
+            stock = [{"sku": "8712345678906", "position": "A34.254", "quantity": 1}]
+            booked = self.client.post(f"/wms/locations/{parents[0]}/overage", json=stock)
+            assert booked.status_code == 200, booked.text
+            return "A34.254"
+        if collection == "/odr/filters/keys":  # filter keys are the ones skus were given
+            filters = [{"sku": "8712345678906", "filters": {"color": "red"}}]
+            given = self.client.put("/odr/filters", json=filters)
+            assert given.status_code == 200, given.text
+            return "color"
         ops = self.catalog.collections.get(collection, {})
         field = self.engine.key_field(collection) if collection in self.catalog.collections else "id"
         maker = ops.get("create") or ops.get("upsert")

@@ -112,6 +112,7 @@ ID_PARAMS = {"fault_id", "delivery_id", "provider", "account", "kind", "id"}
 # A valid body per body-taking route. "@c1@" is replaced by tenant A's first campaign id.
 BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/scenarios"): {
+        "mockpost": 1,
         "name": "fuzz",
         "description": "a world for the fuzzer",
         "providers": [PROVIDER],

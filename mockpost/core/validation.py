@@ -39,11 +39,18 @@ def problems_of(error: ValidationError) -> list[Problem]:
         Problem(
             ".".join(str(part) for part in item["loc"]),
             item["type"],
-            str(item["msg"]).removeprefix("Value error, "),  # a validator's own words, without pydantic's
+            _message(item),
             item.get("input"),
         )
         for item in error.errors(include_url=False)
     ]
+
+
+def _message(item: Any) -> str:
+    if item["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        # pydantic names the model class here ("... or instance of CampaignCreate"): say it plainly
+        return "must be a JSON object" if item["loc"] else "the body must be a JSON object"
+    return str(item["msg"]).removeprefix("Value error, ")  # a validator's own words, without pydantic's
 
 
 def validated(model: type[M], data: Any, refuse: Callable[[list[Problem]], Exception]) -> M:

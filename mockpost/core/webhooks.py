@@ -28,7 +28,7 @@ from mockpost.core.scheduler import Scheduler, Timer
 
 # (url, body, headers) -> receiver's status code; raises on a connection error
 Sender = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
-DELIVERY = "delivery"  # the timer kind of webhook attempts
+DELIVERY = "outbox"  # the timer kind of webhook attempts; not a word any provider uses for its objects
 CONTROL_PREFIX = "/_mockpost/"
 INBOX_PREFIX = "/_mockpost/inbox/"
 ATTEMPT_OVERHEAD = 200  # bytes an attempt record costs besides its headers

@@ -16,7 +16,13 @@ PROVIDERS: list[ProviderEntry] = [
         "mockpost.providers.easypost_connect",
         "EasyPostConnectProvider",
     ),
-    E("nirva", "/nirva", "Nirva Intelligent Hybrid Mail", "mockpost.providers.nirva", "NirvaProvider"),
+    E(
+        "nirva",
+        "/nirva",
+        "Nirva Intelligent Hybrid Mail",
+        "mockpost.providers.nirva.provider",
+        "NirvaProvider",
+    ),
     E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
     E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost.provider", "InpostProvider"),
 ]

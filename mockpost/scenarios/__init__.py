@@ -7,7 +7,8 @@ provider sandbox (`--target`), loads into a server (`mockpost serve --scenario F
 
 Modules (one job each): yamlsource (YAML with line numbers and tags), schema (pydantic models),
 loader (validation mapped to lines), matchers, jsonpath, variables, setup (a scenario's world into
-a sandbox), rules (behaviour overrides), targets (where steps run), runner, report, command
+a sandbox), rules (behaviour overrides), targets (where steps run), runner, deliveries (checking
+webhook delivery records), report, command
 (`mockpost run`), providers/ (what each provider needs: auth, accounts, signatures, timeline).
 Nothing is imported here, so `mockpost --help` stays fast.
 """

@@ -13,18 +13,30 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from mockpost.core.faults import FaultSpec
 from mockpost.scenarios.files import FileRefused, scenario_file
 from mockpost.scenarios.providers import SUPPORT
-from mockpost.scenarios.schema import Scenario, Step
+from mockpost.scenarios.schema import FORMAT_KEY, RuleSpec, Scenario, Step
 from mockpost.scenarios.variables import BUILTIN_VARIABLES, placeholders
-from mockpost.scenarios.yamlsource import Document, Location, ScenarioError, check_size, load_document
+from mockpost.scenarios.yamlsource import (
+    Document,
+    Location,
+    Problem,
+    ScenarioError,
+    check_size,
+    load_document,
+)
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 DATA_DIRECTORIES = {"fixtures", "files", "data"}  # files next to scenarios that are not scenarios
+# A scenario says so on a top-level line `mockpost: 1`. Read as text, so collecting never parses
+# a YAML file of the project that is not a scenario.
+_DECLARATION = re.compile(rf"""^["']?{FORMAT_KEY}["']?[ \t]*:""", re.MULTILINE)
 
 
 @dataclass
@@ -47,13 +59,13 @@ class LoadedScenario:
 
 def load_file(path: Path | str) -> LoadedScenario:
     path = Path(path)
-    return _validated(load_document(path))
+    return _validated(load_document(path, keep_going=True))
 
 
 def load_text(text: str, name: str = "<scenario>", files_root: Path | None = None) -> LoadedScenario:
     """A scenario sent as text (e.g. to POST /_mockpost/scenarios). It reads no files, unless
     `files_root` names the folder it may read below."""
-    return _validated(load_document(Path(name), text, files_root))
+    return _validated(load_document(Path(name), text, files_root, keep_going=True))
 
 
 def load_data(data: Any, name: str = "<scenario>") -> LoadedScenario:
@@ -62,65 +74,149 @@ def load_data(data: Any, name: str = "<scenario>") -> LoadedScenario:
     return _validated(Document(Path(name), data))
 
 
-def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """Scenario files named directly, or found below directories (sorted; data folders skipped)."""
-    found: list[Path] = []
+@dataclass
+class Discovery:
+    """What `mockpost run FILE|DIR ...` found: the files to run, files named on the command line
+    that do not declare themselves scenarios (run anyway, with a warning), and YAML files found in
+    folders that do not (not scenarios: skipped, and listed so a forgotten key is visible)."""
+
+    files: list[Path]
+    undeclared: list[Path]
+    skipped: list[Path]
+
+
+def discover(paths: Iterable[Path | str]) -> Discovery:
+    """Files named directly are taken as they are; below a folder, the YAML files that declare
+    themselves scenarios (sorted; data folders such as fixtures/ never count)."""
+    found = Discovery([], [], [])
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix in SCENARIO_SUFFIXES and p.is_file() and not is_data_file(p, root=path)
-            )
+            for candidate in sorted(path.rglob("*")):
+                if candidate.suffix not in SCENARIO_SUFFIXES or not candidate.is_file():
+                    continue
+                if is_data_file(candidate, root=path):
+                    continue
+                (found.files if declares_scenario(candidate) else found.skipped).append(candidate)
         else:
-            found.append(path)
+            found.files.append(path)
+            if path.is_file() and not declares_scenario(path):
+                found.undeclared.append(path)
     return found
 
 
+def declares_scenario(path: Path) -> bool:
+    """True when the file has the top-level line `mockpost: ...` that marks a scenario."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _DECLARATION.search(text) is not None
+
+
 def is_data_file(path: Path, root: Path | None = None) -> bool:
+    """True for a file inside a data folder (fixtures/, files/, data/) below `root`."""
     parts = path.relative_to(root).parts[:-1] if root is not None else path.parts[:-1]
     return any(part in DATA_DIRECTORIES for part in parts)
 
 
 # -- pass 1: the schema ----------------------------------------------------------------------------
+@dataclass
+class _Parts:
+    """What passed the schema, each list item with its index in the file: the whole scenario, or
+    (when some of it is wrong) the top level alone and the rules, faults and steps that are valid
+    on their own; a step that is not keeps its raw data (the variables it saves still count)."""
+
+    header: Scenario | None
+    rules: list[tuple[int, RuleSpec]]
+    faults: list[tuple[int, FaultSpec]]
+    steps: list[tuple[int, Step | Any]]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Parts:
+        return cls(
+            scenario,
+            list(enumerate(scenario.rules)),
+            list(enumerate(scenario.faults)),
+            list(enumerate(scenario.steps)),
+        )
+
+    @classmethod
+    def valid_in(cls, data: dict[Any, Any]) -> _Parts:
+        lists: dict[str, list[Any]] = {key: _list(data.get(key)) for key in LIST_SECTIONS}
+        return cls(
+            _valid(Scenario, {**data, **{key: [] for key in LIST_SECTIONS}}),
+            [(i, rule) for i, item in enumerate(lists["rules"]) if (rule := _valid(RuleSpec, item))],
+            [(i, fault) for i, item in enumerate(lists["faults"]) if (fault := _valid(FaultSpec, item))],
+            [(i, _valid(Step, item) or item) for i, item in enumerate(lists["steps"])],
+        )
+
+
+LIST_SECTIONS = ("rules", "faults", "steps")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _valid(model: Any, data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
+
+
 def _validated(document: Document) -> LoadedScenario:
+    """The scenario, or a ScenarioError with every problem of the file: what could not be read,
+    what the schema refuses, and what the references between parts get wrong."""
     data = document.data
     if not isinstance(data, dict):
-        raise ScenarioError(
-            str(document.path),
-            getattr(data, "line", 1),
-            "expected a mapping with name, providers and steps (see docs/scenarios.md)",
+        problem = "expected a mapping with name, providers and steps (see docs/scenarios.md)"
+        raise ScenarioError.several(
+            str(document.path), document.problems or [(getattr(data, "line", 1), problem)]
         )
+    problems: list[Problem] = []
+    scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError.several(str(document.path), _problems(document, exc)) from None
+        problems += _problems(document, exc)
     except RecursionError:
         raise ScenarioError(str(document.path), None, "the document nests too deeply") from None
-    loaded = LoadedScenario(document.path, scenario, document)
-    problems = list(_reference_problems(loaded))
-    if problems:
+    parts = _Parts.of(scenario) if scenario is not None else _Parts.valid_in(data)
+    header = parts.header
+    loaded = LoadedScenario(document.path, header, document) if header is not None else None
+    problems += _reference_problems(document, loaded, parts)
+    problems = _every_problem_once(document.problems, problems)
+    if problems or scenario is None or loaded is None:
         raise ScenarioError.several(str(document.path), problems)
     return loaded
 
 
-def _problems(document: Document, exc: ValidationError) -> list[tuple[int | None, str]]:
-    problems: list[tuple[int | None, str]] = []
-    seen: set[tuple[int | None, str]] = set()
+def _every_problem_once(reading: list[Problem], checking: list[Problem]) -> list[Problem]:
+    """Reading problems first, then the schema's and the references', each once. A value that
+    could not be read (an unknown tag) is None in the data, so what the checks say about its line
+    adds nothing: the reading problem is kept."""
+    unreadable = {line for line, _ in reading}
+    kept = list(reading) + [p for p in checking if p[0] is None or p[0] not in unreadable]
+    return list(dict.fromkeys(kept))
+
+
+def _problems(document: Document, exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[int | None, str, str]] = set()
     for error in exc.errors():
         location = tuple(error["loc"])
-        context = error.get("ctx") or {}
         line_location = location
-        if error["type"] == "unknown_key":
-            line_location = (*location, context["key"])  # the line of the key, named on its mapping
+        if error["type"] == "extra_forbidden":
+            location = location[:-1]  # named on its mapping, at the line of the key
         elif error["type"] == "missing":
             location = line_location = location[:-1]
         real = _existing_prefix(document, location)
         line = document.line_of(line_location)
         message = _message(error, location)
         where = _display(real) or "(top level)"
-        key = (line, where)
+        key = (line, where, message if error["type"] == "extra_forbidden" else "")
         if key in seen:  # union alternatives report the same place several times; the first says enough
             continue
         seen.add(key)
@@ -132,13 +228,47 @@ def _message(error: Any, location: Location) -> str:
     kind = error["type"]
     if kind == "missing":
         return f"missing required key {error['loc'][-1]!r}"
-    if kind == "unknown_key":
-        return str(error["msg"])
+    if kind == "extra_forbidden":
+        allowed = _keys_allowed_at(location)
+        expected = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key {error['loc'][-1]!r}{expected}"
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"{message} (got {_short(error.get('input'))})"
     return message
+
+
+def _keys_allowed_at(location: Location) -> list[str]:
+    """The keys the schema allows in the mapping at a pydantic location (empty when the location
+    cannot be followed through the models, e.g. through a union of several models)."""
+    node: Any = Scenario
+    for part in location:
+        node = _one_type(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            fields = {field.alias or name: field for name, field in node.model_fields.items()}
+            if part not in fields:
+                return []
+            node = fields[part].annotation
+        elif get_origin(node) is list and isinstance(part, int):
+            node = get_args(node)[0]
+        elif get_origin(node) is dict:
+            node = get_args(node)[1]
+        else:
+            return []
+    node = _one_type(node)
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return sorted(field.alias or name for name, field in node.model_fields.items())
+    return []
+
+
+def _one_type(annotation: Any) -> Any:
+    """`X | None` -> X; any other annotation as it is."""
+    if get_origin(annotation) in (Union, UnionType):
+        members = [member for member in get_args(annotation) if member is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return annotation
 
 
 def _existing_prefix(document: Document, location: Location) -> Location:
@@ -177,12 +307,39 @@ def _short(value: Any) -> str:
 
 
 # -- pass 2: references between parts ----------------------------------------------------------------
-def _reference_problems(loaded: LoadedScenario) -> Iterator[tuple[int | None, str]]:
+def _reference_problems(
+    document: Document, loaded: LoadedScenario | None, parts: _Parts
+) -> Iterator[Problem]:
+    """What the schema alone cannot see. Without a valid top level (providers, accounts) only the
+    variables are followed."""
+
+    def at(location: Location, message: str) -> Problem:
+        return document.line_of(location), f"{_display(location)}: {message}"
+
+    saved = set(BUILTIN_VARIABLES)
+    if loaded is not None:
+        yield from _top_level_problems(loaded, parts, at)
+        saved |= set(loaded.scenario.variables)
+    elif isinstance(document.data.get("variables"), dict):
+        saved |= {str(name) for name in document.data["variables"]}
+    for index, step in parts.steps:
+        if isinstance(step, Step):
+            yield from _step_problems(loaded, ("steps", index), step, saved, at)
+        else:  # not valid on its own (reported by the schema): what it saves still counts
+            saved.update(_saved_by(step))
+
+
+def _saved_by(raw: Any) -> set[str]:
+    found: set[str] = set()
+    while isinstance(raw, dict):
+        if isinstance(raw.get("save"), dict):
+            found.update(str(name) for name in raw["save"])
+        raw = raw.get("repeat")
+    return found
+
+
+def _top_level_problems(loaded: LoadedScenario, parts: _Parts, at: Any) -> Iterator[Problem]:
     scenario = loaded.scenario
-
-    def at(location: Location, message: str) -> tuple[int | None, str]:
-        return loaded.line_of(location), f"{_display(location)}: {message}"
-
     providers = scenario.providers
     for index, name in enumerate(providers):
         if name not in SUPPORT:
@@ -211,14 +368,11 @@ def _reference_problems(loaded: LoadedScenario) -> Iterator[tuple[int | None, st
                 support.auth_headers({**account.fields(), **{k: f"${v}" for k, v in account.env.items()}})
             except ValueError as exc:
                 yield at(("accounts", provider, account_name), str(exc))
-    for index in range(len(scenario.rules)):
-        yield from _rule_problems(loaded, index, at)
-    for index, fault in enumerate(scenario.faults):
+    for index, rule in parts.rules:
+        yield from _rule_problems(loaded, index, rule, at)
+    for index, fault in parts.faults:
         if fault.provider is not None and fault.provider not in providers:
             yield at(("faults", index, "provider"), f"provider {fault.provider!r} is not in providers")
-    saved = set(scenario.variables) | set(BUILTIN_VARIABLES)
-    for index, step in enumerate(scenario.steps):
-        yield from _step_problems(loaded, ("steps", index), step, saved, at)
 
 
 def _suggestion(name: str, known: list[str]) -> str:
@@ -229,8 +383,7 @@ def _suggestion(name: str, known: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _rule_problems(loaded: LoadedScenario, index: int, at: Any) -> Iterator[tuple[int | None, str]]:
-    rule = loaded.scenario.rules[index]
+def _rule_problems(loaded: LoadedScenario, index: int, rule: RuleSpec, at: Any) -> Iterator[Problem]:
     if rule.provider not in loaded.scenario.providers:
         yield at(("rules", index, "provider"), f"provider {rule.provider!r} is not in providers")
         return
@@ -272,21 +425,44 @@ def _rule_problems(loaded: LoadedScenario, index: int, at: Any) -> Iterator[tupl
             )
 
 
+STEP_PARTS_WITH_VARIABLES = (
+    "request",
+    "expect",
+    "expect_webhook",
+    "expect_deliveries",
+    "transition",
+    "until",
+    "clock",
+    "save",
+)
+
+
 def _step_problems(
-    loaded: LoadedScenario, location: Location, step: Step, saved: set[str], at: Any
-) -> Iterator[tuple[int | None, str]]:
-    scenario = loaded.scenario
-    for key in ("request", "expect", "expect_webhook", "transition", "until"):
+    loaded: LoadedScenario | None, location: Location, step: Step, saved: set[str], at: Any
+) -> Iterator[Problem]:
+    """Variables used before they are saved; with the top level valid, also the providers,
+    accounts, files and inboxes a step names."""
+    for key in STEP_PARTS_WITH_VARIABLES:
         value = getattr(step, key)
         if value is None:
             continue
-        for name in sorted(placeholders(value.model_dump(by_alias=True))):
+        used = placeholders(value if isinstance(value, dict) else value.model_dump(by_alias=True))
+        for name in sorted(used):
             if name not in saved:
                 known = ", ".join(sorted(saved - set(BUILTIN_VARIABLES))) or "none yet"
                 yield at(
                     (*location, key),
                     f"uses {{{{ {name} }}}} before any step saves it (saved so far: {known})",
                 )
+    if loaded is not None:
+        yield from _named_in_step(loaded, location, step, at)
+    if step.repeat is not None:
+        yield from _step_problems(loaded, (*location, "repeat"), step.repeat, saved, at)
+    saved.update(step.save or {})
+
+
+def _named_in_step(loaded: LoadedScenario, location: Location, step: Step, at: Any) -> Iterator[Problem]:
+    """The providers, accounts, files and inboxes a step names exist."""
     if step.request is not None:
         yield from _account_problems(
             loaded,
@@ -309,17 +485,17 @@ def _step_problems(
         yield from _account_problems(
             loaded, (*location, "transition"), step.transition.provider, step.transition.account, at
         )
-    if (
-        step.fault is not None
-        and step.fault.provider is not None
-        and step.fault.provider not in scenario.providers
-    ):
+    providers = loaded.scenario.providers
+    if step.fault is not None and step.fault.provider is not None and step.fault.provider not in providers:
         yield at((*location, "fault", "provider"), f"provider {step.fault.provider!r} is not in providers")
     if step.expect_webhook is not None:
         yield from _webhook_problems(loaded, (*location, "expect_webhook"), step, at)
-    if step.repeat is not None:
-        yield from _step_problems(loaded, (*location, "repeat"), step.repeat, saved, at)
-    saved.update(step.save or {})
+    wanted = step.expect_deliveries
+    if wanted is not None and wanted.provider is not None and wanted.provider not in providers:
+        yield at(
+            (*location, "expect_deliveries", "provider"),
+            f"provider {wanted.provider!r} is not in providers ({', '.join(providers)})",
+        )
 
 
 def _account_problems(
@@ -329,7 +505,7 @@ def _account_problems(
     account: str | None,
     at: Any,
     auth: bool = True,
-) -> Iterator[tuple[int | None, str]]:
+) -> Iterator[Problem]:
     scenario = loaded.scenario
     if provider is None and len(scenario.providers) > 1:
         yield at(location, f"say which provider: the scenario has {', '.join(scenario.providers)}")
@@ -351,7 +527,7 @@ def _account_problems(
 
 def _webhook_problems(
     loaded: LoadedScenario, location: Location, step: Step, at: Any
-) -> Iterator[tuple[int | None, str]]:
+) -> Iterator[Problem]:
     assert step.expect_webhook is not None
     expectation = step.expect_webhook
     providers = loaded.scenario.providers

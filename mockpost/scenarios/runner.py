@@ -15,11 +15,20 @@ from typing import Any
 
 import httpx
 
+from mockpost.core.clock import parse_instant
+from mockpost.scenarios import deliveries
 from mockpost.scenarios.jsonpath import parse as parse_path
 from mockpost.scenarios.loader import LoadedScenario, find_webhook_account
 from mockpost.scenarios.matchers import MISSING, Comparison, Mismatch, compare
 from mockpost.scenarios.providers import support_for
-from mockpost.scenarios.schema import ANY_DELIVERY, ExpectSpec, RequestSpec, Step, WebhookExpect
+from mockpost.scenarios.schema import (
+    ANY_DELIVERY,
+    DeliveriesExpect,
+    ExpectSpec,
+    RequestSpec,
+    Step,
+    WebhookExpect,
+)
 from mockpost.scenarios.setup import SetupError
 from mockpost.scenarios.targets import (
     NotAvailable,
@@ -135,6 +144,15 @@ def title_of(step: Step) -> str:
         return f"repeat {step.repeat.request.method} {step.repeat.request.target}"
     if step.transition is not None:
         return f"force {step.transition.resource} to {step.transition.state}"
+    if step.expect_deliveries is not None:
+        spec = step.expect_deliveries
+        picked = (("event", spec.event), ("to", spec.url), ("state", spec.state))
+        return " ".join(["webhook deliveries", *(f"{k} {v}" for k, v in picked if v)])
+    if step.clock is not None:
+        mode = {True: "frozen", False: "running", None: ""}[step.clock.frozen]
+        if step.clock.set is None:
+            return "freeze the clock" if step.clock.frozen else "unfreeze the clock"
+        return f"clock set {step.clock.set}" + (f", {mode}" if mode else "")
     return step.action
 
 
@@ -203,7 +221,7 @@ class _ScenarioRun:
             json=render(spec.json_, self.variables),
             content=render(spec.body, self.variables),
             files=files,
-            form=render(spec.form, self.variables),
+            form=form_fields(render(spec.form, self.variables)),
             has_json="json_" in spec.model_fields_set,
         )
         reply = self.target.send(outgoing)
@@ -269,7 +287,7 @@ class _ScenarioRun:
             return
         document = _json_of(reply)
         for name, path_text in save.items():
-            path = parse_path(path_text)
+            path = parse_path(str(render(path_text, self.variables)))  # a filter may use a {{ variable }}
             found = path.find(document) if document is not _NOT_JSON else []
             if not found and not path.is_multiple:
                 raise StepFailed(f"save {name}: nothing at {path_text} in the response", _body_lines(reply))
@@ -285,16 +303,18 @@ class _ScenarioRun:
         assert inner is not None and inner.request is not None and step.until is not None
         tries = step.max or DEFAULT_TRIES
         every = duration_seconds(step.every or DEFAULT_EVERY)
+        saves = {**(inner.save or {}), **(step.save or {})}  # from the last, successful try
         comparison = Comparison()
         for attempt in range(1, tries + 1):
             reply = self._send(inner.request, result)
             if reply is None:
                 result.note = "would poll until the expectation holds"
+                self.variables.update({name: f"<{name}>" for name in saves})
                 return
             self._check(inner.expect, reply, inner.expect is None or inner.expect.status is None)
             comparison = self._compare(step.until, reply, default_status=False)
             if not comparison.mismatches:
-                self._save(inner.save or {}, reply)
+                self._save(saves, reply)
                 result.detail += f" (try {attempt} of {tries})"
                 return
             if attempt < tries:
@@ -380,6 +400,48 @@ class _ScenarioRun:
         assert found is not None  # checked when the file was loaded
         return found[0], found[2]
 
+    def _expect_deliveries(self, step: Step, result: StepResult) -> None:
+        assert step.expect_deliveries is not None
+        spec = DeliveriesExpect.model_construct(
+            _fields_set=step.expect_deliveries.model_fields_set,
+            **{
+                key: render(getattr(step.expect_deliveries, key), self.variables)
+                for key in DeliveriesExpect.model_fields
+            },
+        )
+        records = self.target.deliveries()
+        matched = deliveries.select(spec, records)
+        result.detail = f"{len(matched)} of {len(records)} deliveries match"
+        shown = [f"  {deliveries.summary(record)}" for record in (matched or records)[-10:]]
+        if spec.count is not None and len(matched) != spec.count:
+            raise StepFailed(
+                "the deliveries differ", Mismatch("count", str(spec.count), len(matched)).lines() + shown
+            )
+        if not matched:
+            if spec.count == 0:
+                return
+            raise StepFailed(f"no delivery matches (of {len(records)})", shown)
+        if not deliveries.has_checks(spec):
+            return
+        if spec.index == ANY_DELIVERY:
+            checked = [deliveries.mismatches(spec, record) for record in matched]
+            found = next((i for i, problems in enumerate(checked) if not problems), None)
+            if found is None:
+                diff = [line for mismatch in checked[-1] for line in mismatch.lines()]
+                raise StepFailed("none of them is as expected (the latest differs as shown)", diff + shown)
+            result.detail += f"; {matched[found]['id']} is as expected"
+            return
+        index = int(spec.index)
+        if not -len(matched) <= index < len(matched):
+            raise StepFailed(f"no matching delivery number {index} (there are {len(matched)})", shown)
+        record = matched[index]
+        problems = deliveries.mismatches(spec, record)
+        if problems:
+            diff = [line for mismatch in problems for line in mismatch.lines()]
+            raise StepFailed(f"delivery {record['id']} differs", [*diff, f"  {deliveries.summary(record)}"])
+        tries = len(record.get("attempts") or [])
+        result.detail += f"; {record['id']}: {tries} attempt(s), {record['state']}"
+
     def _transition(self, step: Step, result: StepResult) -> None:
         spec = step.transition
         assert spec is not None
@@ -391,6 +453,16 @@ class _ScenarioRun:
         result.detail = f"{body['resource']} {body['id']} → {body['state']} ({reply.status})"
         if reply.status != 200:
             raise StepFailed(f"the transition was refused ({reply.status})", _body_lines(reply))
+
+    def _clock(self, step: Step, result: StepResult) -> None:
+        assert step.clock is not None
+        text = render(step.clock.set, self.variables)
+        try:
+            at = parse_instant(str(text)) if text is not None else None
+        except ValueError:
+            raise StepFailed(f"clock set: {text!r} is not an ISO-8601 instant") from None
+        clock = self.target.set_clock(at, step.clock.frozen)
+        result.detail = f"→ {clock['now']} ({'frozen' if clock['frozen'] else 'running'})"
 
     def _fault(self, step: Step, result: StepResult) -> None:
         assert step.fault is not None
@@ -417,6 +489,17 @@ def _body_lines(reply: Reply) -> list[str]:
     if len(lines) > BODY_LINES_SHOWN:
         shown.append(f"… {len(lines) - BODY_LINES_SHOWN} more lines")
     return [f"  response {reply.status}:"] + [f"  | {line}" for line in shown]
+
+
+def form_fields(form: dict[str, Any] | None) -> dict[str, str] | None:
+    """Form fields as sent: text as written, any other value (a mapping, a list, a number, true)
+    as its JSON text, e.g. a multipart part that holds JSON."""
+    if form is None:
+        return None
+    return {
+        str(name): value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for name, value in form.items()
+    }
 
 
 def _body_preview(outgoing: Outgoing) -> str:

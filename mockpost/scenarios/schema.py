@@ -3,7 +3,7 @@ back to the file and line it comes from; docs/scenarios.md is the reference with
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -12,31 +12,31 @@ from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
 from mockpost.core.urls import check_url
 from mockpost.scenarios import jsonpath
+from mockpost.scenarios.matchers import Matcher
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ANY_DELIVERY = "any"  # expect_webhook.index: some delivery in the inbox matches
-STEP_ACTIONS = ("request", "advance", "expect_webhook", "repeat", "transition", "fault")
+FORMAT_KEY = "mockpost"  # `mockpost: 1` on a top-level line marks a YAML file as a scenario
+FORMAT_VERSION = 1
+DECLARATION = f"{FORMAT_KEY}: {FORMAT_VERSION}"
+STEP_ACTIONS = (
+    "request",
+    "advance",
+    "expect_webhook",
+    "repeat",
+    "transition",
+    "fault",
+    "clock",
+    "expect_deliveries",
+)
+DELIVERY_STATES = ("pending", "delivered", "failed")  # a webhook delivery's `state`
 
 
 class Strict(BaseModel):
-    """Unknown keys are refused with the list of the keys that are allowed (typos get caught)."""
+    """Unknown keys are refused (typos get caught): each one is a problem of its own, named with
+    the keys that are allowed there (loader.py), while the other keys are still checked."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, arbitrary_types_allowed=True)
-    open_keys: ClassVar[bool] = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not cls.open_keys:
-            allowed = {field.alias or name for name, field in cls.model_fields.items()}
-            for key in data:
-                if key not in allowed:
-                    raise PydanticCustomError(
-                        "unknown_key",
-                        "unknown key '{key}'; expected one of: {allowed}",
-                        {"key": key, "allowed": ", ".join(sorted(allowed))},
-                    )
-        return data
 
 
 def _duration(value: Any) -> Any:
@@ -51,20 +51,51 @@ def _duration(value: Any) -> Any:
     return value
 
 
+def _instant(value: Any, placeholder: bool = False) -> Any:
+    """An ISO-8601 instant as written (or, where `placeholder`, a {{ variable }} checked when used)."""
+    if value is None or (placeholder and isinstance(value, str) and "{{" in value):
+        return value
+    try:
+        parse_instant(value)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(
+            f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
+        ) from None
+    return value
+
+
 class ClockSpec(Strict):
     start: str = Field(description="ISO-8601 instant the scenario starts at, e.g. 2030-03-04T09:00:00Z")
     frozen: bool = Field(default=True, description="Time stands still between steps (false: it runs on)")
 
     @field_validator("start")
     @classmethod
-    def _instant(cls, value: str) -> str:
-        try:
-            parse_instant(value)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
-            ) from None
-        return value
+    def _start(cls, value: str) -> str:
+        return str(_instant(value))
+
+
+class ClockStep(Strict):
+    """A `clock` step: jump to an instant, and/or freeze or unfreeze time."""
+
+    set: str | None = Field(
+        default=None,
+        description="ISO-8601 instant (or a saved {{ variable }}) to jump to; forward, everything due "
+        "on the way happens first, as with advance",
+    )
+    frozen: bool | None = Field(
+        default=None, description="true: time stands still from then on; false: it runs on"
+    )
+
+    @field_validator("set")
+    @classmethod
+    def _set(cls, value: str | None) -> str | None:
+        return _instant(value, placeholder=True)
+
+    @model_validator(mode="after")
+    def _something(self) -> ClockStep:
+        if self.set is None and self.frozen is None:
+            raise ValueError("a clock step has set (an instant), frozen (true or false), or both")
+        return self
 
 
 class WebhookSpec(Strict):
@@ -170,7 +201,11 @@ class RequestSpec(Strict):
     files: dict[str, str] | None = Field(
         default=None, description="Multipart: field -> file next to the scenario"
     )
-    form: dict[str, str] | None = Field(default=None, description="Multipart or form fields")
+    form: dict[str, Any] | None = Field(
+        default=None,
+        description="Form fields (multipart with files); text is sent as written, any other value as "
+        "its JSON text",
+    )
 
     @field_validator("method")
     @classmethod
@@ -265,6 +300,73 @@ class WebhookExpect(Strict):
         return bool(self.signature) or self.secret is not None
 
 
+class DeliveriesExpect(Strict):
+    """An `expect_deliveries` step: the webhook deliveries mockpost made, with their attempts and
+    retries, as `GET /_mockpost/webhooks/outbox` lists them. The filters pick deliveries; the
+    checks look at one of them (`index`)."""
+
+    provider: str | None = Field(default=None, description="Only this provider's deliveries")
+    event: str | None = Field(default=None, description="Only this event (a glob: job.*)")
+    url: str | None = Field(default=None, description="Only to this receiver URL (a glob: */hooks)")
+    state: Literal["pending", "delivered", "failed"] | None = Field(
+        default=None, description="Only deliveries in this state"
+    )
+    count: int | None = Field(
+        default=None, ge=0, description="How many deliveries match (default: at least one)"
+    )
+    index: int | Literal["any"] = Field(
+        default=-1, description="Which matching delivery the checks look at (-1: the latest; any)"
+    )
+    attempts: Any = Field(default=None, description="How many attempts it took (a number or a matcher)")
+    statuses: list[Any] | None = Field(
+        default=None, description="The receiver's status of each attempt, in order (null: no answer)"
+    )
+    times: list[Any] | None = Field(
+        default=None,
+        description="When each attempt was made: an ISO-8601 instant, or a duration after the delivery "
+        "was created (0s, 1m, 6m)",
+    )
+    json_: Any = Field(default=None, alias="json", description="The delivery record (maps: listed keys only)")
+
+    @field_validator("attempts")
+    @classmethod
+    def _attempts(cls, value: Any) -> Any:
+        counted = isinstance(value, int) and not isinstance(value, bool)
+        if value is None or counted or isinstance(value, Matcher):
+            return value
+        raise ValueError(f"expected a number of attempts (or a matcher such as !any), got {value!r}")
+
+    @field_validator("times")
+    @classmethod
+    def _times(cls, value: list[Any] | None) -> list[Any] | None:
+        for item in value or []:
+            if isinstance(item, Matcher) or is_instant_text(item) or (isinstance(item, str) and "{{" in item):
+                continue
+            try:
+                _duration(item)
+            except ValueError:
+                raise ValueError(
+                    "each time is an ISO-8601 instant (2030-03-04T09:01:00Z) or a duration after the "
+                    f"delivery was created (0s, 1m, 2h30m), got {item!r}"
+                ) from None
+        return value
+
+    @property
+    def has_json(self) -> bool:
+        return "json_" in self.model_fields_set
+
+
+def is_instant_text(value: Any) -> bool:
+    """True for an ISO-8601 instant written as text (a bare number is a duration in seconds)."""
+    if not isinstance(value, str) or "-" not in value:
+        return False
+    try:
+        parse_instant(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 class TransitionSpec(Strict):
     provider: str | None = None
     account: str | None = None
@@ -272,6 +374,16 @@ class TransitionSpec(Strict):
     id: str
     state: str
     reason: str | None = None
+
+
+# keys of a step that go with one kind of step only (save on repeat: the last, successful try)
+STEP_KEY_OWNERS = {
+    "expect": ("request",),
+    "save": ("request", "repeat"),
+    "until": ("repeat",),
+    "every": ("repeat",),
+    "max": ("repeat",),
+}
 
 
 class Step(Strict):
@@ -287,6 +399,8 @@ class Step(Strict):
     max: int | None = Field(default=None, ge=1, description="Tries before giving up")
     transition: TransitionSpec | None = None
     fault: FaultSpec | None = None
+    clock: ClockStep | None = Field(default=None, description="Jump to an instant, freeze or unfreeze")
+    expect_deliveries: DeliveriesExpect | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -307,14 +421,12 @@ class Step(Strict):
                 {"found": " and ".join(actions)},
             )
         action = actions[0]
-        belongs = {"expect": "request", "save": "request", "until": "repeat", "every": "repeat"}
-        belongs["max"] = "repeat"
-        for key, owner in belongs.items():
-            if key in data and action != owner:
+        for key, owners in STEP_KEY_OWNERS.items():
+            if key in data and action not in owners:
                 raise PydanticCustomError(
                     "step_key",
-                    "'{key}' belongs to a '{owner}' step, not to '{action}'",
-                    {"key": key, "owner": owner, "action": action},
+                    "'{key}' belongs to a {owner} step, not to '{action}'",
+                    {"key": key, "owner": " or ".join(f"'{o}'" for o in owners), "action": action},
                 )
         return data
 
@@ -347,6 +459,11 @@ class Step(Strict):
 
 
 class Scenario(Strict):
+    mockpost: int | None = Field(
+        default=None,
+        description="The scenario format version (1). It marks the file as a scenario: pytest and "
+        "`mockpost run DIR` collect only files that have it",
+    )
     name: str
     description: str | None = None
     providers: list[str] = Field(min_length=1)
@@ -360,6 +477,16 @@ class Scenario(Strict):
     faults: list[FaultSpec] = Field(default_factory=list)
     variables: dict[str, Any] = Field(default_factory=dict)
     steps: list[Step] = Field(default_factory=list)
+
+    @field_validator("mockpost", mode="before")
+    @classmethod
+    def _format(cls, value: Any) -> Any:
+        if value != FORMAT_VERSION or isinstance(value, bool):
+            raise ValueError(
+                f"this mockpost reads scenario format {FORMAT_VERSION}: write '{DECLARATION}', "
+                f"got {value!r}"
+            )
+        return value
 
     def setup_document(self) -> dict[str, Any]:
         """The scenario without its steps, as JSON: what `POST /_mockpost/scenarios` loads."""

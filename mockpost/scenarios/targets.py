@@ -5,14 +5,16 @@ requests instead of sending them)."""
 from __future__ import annotations
 
 import os
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
 from mockpost.control.guard import control_headers
-from mockpost.core.clock import parse_duration
+from mockpost.core.clock import iso_utc, parse_duration, parse_instant
 from mockpost.scenarios.loader import LoadedScenario
 from mockpost.scenarios.setup import account_fields, apply_scenario
 from mockpost.scenarios.yamlsource import ScenarioError
@@ -92,10 +94,19 @@ class Target(ABC):
     def advance(self, seconds: float) -> None:
         raise NotAvailable(NO_CONTROL)
 
+    def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
+        """Jump to `at` (forward: due work on the way happens first), then freeze or unfreeze when
+        `frozen` says so; the clock as `GET /_mockpost/clock` shows it."""
+        raise NotAvailable(NO_CONTROL)
+
     def inbox(self, name: str) -> list[dict[str, Any]]:
         raise NotAvailable(NO_CONTROL)
 
     def transition(self, provider: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
+        raise NotAvailable(NO_CONTROL)
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery with its attempts, as `GET /_mockpost/webhooks/outbox` lists them."""
         raise NotAvailable(NO_CONTROL)
 
     def add_fault(self, spec: dict[str, Any]) -> None:
@@ -105,8 +116,17 @@ class Target(ABC):
         """Run after every step (in-process: rules look at the new state); what rules did."""
         return []
 
+    def announce(self) -> list[str]:
+        """What the run is about to do to the target that its user should know first."""
+        return []
+
     def finish(self) -> None:  # noqa: B027 - an optional hook
         """After each scenario."""
+
+    def restore(self) -> list[str]:
+        """After the whole run, put back what the run changed beyond the scenarios' own state;
+        what was put back."""
+        return []
 
     def close(self) -> None:  # noqa: B027 - an optional hook
         """After the whole run."""
@@ -157,6 +177,16 @@ class InProcess(Target):
     def advance(self, seconds: float) -> None:
         self.mock.clock.advance(seconds)
 
+    def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
+        if frozen:
+            self.mock.clock.freeze(at)
+        elif at is not None:
+            self.mock.clock.set(at)
+        if frozen is False:
+            self.mock.clock.unfreeze()
+        clock: dict[str, Any] = self.mock.sandbox.describe_clock()
+        return clock
+
     def inbox(self, name: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self.mock.inbox(name)
         return items
@@ -168,6 +198,9 @@ class InProcess(Target):
 
     def add_fault(self, spec: dict[str, Any]) -> None:
         self.mock.faults.add(**spec)
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        return outbox_records(self._client(None))
 
     def after_step(self) -> list[str]:
         if self.engine is None:
@@ -197,30 +230,65 @@ class InProcess(Target):
 class MockpostServer(Target):
     """A running mockpost (`mockpost serve`, a container, a LiveServer) at a base URL. Its control
     calls send the server's control token (given, or from MOCKPOST_CONTROL_TOKEN) as
-    X-Mockpost-Token; provider requests never carry it."""
+    X-Mockpost-Token; provider requests never carry it.
 
-    def __init__(self, url: str, timeout: float = 30.0, control_token: str | None = None) -> None:
+    By default each scenario starts from a reset server (`POST /_mockpost/scenarios` resets
+    first), and the run says so before it starts. With `reset=False` the server's state is left
+    alone: each scenario's accounts, seed, faults and rules are loaded on top, and its `clock:` is
+    not applied (the scenario runs at the server's time). Either way the run ends by removing the
+    faults and rules it added and putting the clock back as it found it (mode and instant)."""
+
+    def __init__(
+        self, url: str, timeout: float = 30.0, control_token: str | None = None, reset: bool = True
+    ) -> None:
         self.url = self.base_url = url.rstrip("/")
-        self.description = f"mockpost at {self.url}"
+        self.reset = reset
+        self.description = f"mockpost at {self.url}" + ("" if reset else " (not reset)")
         self.client = httpx.Client(base_url=self.url, timeout=timeout)
         self.mounts: dict[str, str] = {}
         token = control_token if control_token is not None else os.environ.get(CONTROL_TOKEN_VARIABLE)
         self.control_headers = control_headers(token)
+        self._clock_before: dict[str, Any] | None = None
+        self._clock_read_at = 0.0
+        self._faults: list[str] = []
+        self._rule_providers: set[str] = set()
+
+    def announce(self) -> list[str]:
+        if not self.reset:
+            return [
+                f"--no-reset: the state of {self.url} is kept; each scenario's accounts, seed, faults "
+                "and rules are loaded on top of it, and its clock: is not applied (it runs at the "
+                "server's time)"
+            ]
+        return [
+            f"--target {self.url}: the server is reset before each scenario: the accounts and objects "
+            "of every provider (start-up --fixtures are loaded again), the journal, faults, rules, "
+            "inboxes and webhook deliveries are emptied, and the clock is set by the scenario; at the "
+            "end the clock is put back as it was. Give --no-reset to keep the server's state"
+        ]
 
     def start(self, loaded: LoadedScenario) -> list[str]:
         if not self.mounts:
-            listed = self._ok(
-                self.client.get("/_mockpost/providers", headers=self.control_headers),
-                "list the server's providers",
-            )
+            listed = self._control("GET", "/_mockpost/providers", "list the server's providers")
             self.mounts = {item["name"]: item["mount"] for item in listed.json()["items"]}
+        if self._clock_before is None:
+            self._clock_before = self._control("GET", "/_mockpost/clock", "read the clock").json()
+            self._clock_read_at = time.monotonic()
+        document = loaded.scenario.setup_document()
+        notes = []
+        if not self.reset and document.pop("clock", None) is not None:
+            notes.append("clock: not applied (--no-reset): the scenario runs at the server's time")
+        params = None if self.reset else {"reset": "false"}
         response = self.client.post(
-            "/_mockpost/scenarios", json=loaded.scenario.setup_document(), headers=self.control_headers
+            "/_mockpost/scenarios", json=document, params=params, headers=self.control_headers
         )
         if response.status_code == 422:
             raise ScenarioError(str(loaded.path), None, f"the server refused the scenario: {response.text}")
-        self._ok(response, "load the scenario")
-        return []
+        summary = self._ok(response, "load the scenario").json()
+        self._faults.extend(summary.get("faults", []))
+        if loaded.scenario.rules:
+            self._rule_providers.update(rule.provider for rule in loaded.scenario.rules)
+        return notes
 
     def send(self, request: Outgoing) -> Reply:
         if request.absolute:
@@ -231,16 +299,22 @@ class MockpostServer(Target):
         return Reply.of(request.send(self.client, mount + request.path))
 
     def advance(self, seconds: float) -> None:
-        self._ok(
-            self.client.post(
-                "/_mockpost/clock/advance", json={"seconds": seconds}, headers=self.control_headers
-            ),
-            "advance the clock",
-        )
+        self._control("POST", "/_mockpost/clock/advance", "advance the clock", json={"seconds": seconds})
+
+    def set_clock(self, at: datetime | None, frozen: bool | None) -> dict[str, Any]:
+        instant = {"at": iso_utc(at)} if at is not None else {}
+        if frozen:
+            self._control("POST", "/_mockpost/clock/freeze", "freeze the clock", json=instant)
+        elif at is not None:
+            self._control("POST", "/_mockpost/clock/set", "set the clock", json=instant)
+        if frozen is False:
+            self._control("POST", "/_mockpost/clock/unfreeze", "unfreeze the clock")
+        clock: dict[str, Any] = self._control("GET", "/_mockpost/clock", "read the clock").json()
+        return clock
 
     def inbox(self, name: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = self._ok(
-            self.client.get(f"/_mockpost/inbox/{name}", headers=self.control_headers), "read an inbox"
+        items: list[dict[str, Any]] = self._control(
+            "GET", f"/_mockpost/inbox/{name}", "read an inbox"
         ).json()["items"]
         return items
 
@@ -249,9 +323,11 @@ class MockpostServer(Target):
         return Reply.of(self.client.post(f"/_mockpost/{provider}/transition", json=body, headers=headers))
 
     def add_fault(self, spec: dict[str, Any]) -> None:
-        self._ok(
-            self.client.post("/_mockpost/faults", json=spec, headers=self.control_headers), "add a fault"
-        )
+        added = self._control("POST", "/_mockpost/faults", "add a fault", json=spec).json()
+        self._faults.append(added["id"])
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        return outbox_records(self.client, self.control_headers)
 
     def after_step(self) -> list[str]:
         # A server applies due work from a background ticker; work a step made due "now" (a
@@ -259,6 +335,50 @@ class MockpostServer(Target):
         # as in-process, so a run never depends on which of the two comes first.
         self.advance(0)
         return []
+
+    def restore(self) -> list[str]:
+        done: list[str] = []
+        removed = sum(
+            self.client.delete(f"/_mockpost/faults/{fault}", headers=self.control_headers).status_code == 204
+            for fault in self._faults
+        )
+        if removed:
+            done.append(f"removed the {removed} fault(s) the run added")
+        if self._rule_providers:  # loading a world without rules stops them and resets timelines
+            empty = {"name": "mockpost run: no rules", "providers": sorted(self._rule_providers)}
+            self._control("POST", "/_mockpost/scenarios?reset=false", "remove the rules", json=empty)
+            done.append("removed the rules the run loaded")
+        self._faults, self._rule_providers = [], set()
+        clock = self._restore_clock()
+        if clock is not None:
+            done.append(clock)
+        return done
+
+    def _restore_clock(self) -> str | None:
+        """Put the clock back as the run found it: frozen at the same instant, or running from
+        the instant it would show had the run not moved it."""
+        before = self._clock_before
+        if before is None:
+            return None
+        now = self._control("GET", "/_mockpost/clock", "read the clock").json()
+        if before["frozen"]:
+            at, running = parse_instant(before["now"]), False
+        else:
+            elapsed = timedelta(seconds=time.monotonic() - self._clock_read_at)
+            at, running = parse_instant(before["now"]) + elapsed, True
+        moved = abs((parse_instant(now["now"]) - at).total_seconds()) > 1.0
+        if now["frozen"] == before["frozen"] and not moved:
+            return None
+        self.set_clock(at, frozen=True)  # then running: from exactly that instant
+        if running:
+            self.set_clock(None, frozen=False)
+        state = "running" if running else "frozen"
+        return f"the clock is back as the run found it: {state}, {iso_utc(at.replace(microsecond=0))}"
+
+    def _control(self, method: str, path: str, doing: str, json: Any = None) -> httpx.Response:
+        """A control-plane call (with the control token); NotAvailable when it is refused."""
+        response = self.client.request(method, path, json=json, headers=self.control_headers)
+        return self._ok(response, doing)
 
     def _ok(self, response: httpx.Response, doing: str) -> httpx.Response:
         if response.status_code >= 400:
@@ -332,9 +452,15 @@ class ProviderSandbox(Target):
 
 
 def parse_targets(
-    values: list[str] | None, dry_run: bool = False, control_token: str | None = None
+    values: list[str] | None,
+    dry_run: bool = False,
+    control_token: str | None = None,
+    reset: bool = True,
 ) -> Target:
-    """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes)."""
+    """`--target URL` (a running mockpost) or `--target PROVIDER=URL ...` (real sandboxes);
+    `reset=False` (`--no-reset`) only makes sense for a running mockpost."""
+    if not reset and (not values or any("=" in value.split("://", 1)[0] for value in values)):
+        raise ValueError("--no-reset keeps the state of a running mockpost: give it with --target URL")
     if not values:
         if dry_run:
             raise ValueError("--dry-run lists the requests for a real sandbox: give --target PROVIDER=URL")
@@ -345,11 +471,23 @@ def parse_targets(
             raise ValueError(
                 "give one --target URL for a running mockpost, or --target PROVIDER=URL for each real sandbox"
             )
-        return MockpostServer(values[0], control_token=control_token)
+        return MockpostServer(values[0], control_token=control_token, reset=reset)
     if len(named) != len(values):
         raise ValueError("do not mix --target URL (mockpost) with --target PROVIDER=URL (real sandboxes)")
     urls = dict(value.split("=", 1) for value in values)
     return ProviderSandbox(urls, dry_run=dry_run)
+
+
+OUTBOX = "/_mockpost/webhooks/outbox"
+
+
+def outbox_records(client: httpx.Client, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The deliveries of a mockpost's outbox, through its control plane (in-process or not)."""
+    response = client.get(OUTBOX, headers=headers)
+    if response.status_code != 200:
+        raise NotAvailable(f"could not read {OUTBOX}: {response.status_code} {response.text[:300]}")
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
 
 
 def builtin_variables(target: Target) -> dict[str, Any]:

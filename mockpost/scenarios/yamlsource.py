@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +68,22 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
+Problem = tuple[int | None, str]  # (line, what is wrong there)
+# How to write a {{ variable }} where YAML would read "{{" as the start of a mapping.
+QUOTE_PLACEHOLDER_HINT = (
+    '; quote a {{ variable }} that starts a value or sits inside {...}, e.g. {path: "/campaigns/{{ id }}"}'
+)
+
+
 @dataclass
 class Document:
-    """A parsed scenario file: the data and the map back to its lines."""
+    """A parsed scenario file: the data, the map back to its lines, and the problems met while
+    reading it (a value that could not be read is None in `data`, so the rest is still checked)."""
 
     path: Path
     data: Any
     files_root: Path | None = None  # the folder its files are read from; None: it reads none
+    problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, location: Location) -> int | None:
         """The line of the deepest node of `location` that exists in the source."""
@@ -91,27 +100,53 @@ class Document:
         return line
 
 
-def _loader_for(path: Path, files_root: Path | None) -> type[yaml.SafeLoader]:
+class _RecordingLoader(yaml.SafeLoader):
+    """Records a value it cannot read (an unknown tag, a bad matcher, a duplicate key) and goes
+    on with None in its place, so every problem of the file is reported at once."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.problems: list[Problem] = []
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        deep_before = self.deep_construct
+        try:
+            return super().construct_object(node, deep)
+        except ScenarioError as exc:
+            self.recursive_objects.pop(node, None)  # left behind by the interrupted call
+            self.deep_construct = deep_before
+            self.problems.extend(exc.problems)
+            self.constructed_objects[node] = None
+            return None
+
+
+def _loader_for(path: Path, files_root: Path | None) -> type[_RecordingLoader]:
     """A loader class bound to one file, so file tags resolve below its folder (none if None)."""
 
-    class Loader(yaml.SafeLoader):
+    class Loader(_RecordingLoader):
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+    def construct_mapping(loader: _RecordingLoader, node: yaml.MappingNode) -> LineDict:
         loader.flatten_mapping(node)
         result = LineDict()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.MappingNode):  # `{{ name }}` read as a mapping
+                problem = "YAML reads an unquoted {{ ... }} as a mapping" + QUOTE_PLACEHOLDER_HINT
+                loader.problems.append((line, problem))
+                continue
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) and key is not None:
-                raise ScenarioError(
-                    str(path), key_node.start_mark.line + 1, "a mapping key must be plain text"
-                )
+                loader.problems.append((line, "a mapping key must be plain text"))
+                continue
             if key in result:
-                raise ScenarioError(str(path), key_node.start_mark.line + 1, f"duplicate key {key!r}")
+                first = result.key_lines[key]
+                loader.problems.append((line, f"duplicate key {key!r} (first at line {first})"))
+                continue
             result[key] = loader.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
+            result.key_lines[key] = line
         return result
 
     def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
@@ -213,11 +248,16 @@ def _space_bare_tags(text: str) -> str:
     return "".join(out)
 
 
-def load_document(path: Path, text: str | None = None, files_root: Path | None = None) -> Document:
+def load_document(
+    path: Path, text: str | None = None, files_root: Path | None = None, *, keep_going: bool = False
+) -> Document:
     """Parse a scenario file (or its given text); YAML syntax errors carry their line.
 
     A file read from disk reads its files below its own folder; a given text reads none, unless
-    `files_root` names the folder it may read below."""
+    `files_root` names the folder it may read below. A value that cannot be read (an unknown tag,
+    a duplicate key, a file it may not read) is a ScenarioError naming every one; with
+    `keep_going`, they are the document's `problems` instead (None in their place), so the caller
+    can check the rest too."""
     if text is None:
         files_root = path.parent
         try:
@@ -227,10 +267,9 @@ def load_document(path: Path, text: str | None = None, files_root: Path | None =
         except UnicodeDecodeError:
             raise ScenarioError(str(path), None, "the file is not UTF-8 text") from None
     text = _space_bare_tags(text)
+    loader = _loader_for(path, files_root)(text)
     try:
-        data = yaml.load(text, Loader=_loader_for(path, files_root))
-    except ScenarioError:
-        raise
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
         hint = _hint(text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else "")
@@ -239,12 +278,18 @@ def load_document(path: Path, text: str | None = None, files_root: Path | None =
         raise ScenarioSyntaxError(str(path), None, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise ScenarioSyntaxError(str(path), None, "the document nests too deeply") from None
+    finally:
+        loader.dispose()
     check_size(path, data)
-    return Document(path, data, files_root)
+    if loader.problems and not keep_going:
+        raise ScenarioError.several(str(path), loader.problems)
+    return Document(path, data, files_root, loader.problems)
 
 
 def _hint(source_line: str) -> str:
     """The usual cause of a syntax error on this line, when it is a scenario habit."""
+    if "{{" in source_line:
+        return QUOTE_PLACEHOLDER_HINT
     if "$[" in source_line and "{" in source_line:
         return '; in a {...} mapping, quote a JSONPath with brackets: "$[0].id"'
     if re.search(r"![A-Za-z]+\s+![A-Za-z]", source_line):

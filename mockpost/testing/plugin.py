@@ -16,13 +16,20 @@ from mockpost.inprocess import Mockpost
 from mockpost.testing.live import LiveServer
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from mockpost.testing.scenario_items import add_ini_option
+
+    add_ini_option(parser)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "mockpost(**settings): settings for the mockpost fixtures (seed, ...)")
-    config.addinivalue_line("markers", "scenario: a YAML scenario collected from scenarios/")
+    config.addinivalue_line("markers", "scenario: a YAML scenario ('mockpost: 1' below scenarios/)")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """`scenarios/**/*.yaml` become test items (see mockpost.testing.scenario_items)."""
+    """Declared scenario files below `scenarios/` (or the folders of the ini option
+    `mockpost_scenarios`) become test items (see mockpost.testing.scenario_items)."""
     from mockpost.testing.scenario_items import collect_file
 
     return collect_file(file_path, parent)

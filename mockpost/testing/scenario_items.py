@@ -1,5 +1,8 @@
-"""YAML scenarios as pytest items: `scenarios/**/*.yaml` are collected, each file one test marked
-`scenario` (select with `-m scenario`, leave out with `-m "not scenario"`).
+"""YAML scenarios as pytest items: each file below the scenario folders (ini option
+`mockpost_scenarios`, default the project's `scenarios/`) that declares itself a scenario with a
+top-level line `mockpost: 1` is one test marked `scenario` (select with `-m scenario`, leave out
+with `-m "not scenario"`). Other YAML files there (a load profile, a config) are not scenarios and
+are left alone; files in data folders (`fixtures/`, `files/`, `data/`) never count.
 
 Each step is reported: the step lines (with timings) are a report section of the test, shown with
 `-rA` or on failure, where the failing step's diff comes first. The scenarios of one session share
@@ -14,23 +17,56 @@ from typing import Any
 
 import pytest
 
-from mockpost.scenarios.loader import SCENARIO_SUFFIXES, LoadedScenario, is_data_file, load_file
+from mockpost.scenarios.loader import (
+    SCENARIO_SUFFIXES,
+    LoadedScenario,
+    declares_scenario,
+    is_data_file,
+    load_file,
+)
 from mockpost.scenarios.report import scenario_lines, step_lines
 from mockpost.scenarios.runner import Runner, ScenarioResult
 from mockpost.scenarios.targets import InProcess
 from mockpost.scenarios.yamlsource import ScenarioError
 
-SCENARIO_DIRECTORY = "scenarios"
+INI_OPTION = "mockpost_scenarios"
+DEFAULT_DIRECTORY = "scenarios"
 MARKER = "scenario"
 _TARGET_KEY = pytest.StashKey[InProcess]()
+_ROOTS_KEY = pytest.StashKey[list[Path]]()
 
 
-def is_scenario_file(path: Path) -> bool:
-    """A YAML file below a folder named `scenarios` (and not in its fixtures/files/data folders)."""
-    if path.suffix not in SCENARIO_SUFFIXES or SCENARIO_DIRECTORY not in path.parts[:-1]:
+def add_ini_option(parser: pytest.Parser) -> None:
+    parser.addini(
+        INI_OPTION,
+        "folders whose YAML scenarios (files with a top-level 'mockpost: 1') are collected as tests "
+        f"(default: {DEFAULT_DIRECTORY}/ of the project)",
+        type="paths",
+        default=[],
+    )
+
+
+def scenario_roots(config: pytest.Config) -> list[Path]:
+    """The folders scenarios are collected from: the ini option, else `<rootdir>/scenarios`."""
+    roots = config.stash.get(_ROOTS_KEY, None)
+    if roots is None:
+        configured = [Path(p) for p in config.getini(INI_OPTION)]
+        roots = config.stash[_ROOTS_KEY] = [
+            p.resolve() for p in (configured or [config.rootpath / DEFAULT_DIRECTORY])
+        ]
+    return roots
+
+
+def is_scenario_file(path: Path, roots: list[Path], named: bool = False) -> bool:
+    """A YAML file that declares itself a scenario, below one of `roots` and not in a data folder
+    there; or `named` on the command line (outside the roots)."""
+    if path.suffix not in SCENARIO_SUFFIXES:
         return False
-    below = path.parts[len(path.parts) - 1 - path.parts[::-1].index(SCENARIO_DIRECTORY) :]
-    return not is_data_file(Path(*below))
+    resolved = path.resolve()
+    root = next((r for r in roots if resolved.is_relative_to(r)), None)
+    if root is None:
+        return named and declares_scenario(path)
+    return not is_data_file(resolved, root=root) and declares_scenario(path)
 
 
 class ScenarioFailed(Exception):
@@ -90,10 +126,9 @@ def _shared_target(config: pytest.Config) -> InProcess:
 
 
 def collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFile | None:
-    try:  # only folders inside the project count: a checkout under ~/scenarios/ is not a scenario
-        relative = file_path.relative_to(parent.config.rootpath)
-    except ValueError:
-        relative = file_path
-    if is_scenario_file(relative):
+    if file_path.suffix not in SCENARIO_SUFFIXES:
+        return None
+    named = parent.session.isinitpath(file_path)
+    if is_scenario_file(file_path, scenario_roots(parent.config), named=named):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None

@@ -105,7 +105,8 @@ def test_print_job_statuses(mockpost: Any) -> None:
     assert pending.status_code == 201 and pending.json() == {"reference": "job-1", "status": "pending"}
     assert afosto.get("/spl/queue").json() == []
     printed = afosto.put("/spl/queue/job-1", json={"status": "success"}).json()
-    assert printed["status"] == "printed"
+    assert printed["status"] == "success"  # the answer is a SplJobResult: success, not printed
+    assert afosto.get("/spl/queue/job-1").json()["status"] == "printed"  # the job itself (SplJob)
     assert (
         afosto.get("/spl/queue", params={"status": "printed"}).json()[0]["printed_at"]
         == "2030-03-04T09:00:00Z"

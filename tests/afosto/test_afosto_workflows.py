@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from afosto_support import afosto_client, refused
+from afosto_support import START, afosto_client, refused
+
+from mockpost.testing import Mockpost
 
 
 def test_claim_reserved_confirmed_cancelled(mockpost: Any) -> None:
@@ -50,7 +53,8 @@ def test_invoice_is_paid_once(mockpost: Any) -> None:
     invoice = afosto.post("/odr/invoices", json={}).json()
     assert invoice["is_paid"] is False
     paid = afosto.put(f"/odr/invoices/{invoice['id']}/paid", json={"paid_at": "2030-03-04"}).json()
-    assert (paid["is_paid"], paid["paid_at"]) == (True, "2030-03-04")
+    # the request documents paid_at as a date, the answer as a moment: that day's midnight (UTC)
+    assert (paid["is_paid"], paid["paid_at"]) == (True, "2030-03-04T00:00:00Z")
     refused(afosto.put(f"/odr/invoices/{invoice['id']}/paid", json={}))
 
 
@@ -152,11 +156,34 @@ def test_installing_an_app_creates_an_integration(mockpost: Any) -> None:
     installed = afosto.post(
         f"/int/apps/store/{app['code']}", json={"name": "Mine", "configuration": {"a": 1}}
     )
-    assert installed.json()["state"] == "installed"
+    # IntInstallResult.state is one of pending_authentication, success, failed (the word the sandbox
+    # answered before, "installed", is not among them): an app authenticating by redirect waits
+    assert app["authentication"]["type"] == "redirect"
+    assert installed.json()["state"] == "pending_authentication"
+    assert installed.json()["redirect_url"].endswith("/authenticate")
     integrations = afosto.get("/int/apps/integrations").json()
     assert len(integrations) == before + 1
     assert (integrations[-1]["app_code"], integrations[-1]["name"]) == (app["code"], "Mine")
+    assert integrations[-1]["is_installed"] is False
     assert afosto.post("/int/apps/store/unknown-app", json={}).status_code == 404
+
+
+def test_an_app_taking_posted_credentials_is_installed_with_them(tmp_path: Path) -> None:
+    apps = tmp_path / "apps.yaml"
+    apps.write_text(
+        "afosto:\n  accounts:\n    - token: walk-token\n      collections:\n        /int/apps/store:\n"
+        "          - {code: sendcloud, name: Sendcloud, authentication: {type: post, schema: keys}}\n"
+    )
+    with Mockpost(fixtures=[str(apps)]) as mock:
+        afosto = afosto_client(mock)
+        without = afosto.post("/int/apps/store/sendcloud", json={"name": "Parcels"}).json()
+        assert without["state"] == "pending_authentication"
+        installed = afosto.post(
+            "/int/apps/store/sendcloud", json={"name": "Parcels", "credentials": {"key": "k", "secret": "s"}}
+        ).json()
+        assert installed["state"] == "success"
+        integration = afosto.get("/int/apps/integrations").json()[-1]
+        assert (integration["is_installed"], integration["active_at"]) == (True, START)
 
 
 def test_checkout_session_choices_become_active(mockpost: Any) -> None:

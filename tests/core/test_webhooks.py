@@ -1,11 +1,16 @@
 import asyncio
 from datetime import UTC, datetime
+from typing import ClassVar
 
 import pytest
 
+from mockpost.config import Settings
 from mockpost.core.clock import Clock
+from mockpost.core.http import ApiError
+from mockpost.core.provider import Provider, ProviderContext
 from mockpost.core.scheduler import Scheduler
 from mockpost.core.webhooks import DELIVERY, Outbox, RefusedTarget, RetryPolicy, refuse_control_plane
+from mockpost.sandbox import Sandbox
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -137,3 +142,38 @@ def test_a_delivery_aimed_at_the_control_plane_is_refused_not_looped(mockpost):
     assert delivery.state == "failed"
     assert [a.error.split(":")[0] for a in delivery.attempts] == ["RefusedTarget", "RefusedTarget"]
     assert len(outbox.deliveries()) == 1
+
+
+
+class PostProvider(Provider):
+    """A provider whose own objects are deliveries, each with an `output` step on the clock."""
+
+    name, mount, title = "post", "/post", "Post"
+    outputs: ClassVar[list[str]] = []
+
+    def __init__(self, ctx: ProviderContext) -> None:
+        super().__init__(ctx)
+        ctx.store.register(self.name, lambda tenant: {"tenant": tenant})
+
+    def endpoints(self) -> list:
+        return []
+
+    def error(self, status: int, message: str) -> ApiError:
+        return ApiError(message)
+
+    def authenticate(self, request: object) -> str:
+        return "acct"
+
+    def timer_actions(self) -> dict:
+        return {("delivery", "output"): lambda account, delivery_id: self.outputs.append(delivery_id)}
+
+
+def test_a_provider_resource_kind_named_delivery_keeps_its_own_timers():
+    """Webhook attempts are timers too; a provider's own `delivery` objects (Nirva's) still get
+    their timed steps, not taken for webhook attempts."""
+    sandbox = Sandbox(Settings(), [PostProvider])
+    post = sandbox.providers["post"]
+    sandbox.store.tenant("post", "acct")
+    post.ctx.schedule("acct", "delivery", "1003", post.ctx.now(), "output")
+    asyncio.run(sandbox.run_due())
+    assert PostProvider.outputs == ["1003"]

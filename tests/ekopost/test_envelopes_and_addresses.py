@@ -310,3 +310,12 @@ def test_credit_limit_per_month_113(mockpost, control, eko, campaign):
     mockpost.clock.set("2030-04-01T00:00:00Z")  # a new month, a new allowance
     fresh = campaign()
     assert create(eko, fresh["id"]).status_code == 200
+
+
+def test_an_ebank_amount_is_answered_as_text_as_its_field_table_types_it(eko, campaign):
+    c = campaign()
+    ebank = next(a for a in VALID_ADDRESSES if a["$type"] == "ebank")
+    sent_as_number = create(eko, c["id"], address=ebank).json()["address"]
+    assert sent_as_number["amount"] == "499.99"  # `amount String` in the ebank object's table
+    sent_as_text = create(eko, c["id"], address={**ebank, "amount": "120.50"}).json()["address"]
+    assert sent_as_text["amount"] == "120.50"

@@ -91,3 +91,34 @@ def test_direct_sms_validation(eko):
     assert error_code(eko.post("/sms", json={**base, "Text": ""})) == "129"
     assert error_code(eko.post("/sms", json={**base, "From": "MuchTooLongName"})) == "135"
     assert eko.get("/campaigns").json() == []  # nothing half-created
+
+
+def test_ebank_list_answers_only_reachable_applicants_and_404_when_none_is(eko, control):
+    fui = {"sender": "0000001.000002.SEB.SE"}
+    control.put("/_mockpost/ekopost/account", json={"unreachable": ["19800101xxxx"]}, headers=KEY)
+    assert eko.post("/reachable/ebank", json={"recipient": "19800101xxxx"}).status_code == 404
+    assert eko.post("/reachable/ebank_list", json=fui).json() == [
+        {"identifier": "19830704xxxx", "address": "19830704xxxx.BNK.SE", "reachable": True}
+    ]
+    control.put(
+        "/_mockpost/ekopost/account", json={"unreachable": ["19800101xxxx", "19830704xxxx"]}, headers=KEY
+    )
+    nobody = eko.post("/reachable/ebank_list", json=fui)
+    assert nobody.status_code == 404 and nobody.content == b""  # as documented, like the single check
+
+
+def test_the_documented_ebank_list_sample_with_its_trailing_comma_is_accepted(eko):
+    sample = b'{\n    "sender": "0000001.000002.SEB.SE",\n}'  # the reference's own sample request
+    listed = eko.post("/reachable/ebank_list", content=sample, headers={"Content-Type": "application/json"})
+    assert listed.status_code == 200 and len(listed.json()) == 2
+    in_text = b'{"recipient": "1980,}0101xxxx", }'  # a comma inside a string is data
+    assert eko.post("/reachable/einbox", content=in_text).json() == {"recipient": "1980,}0101xxxx"}
+    signers = (  # the einbox_signer sample's trailing commas, inside arrays and nested objects
+        b'{"name": "Avtal", "address": {"$type": "einbox_signer", "info_mail": "a@b.se",'
+        b' "signers": [{"email": "c@d.se", "recipient": "19800101xxxx", "issuer": true,},],},}'
+    )
+    campaign = eko.post("/campaigns", json={"name": "c", "output_date": "2030-03-05T12:00:00"}).json()
+    assert eko.post(f"/campaigns/{campaign['id']}/envelopes", content=signers).status_code == 200
+    for broken in (b'{"sender": }', b'{"sender": "x",,}', b"[,]", b'{"sender" "x"}'):
+        refused = eko.post("/reachable/ebank_list", content=broken)
+        assert refused.status_code == 400 and refused.json()["error_code"], broken

@@ -98,13 +98,11 @@ def test_webhook_control_route_checks_token_and_body(nirva_mock: Mockpost, nirva
     assert control.get("/_mockpost/nirva/webhook", headers=headers).json() is None
 
 
-def test_use_timeline_applies_to_steps_scheduled_afterwards(
+def test_set_timeline_applies_to_steps_scheduled_afterwards(
     nirva_mock: Mockpost, nirva: httpx.Client
 ) -> None:
-    from mockpost.providers.nirva.lifecycle import Timeline
-
     provider = nirva_mock.sandbox.providers["nirva"]
-    provider.use_timeline(Timeline.from_options({"processing_after": "1h"}))  # type: ignore[attr-defined]
+    provider.set_timeline({"processing_after": "1h"})
     headers = sign_in(nirva)
     job = create_job(nirva, headers, pdf_of(letter(PARIS)))
     nirva_mock.clock.advance(duration="59m")

@@ -111,7 +111,7 @@ def test_jsonpath_subset():
     assert jsonpath.parse("$").find(document) == [document]
     assert jsonpath.parse("$.missing.x").find(document) == []
     assert jsonpath.parse("$.items[*].id").is_multiple and not jsonpath.parse("$.a").is_multiple
-    for bad in ("items", "$..id", "$.items[?(@.id)]"):
+    for bad in ("items", "$..id", "$.items[?(@.id ==)]"):
         with pytest.raises(jsonpath.JSONPathError):
             jsonpath.parse(bad)
 

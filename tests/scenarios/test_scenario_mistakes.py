@@ -133,7 +133,7 @@ CASES = {
     ),
     "bad-jsonpath-in-expect": (
         "expect: {status: 201}",
-        'expect: {jsonpath: {"$.items[?(@.id)]": 1}}',
+        'expect: {jsonpath: {"$..id": 1}}',
         15,
         "steps[1].expect.jsonpath",
         "JSONPath",

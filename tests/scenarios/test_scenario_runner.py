@@ -39,6 +39,7 @@ steps:
     save: {campaign: $.id}
   - request: {path: "/campaigns/{{ campaign }}"}
     expect: {json: {name: March}}
+mockpost: 1
 """
 
 FAILING = """\
@@ -55,6 +56,7 @@ steps:
     request: {path: "/campaigns/{{ campaign }}"}
     expect: {json: {state: completed}}
   - advance: 1d
+mockpost: 1
 """
 
 
@@ -64,7 +66,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     for name, text in (
         ("passing", PASSING),
         ("failing", FAILING),
-        ("invalid", "name: x\nproviders: [ekopost]\nsteps:\n  - advance: soon\n"),
+        ("invalid", "name: x\nproviders: [ekopost]\nsteps:\n  - advance: soon\nmockpost: 1\n"),
     ):
         made[name] = tmp_path / f"{name}.yaml"
         made[name].write_text(text)

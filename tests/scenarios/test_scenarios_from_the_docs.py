@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "scenarios.md"
 
 INVOICE_BY_EMAIL = """\
+mockpost: 1
 name: My invoice reaches the customer by e-mail and my ERP hears about it
 providers: [easypost-connect]
 clock: {start: 2030-03-04T09:00:00Z}
@@ -55,6 +56,7 @@ steps:
 """
 
 REJECTED_BATCH = """\
+mockpost: 1
 name: A batch named fail-* is rejected, and a bounced letter can be resent
 providers: [easypost-connect]
 clock: {start: "2030-03-04T09:00:00Z"}
@@ -100,6 +102,7 @@ steps:
 """
 
 PARTNER_HOOKS = """\
+mockpost: 1
 name: A partner subscribes its ERP through the API and checks the test event
 providers: [easypost-connect]
 accounts:

@@ -27,6 +27,7 @@ from mockpost.providers.afosto import (
     profiles,
     sessions,
     transfers,
+    valuelists,
     workflows,
 )
 from mockpost.providers.afosto.auth import TOKEN_LIFETIME, ScopeMap, Tokens, satisfied
@@ -78,6 +79,7 @@ class AfostoProvider(Provider):
             locations.Locations,
             transfers.Transfers,
             profiles.Profiles,
+            valuelists.ValueLists,
         ):
             group(self.backend).register()
         sessions.Sessions(self.backend).register()  # after the rest: it guards the session routes

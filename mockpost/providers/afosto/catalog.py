@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -36,6 +37,13 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("GET", "/mes/tasks/{id}"): "task",
     ("POST", "/cat/maps/collections/{id}/search"): "action",  # a key -> value lookup, not a listing
     ("PUT", "/lcs/locations/{id}/skus"): "upsert",  # the location's sku listings are what clients put
+    ("PUT", "/odr/filters"): "upsert",  # sets the filters of skus: what GET /odr/filters lists
+}
+
+# Searches whose path does not name the collection they search.
+SEARCH_TARGETS = {
+    ("POST", "/wms/search/items"): "/wms/inventory",  # the warehouse's inventory items
+    ("POST", "/odr/search/coupons"): "/odr/coupons/codes",  # coupons are their codes
 }
 
 COLLECTION_PATTERNS = ("list", "create", "read", "update", "delete", "upsert", "search")
@@ -63,6 +71,7 @@ class Operation:
     headers: dict[str, list[dict[str, str]]]
     content_types: dict[str, list[str]]
     statuses: dict[str, str]
+    enums: dict[str, list[list[Any]]] = field(default_factory=dict)  # 2xx code -> [[path, values]]
     segments: list[str] = field(default_factory=list)
     pattern: str = "action"
     collection: str = ""  # the collection template this operation reads or changes
@@ -109,12 +118,40 @@ class Operation:
         return "409" in self.statuses
 
 
+class FieldTable:
+    """What the reference says of its examples' fields beyond the placeholders (see compile.py): the
+    enums of fields, found by the example object they sit in, and the format of some field names."""
+
+    def __init__(self, operations: Sequence[Operation] = (), formats: dict[str, str] | None = None) -> None:
+        self.formats = formats or {}
+        # id(example object) -> field -> values; the examples live as long as the cached catalog
+        self._enums: dict[int, dict[str, list[str]]] = {}
+        for op in operations:
+            for code, found in op.enums.items():
+                for path, values in found:
+                    holder = _holder(op.examples[code], path[:-1])
+                    if isinstance(holder, dict):
+                        self._enums.setdefault(id(holder), {})[path[-1]] = values
+
+    def enums_of(self, example: dict[str, Any]) -> dict[str, list[str]] | None:
+        return self._enums.get(id(example))
+
+
+def _holder(example: Any, path: list[str]) -> Any:
+    for step in path:
+        if step == "[]":
+            example = example[0] if isinstance(example, list) and example else None
+        else:
+            example = example.get(step) if isinstance(example, dict) else None
+    return example
+
+
 @dataclass
 class Catalog:
     title: str
     operations: list[Operation]
     scopes: dict[str, str]
-    schemas: dict[str, Any]
+    fields: FieldTable
     blocks: int
     duplicates: list[dict[str, Any]]
 
@@ -164,6 +201,7 @@ def _read_catalog() -> Catalog:
             headers=e["headers"],
             content_types=e["content_types"],
             statuses=e["statuses"],
+            enums=e["enums"],
             segments=e["path"].strip("/").split("/"),
         )
         for e in data["endpoints"]
@@ -173,7 +211,7 @@ def _read_catalog() -> Catalog:
         title=data["title"],
         operations=operations,
         scopes=data["scopes"],
-        schemas=data["schemas"],
+        fields=FieldTable(operations, data["formats"]),
         blocks=data["blocks"],
         duplicates=data["duplicates"],
     )
@@ -201,7 +239,10 @@ def classify(operations: list[Operation]) -> None:
         elif op.method == "POST":
             request_text = json.dumps(op.request)
             if "search" in segs or ('"constraints"' in request_text and isinstance(example, list)):
-                pattern, collection = "search", search_target(segs)
+                target = search_target(segs)  # `/rel/search/address` searches `/rel/addresses`
+                named = (t for t in (target, f"{target}s", f"{target}es") if ("GET", f"{t}/{{}}") in routes)
+                plural = next(named, target)
+                pattern, collection = "search", SEARCH_TARGETS.get(op.key, plural)
             elif not is_param(last) and (
                 has("GET", [*segs, "{}"]) or has("PUT", [*segs, "{}"]) or has("DELETE", [*segs, "{}"])
             ):

@@ -18,6 +18,7 @@ import gzip
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ SCHEMA_HEADING = re.compile(r"^([A-Z][A-Za-z0-9_]*):(?: (object|array))?$")
 SCHEMA_PROPERTY = re.compile(r"^([A-Za-z_][\w\-]*): (.+)$")
 DEFINITION_REF = re.compile(r"^#/definitions/([A-Za-z0-9_]+)$")
 SPEC = re.compile(r"^(?P<type>[a-z]+(?:\[\])?)(?: \((?P<format>[^)]+)\))?(?: (?P<rest>.+))?$")
+SCHEMA_REF = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+SCHEMA_TYPES = frozenset({"string", "integer", "number", "boolean", "object", "array", "file"})
 SCHEMA_SECTION = "Schema Definitions"
 SCOPES_START = "scopes"
 
@@ -251,7 +254,7 @@ def parse_schemas(lines: list[str]) -> dict[str, dict[str, Any]]:
         blank_before = index == 0 or not lines[index - 1].strip()
         blank_after = index + 1 >= len(lines) or not lines[index + 1].strip()
         if heading and blank_before and blank_after:
-            current = schemas[heading[1]] = {"properties": {}, "example": None}
+            current = schemas[heading[1]] = {"properties": {}, "listed": [], "example": None}
             index += 1
             continue
         if current is not None and line == "Example":
@@ -259,12 +262,44 @@ def parse_schemas(lines: list[str]) -> dict[str, dict[str, Any]]:
             continue
         prop = SCHEMA_PROPERTY.match(line)
         if current is not None and prop:
-            spec = parse_spec(prop[2])
-            current["properties"][prop[1]] = {
-                k: v for k, v in spec.items() if k in ("type", "format", "enum")
-            }
+            text = prop[2].strip()
+            if SCHEMA_REF.match(text):  # `state: OdrOrderState`: the field is that schema
+                current["listed"].append((prop[1], {"ref": text}))
+            elif text.split(" ")[0].removesuffix("[]") in SCHEMA_TYPES:  # not a description's colon
+                spec = parse_spec(text)
+                kept = {k: v for k, v in spec.items() if k in ("type", "format", "enum", "default")}
+                current["listed"].append((prop[1], kept))
         index += 1
+    for name, schema in list(schemas.items()):
+        schemas.update(place_properties(name, schema))
     return schemas
+
+
+def place_properties(name: str, schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A schema's listed properties, each on the object it belongs to.
+
+    The text lists an inline object's own fields right after it (IntApp: `authentication: object`,
+    then `type: string redirect, post` and `schema: string`, the fields of `authentication` in its
+    example). Such fields become a schema of their own, `IntApp.authentication`, that the object's
+    property names; the new schemas are returned.
+    """
+    listed = schema.pop("listed")
+    example = schema["example"] if isinstance(schema["example"], dict) else {}
+    owner = ""  # the inline object whose fields may follow
+    inner: dict[str, dict[str, Any]] = {}
+    for prop, spec in listed:
+        nested = example.get(owner) if owner else None
+        placed = prop in schema["properties"]
+        if isinstance(nested, dict) and prop in nested and (prop not in example or placed):
+            inner.setdefault(owner, {})[prop] = spec
+            continue
+        schema["properties"][prop] = spec
+        owner = prop if spec.get("type") == "object" and isinstance(example.get(prop), dict) else ""
+    made = {}
+    for field, properties in inner.items():
+        made[f"{name}.{field}"] = {"properties": properties, "example": example[field]}
+        schema["properties"][field] = {"ref": f"{name}.{field}"}
+    return made
 
 
 def resolve(value: Any, schemas: dict[str, dict[str, Any]], seen: tuple[str, ...] = ()) -> Any:
@@ -282,6 +317,81 @@ def resolve(value: Any, schemas: dict[str, dict[str, Any]], seen: tuple[str, ...
                 return "object"
             return resolve(schema["example"], schemas, (*seen, name))
     return value
+
+
+class FieldTables:
+    """What the reference says about the fields of its examples, beyond their placeholders.
+
+    Enums live only in the schema section (`type: string cart, order, backorder, wishlist`), while
+    most endpoint examples are inline copies, not references. Each object of an example is read as
+    the schema its parent property names (`state: OdrOrderState`) when their fields fit, else as the
+    schema whose fields fit it best (at least half in common; ties keep every tied schema's values).
+    An example's enums are listed by the path of their field (`[["state", "type"], [values]]`, `"[]"`
+    steps into a list); a documented default comes first, as the engine generates the first value.
+    A field name's format is the one its examples give it most often, where they give it one in at
+    least a quarter of its occurrences (`version` is `string (uuid)` in 15 of 50), so a plain
+    `string` of that name is generated in that format too.
+    """
+
+    FIT = 0.5
+
+    def __init__(self, schemas: dict[str, dict[str, Any]]) -> None:
+        self.schemas = schemas
+        self.fields = {
+            name: frozenset(schema["properties"])
+            | frozenset(schema["example"] if isinstance(schema["example"], dict) else ())
+            for name, schema in schemas.items()
+        }
+        self.formats: dict[str, Counter[str]] = {}
+
+    def enums(self, example: Any) -> list[list[Any]]:
+        """`[[path, values], ...]` for the example's fields that have a documented enum."""
+        found: list[list[Any]] = []
+        self._read(example, None, [], found)
+        return found
+
+    def _read(self, value: Any, hint: str | None, path: list[str], found: list[list[Any]]) -> None:
+        if isinstance(value, list):
+            for item in value[:1]:
+                self._read(item, hint, [*path, "[]"], found)
+            return
+        if not isinstance(value, dict):
+            return
+        fitting = self.fitting(frozenset(value), hint)
+        for key, item in value.items():
+            values: list[str] = []
+            for name in fitting:
+                spec = self.schemas[name]["properties"].get(key, {})
+                if spec.get("default") in spec.get("enum", ()):
+                    values.insert(0, spec["default"])
+                values += [v for v in spec.get("enum", ()) if v not in values]
+            if values:
+                found.append([[*path, key], values])
+            if isinstance(item, str) and item.startswith("string"):
+                self.formats.setdefault(key, Counter())[item] += 1
+            refs = [self.schemas[n]["properties"].get(key, {}).get("ref") for n in fitting]
+            self._read(item, next((r for r in refs if r), None), [*path, key], found)
+
+    def fitting(self, keys: frozenset[str], hint: str | None) -> list[str]:
+        if hint in self.fields and share(keys, self.fields[hint]) >= self.FIT:
+            return [hint]
+        # a schema of an inline object (`IntApp.authentication`) is that object's only, never a best fit
+        scores = {n: share(keys, fields) for n, fields in self.fields.items() if fields and "." not in n}
+        best = max(scores.values(), default=0.0)
+        return [name for name, score in scores.items() if score == best] if best >= self.FIT else []
+
+    def named_formats(self) -> dict[str, str]:
+        formats = {}
+        for name, seen in self.formats.items():
+            given = [(n, f) for f, n in seen.items() if f.startswith("string (") and f != "string (string)"]
+            if given and 4 * max(given)[0] >= seen.total():
+                formats[name] = max(given)[1]
+        return formats
+
+
+def share(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much two sets of field names have in common (0 to 1)."""
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def compile_catalog(text: str) -> dict[str, Any]:
@@ -302,17 +412,18 @@ def compile_catalog(text: str) -> dict[str, Any]:
         entry["examples"] = {code: resolve(body, schemas) for code, body in entry["examples"].items()}
         seen[key] = entry
         endpoints.append(entry)
+    tables = FieldTables(schemas)
+    for entry in endpoints:
+        tables.enums(entry["request"])  # its formats count too
+        answers = {code: body for code, body in entry["examples"].items() if code.startswith("2")}
+        entry["enums"] = {code: found for code, body in answers.items() if (found := tables.enums(body))}
     return {
         "title": lines[0].strip(),
         "blocks": len(entries),
         "duplicates": duplicates,
-        "schema_count": len(schemas),
+        "schema_count": sum("." not in name for name in schemas),  # the definitions, not their inline objects
         "scopes": parse_scopes(endpoint_lines),
-        "schemas": {
-            name: {"properties": schema["properties"]}
-            for name, schema in schemas.items()
-            if schema["properties"]
-        },
+        "formats": tables.named_formats(),
         "endpoints": endpoints,
     }
 

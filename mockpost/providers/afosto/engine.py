@@ -9,25 +9,31 @@ hand-modelled endpoints (lifecycles, binaries) are registered in `handlers` and 
 from __future__ import annotations
 
 import copy
+import weakref
 from typing import Any
 
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.afosto.call import Call, Handler
-from mockpost.providers.afosto.catalog import Catalog
+from mockpost.providers.afosto.catalog import Catalog, Operation
 from mockpost.providers.afosto.crud import Crud
 from mockpost.providers.afosto.documents import Documents
 from mockpost.providers.afosto.listing import Listing
+from mockpost.providers.afosto.shapes import Lookup, Shapes
 from mockpost.providers.afosto.state import Answer, TenantState
 from mockpost.providers.afosto.tasks import Tasks
 from mockpost.providers.afosto.validation import check_parameters
 
 __all__ = ["Call", "Engine", "Handler"]
 
+READS = frozenset({"list", "read", "search", "task"})  # patterns that answer what is stored
+
 
 class Engine(Listing, Crud, Documents, Tasks):
     def __init__(self, ctx: ProviderContext, catalog: Catalog) -> None:
         super().__init__(ctx, catalog)
         self.handlers: dict[tuple[str, str], Handler] = {}
+        self.shapes = Shapes(self.synth)
+        self._conformed: dict[str, tuple[weakref.ref[TenantState], set[tuple[int, int]]]] = {}
         self.patterns: dict[str, Handler] = {
             "list": self.list_items,
             "search": self.search,
@@ -50,9 +56,10 @@ class Engine(Listing, Crud, Documents, Tasks):
             if replay is not None:
                 return replay
         handler = self.handlers.get(op.key) or self.patterns[op.pattern]
+        conformed = self.conformed(state, changes=self.changes(op))
         answer = handler(state, call)
         if not answer.binary and answer.body is not None:
-            answer.body = self.conform(op.success_example, answer.body)
+            answer.body = self.shapes.conform(op.success_example, answer.body, self.lookup(state), conformed)
         self.add_documented_headers(state, call, answer)
         if idempotency and answer.status < 300:
             # a snapshot: the object may change later, the replay must not
@@ -62,15 +69,25 @@ class Engine(Listing, Crud, Documents, Tasks):
             )
         return answer
 
-    def conform(self, example: Any, value: Any) -> Any:
-        """Give an answer every documented key it lacks (an item created through another endpoint
-        may lack some): filled once and kept on the stored object, so later answers repeat them."""
-        if isinstance(example, list) and example:
-            if isinstance(value, list):
-                return [self.conform(example[0], v) for v in value]
-            return value
-        if isinstance(example, dict) and isinstance(value, dict):
-            for key, shape in example.items():
-                if key not in value:
-                    value[key] = self.synth.fill(shape, key)
-        return value
+    def changes(self, op: Operation) -> bool:
+        """Whether the operation may change stored objects (reads served by the engine do not)."""
+        if op.key in self.handlers:
+            return True
+        return op.pattern not in READS and not (op.pattern == "singleton" and op.method == "GET")
+
+    def conformed(self, state: TenantState, changes: bool) -> set[tuple[int, int]]:
+        """The (object, example) pairs already brought to shape since the account last changed: a
+        read answers them as they are. Any change, a reset or a restored account starts afresh."""
+        cached = self._conformed.get(state.tenant)
+        if changes or cached is None or cached[0]() is not state:
+            cached = self._conformed[state.tenant] = (weakref.ref(state), set())
+        return cached[1]
+
+    @staticmethod
+    def lookup(state: TenantState) -> Lookup:
+        """An id -> the account's item stored under it, in any collection (ids are unique enough)."""
+
+        def find(key: str) -> dict[str, Any] | None:
+            return next((found[key] for found in state.items.values() if key in found), None)
+
+        return find

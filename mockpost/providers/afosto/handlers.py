@@ -25,6 +25,7 @@ CALCULATIONS = "/odr/calculations"
 TRANSACTIONS = "/odr/transactions"
 CALCULATION_LIFETIME = timedelta(hours=1)
 STATUS_ALIASES = {"success": "printed", "received": "pending"}  # SplJobResult / list-filter spellings
+RESULT_WORDS = {"printed": "success"}  # SplJobResult says `success` where a job (SplJob) says `printed`
 
 
 class Handlers(HandModelled):
@@ -192,7 +193,8 @@ class Handlers(HandModelled):
         if target not in lifecycle_states:
             raise bad_request(f"status must be one of {sorted(lifecycle_states)}", invalid=["status"])
         move(self.engine, state, "print job", reference, job, target)
-        return Answer(call.op.success, {"reference": reference, "status": job["status"]})
+        result = RESULT_WORDS.get(job["status"], job["status"])
+        return Answer(call.op.success, {"reference": reference, "status": result})
 
     def queue_list(self, state: TenantState, call: Call) -> Answer:
         """`status` defaults to `scheduled`, as documented."""

@@ -38,7 +38,7 @@ class ItemStore:
     def __init__(self, ctx: ProviderContext, catalog: Catalog) -> None:
         self.ctx = ctx
         self.catalog = catalog
-        self.synth = Synthesizer(ctx)
+        self.synth = Synthesizer(ctx, catalog.fields)
         # collection -> called with each new object (lifecycle resources show their initial state)
         self.on_create: dict[str, Callable[[dict[str, Any]], None]] = {}
         # read-only collections whose items the reference itself lists (the OAuth2 scopes)
@@ -136,7 +136,7 @@ class ItemStore:
         if isinstance(body, dict):
             item = merge(item, body)
         field = self.key_field(collection)
-        found = state.collection(collection, parents)
+        found = self.items(state, collection, parents)  # a read-only collection gets its fixtures first
         if key is None:
             given = body.get(field) if isinstance(body, dict) else None
             if given not in (None, ""):

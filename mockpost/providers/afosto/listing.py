@@ -64,7 +64,7 @@ class Listing(ItemStore):
         check_search_fields(op, body)
         collection = op.collection
         parents = tuple(self.values(call))
-        stored = list(self.items(state, collection, parents).values()) if self.known(collection) else []
+        stored = self.searched(state, collection, parents)
         if isinstance(body, list):
             if any(isinstance(v, dict | list) for v in body):
                 raise bad_request("search by a list of keys: strings or numbers", invalid=["body"])
@@ -93,6 +93,18 @@ class Listing(ItemStore):
                 if scalar and key in answer.body and not isinstance(answer.body[key], dict | list):
                     answer.body[key] = value
         return answer
+
+    def searched(self, state: TenantState, collection: str, parents: tuple[str, ...]) -> list[Any]:
+        """The items a search looks through: the collection's, or for `/lcs/search/shipments/items`
+        (no collection of its own) the `items` of every shipment."""
+        if self.known(collection):
+            return list(self.items(state, collection, parents).values())
+        outer, _, field = collection.rpartition("/")
+        if not self.known(outer):
+            return []
+        nested = (item.get(field) for item in self.items(state, outer, parents).values())
+        lists = [found for found in nested if isinstance(found, list)]
+        return [entry for found in lists for entry in found if isinstance(entry, dict)]
 
     @staticmethod
     def single_object(example: Any) -> bool:

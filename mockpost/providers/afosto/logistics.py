@@ -21,6 +21,7 @@ SHIPMENTS = "/lcs/shipments"
 LISTS = "/lcs/lists"
 ITEM_FLAGS = ("is_handled", "is_serviced", "is_finished")
 ITEM_FIELDS = (*ITEM_FLAGS, "position", "lot_number", "expires_at")
+ITEM_STATES = ("is_missing", "is_handled", "is_finished", "is_listed", "is_boxed", "is_in_transit")
 ITEM_LINES = ("backorders", "overage")  # PUT .../items/<line>: the shipment's list of that name
 
 
@@ -53,14 +54,20 @@ class Logistics(HandModelled):
 
     # -- shipments ------------------------------------------------------------------------
     def new_shipment(self, shipment: dict[str, Any]) -> None:
-        """Each item gets an id (the request documents none) and starts neither missing nor handled."""
+        """Each item gets an id (the request documents none) and starts neither missing nor handled;
+        the order and claim item it ships are the first of the `references` the request gave it."""
         SHOW["shipment"](shipment, LIFECYCLES["shipment"].initial, self.now())
         items = shipment.get("items")
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict):
                 item.setdefault("id", self.engine.ctx.ids.uuid4())
-                for flag in ("is_missing", "is_handled", "is_finished", "is_listed", "is_boxed"):
+                for flag in ITEM_STATES:
                     item.setdefault(flag, False)
+                references = item.get("references")
+                first = references[0] if isinstance(references, list) and references else None
+                for key in ("order_item_id", "claim_item_id"):
+                    if isinstance(first, dict) and first.get(key):
+                        item.setdefault(key, first[key])
 
     def shipment(self, state: TenantState, call: Call) -> dict[str, Any]:
         return self.engine.find(state, SHIPMENTS, (), call.params["id"])
@@ -134,11 +141,14 @@ class Logistics(HandModelled):
         answer = self.engine.create(state, call)
         handling = answer.body
         handling["shipments"] = named
+        handling["sorting_labels"] = [{"shipment_id": str(e["id"]), "label": e.get("label")} for e in wanted]
         handling["items"] = []
         for entry in wanted:
             shipment = shipments[str(entry["id"])]
             move(self.engine, state, "shipment", shipment["id"], shipment, "listed")
             handling["items"].extend(self.list_lines(shipment, entry.get("label")))
+        for rank, line in enumerate(handling["items"], start=1):
+            line["rank"] = rank  # the picking order: the order the shipments and their items were given
         return answer
 
     def list_lines(self, shipment: dict[str, Any], label: Any) -> list[dict[str, Any]]:

@@ -1,19 +1,27 @@
-"""Documented examples -> realistic values.
+"""Documented examples -> plausible values.
 
 The reference's examples are type placeholders (`"string (uuid)"`, `"integer"`, `"boolean"` ...).
-A created object is its documented example with every placeholder replaced by a plausible value,
-chosen by the placeholder and the field's name, from the provider's seeded id stream and Faker, so
-the same calls under the same `--seed` give the same objects.
+A created object is its documented example with every placeholder replaced by a value chosen from
+what the reference says of that field and from its name, drawn from the provider's seeded id stream
+and Faker, so the same calls under the same `--seed` give the same objects:
+- a field with a documented enum gets one of its values (the documented default, else the first);
+- a placeholder's format decides the value (uuid, date-time, date, url, base64); a plain `string`
+  takes the format the reference gives that field name elsewhere (`version` is a uuid);
+- moments follow the object's lifecycle: created and updated now, events that have not happened
+  yet (`paid_at`, `disabled_at` ...) null, deadlines (`expires_at`, `due_at` ...) ahead;
+- other strings are chosen by field name (`fakes.py`); some objects are made whole, so their fields
+  agree (a phone number's `number`, `national` and `country_code`).
 """
 
 from __future__ import annotations
 
 import base64
-import functools
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mockpost.core.provider import ProviderContext
+from mockpost.providers.afosto.catalog import FieldTable
+from mockpost.providers.afosto.fakes import COMPOSITES, Fakes
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -49,12 +57,19 @@ def iso(moment: datetime) -> str:
 NOT_YET = frozenset(
     {
         "deleted_at",
+        "disabled_at",
         "finished_at",
+        "ended_at",
         "in_transit_at",
+        "departure_at",
+        "arrival_at",
         "printed_at",
         "paid_at",
+        "prepaid_at",
+        "invoiced_at",
         "canceled_at",
         "cancelled_at",
+        "claimed_at",
         "handled_at",
         "accepted_at",
         "confirmed_at",
@@ -64,13 +79,28 @@ NOT_YET = frozenset(
         "verified_at",
         "read_at",
         "completed_at",
+        "processed_at",
+        "relayed_at",
+        "attempted_at",
+        "requested_at",
+        "tracked_at",
+        "last_connected_at",
+        "last_miss_at",
+        "last_processed_at",
     }
 )
-
-
-def mentions(name: str, key: str) -> bool:
-    """Whether `key` is one of the underscore-separated words of `name` (`width` does not mention `id`)."""
-    return name == key or name.startswith(key + "_") or name.endswith("_" + key) or f"_{key}_" in name
+# Deadlines and plans: ahead of the moment the object is made.
+AHEAD = {
+    "expires_at": timedelta(days=1),
+    "due_at": timedelta(days=14),
+    "trial_ends_at": timedelta(days=30),
+    "end_at": timedelta(days=30),
+    "ship_at": timedelta(days=1),
+    "estimated_ship_at": timedelta(days=1),
+    "expected_at": timedelta(days=2),
+    "delivery_at": timedelta(days=2),
+}
+MOMENTS = ("string (date-time)", "string (datetime)", "string (date)")
 
 
 def is_placeholder(value: Any) -> bool:
@@ -78,8 +108,10 @@ def is_placeholder(value: Any) -> bool:
 
 
 class Synthesizer:
-    def __init__(self, ctx: ProviderContext) -> None:
+    def __init__(self, ctx: ProviderContext, fields: FieldTable | None = None) -> None:
         self.ctx = ctx
+        self.fields = fields or FieldTable()
+        self.fakes = Fakes(ctx, lambda: self.faker, PLACEHOLDERS)
 
     @property
     def faker(self) -> Faker:
@@ -88,29 +120,46 @@ class Synthesizer:
     def fill(self, example: Any, field: str = "") -> Any:
         """A copy of `example` with every placeholder replaced by a value fit for its field."""
         if isinstance(example, dict):
-            return {key: self.fill(value, key) for key, value in example.items()}
+            return self.fill_object(example)
         if isinstance(example, list):
             return [self.fill(value, field) for value in example]
         if is_placeholder(example):
             return self.value(example, field)
         return example
 
+    def fill_object(self, example: dict[str, Any]) -> dict[str, Any]:
+        enums = self.fields.enums_of(example) or {}
+        made = {key: self.field(example, key, enums) for key in example}
+        for fits, complete in COMPOSITES:
+            if fits(example):
+                complete(self.fakes, made)
+        return made
+
+    def field(self, example: dict[str, Any], key: str, enums: dict[str, list[str]]) -> Any:
+        """A value for one field of a documented object (`enums`: that object's documented enums)."""
+        value = example[key]
+        return self.choice(value, enums[key]) if key in enums else self.fill(value, key)
+
+    def choice(self, example: Any, values: list[str]) -> Any:
+        """A documented value of an enum field (its default or first one: lifecycles start there)."""
+        if isinstance(example, list):
+            return [self.choice(item, values) for item in example]
+        if not (isinstance(example, str) and example.startswith("string")):
+            return self.fill(example)
+        return next((v for v in values if v not in PLACEHOLDERS), values[0])
+
     def value(self, placeholder: str, field: str) -> Any:
         name = field.lower()
-        if name in NOT_YET and placeholder.startswith("string"):
-            return None  # a new object has not been deleted, paid, finished ... yet
+        if placeholder == "string":
+            placeholder = self.fields.formats.get(name, placeholder)
+        if placeholder in MOMENTS:
+            return self.moment(placeholder, name)
         if placeholder == "string (uuid)":
             return self.ctx.ids.uuid4()
-        if placeholder in ("string (date-time)", "string (datetime)"):
-            return iso(self.ctx.now())
-        if placeholder == "string (date)":
-            return self.ctx.now().date().isoformat()
         if placeholder in ("integer", "integer (int64)"):
-            if name in ("page", "offset") or name.startswith("is_"):
-                return 0
-            return self.ctx.rng.randint(1, 100)
+            return self.fakes.integer(name)
         if placeholder.startswith("number"):
-            return round(self.ctx.rng.uniform(1, 100), 2)
+            return self.fakes.number(name)
         if placeholder == "boolean":
             return False  # lifecycle flags (is_locked, is_finished, ...) start unset
         if placeholder == "object":
@@ -121,66 +170,12 @@ class Synthesizer:
             return self.faker.url()
         if placeholder == "file":
             return ""
-        return self.named_string(name)
+        if name in NOT_YET:
+            return None
+        return self.fakes.named_string(name)
 
-    def named_string(self, name: str) -> str:
-        kind = kind_of(name)
-        ids = self.ctx.ids
-        if kind == "country":
-            return "NL"
-        if kind == "currency":
-            return "EUR"
-        if kind == "locale":
-            return "nl_NL"
-        if kind == "mime":
-            return "application/json"
-        if kind == "token":
-            return ids.token(32)
-        if kind == "digits13":
-            return ids.digits(13)
-        if kind == "digits8":
-            return ids.digits(8)
-        if kind == "uuid":
-            return ids.uuid4()
-        if kind == "path":
-            return f"/{self.faker.word()}/{self.faker.word()}.json"
-        value: str = getattr(self.faker, kind)()
-        while value in PLACEHOLDERS:  # a Dutch word can be "object": it would read as a leaked placeholder
-            value = getattr(self.faker, kind)()
-        return value
-
-
-# Field-name words -> the kind of value (a Faker method, or a kind named in `named_string`).
-NAME_KINDS: list[tuple[tuple[str, ...], str]] = [
-    (("email",), "email"),
-    (("phone", "mobile"), "phone_number"),
-    (("first_name", "given_name"), "first_name"),
-    (("last_name", "family_name"), "last_name"),
-    (("company", "organisation"), "company"),
-    (("street",), "street_name"),
-    (("house_number",), "building_number"),
-    (("postal_code", "postcode", "zipcode", "zip"), "postcode"),
-    (("city", "locality"), "city"),
-    (("country",), "country"),
-    (("currency",), "currency"),
-    (("locale", "language"), "locale"),
-    (("url", "uri", "href", "link"), "url"),
-    (("domain", "host"), "domain_name"),
-    (("secret", "token", "signature"), "token"),
-    (("sku", "barcode", "ean", "gtin"), "digits13"),
-    (("number", "reference"), "digits8"),
-    (("id",), "uuid"),
-    (("name", "label", "title"), "catch_phrase"),
-    (("description", "message", "content", "note", "comment"), "sentence"),
-    (("code", "key", "slug", "type", "status"), "slug"),
-    (("path",), "path"),
-    (("mime", "content_type"), "mime"),
-]
-
-
-@functools.lru_cache(maxsize=4096)
-def kind_of(name: str) -> str:
-    for words, kind in NAME_KINDS:
-        if any(mentions(name, word) for word in words):
-            return kind
-    return "word"
+    def moment(self, placeholder: str, name: str) -> str | None:
+        if name in NOT_YET:
+            return None  # a new object has not been deleted, paid, finished ... yet
+        moment = self.ctx.now() + AHEAD.get(name, timedelta())
+        return moment.date().isoformat() if placeholder == "string (date)" else iso(moment)

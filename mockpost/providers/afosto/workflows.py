@@ -21,6 +21,7 @@ TRANSACTIONS = "/odr/transactions"
 INVOICES = "/odr/invoices"
 SECRETS = "/iam/2fa/secrets"
 INTEGRATIONS = "/int/apps/integrations"
+PURGES = "/iam/purges"
 SUBTENANT_STATES = {
     ("PUT", "/iam/subtenants/invites/{id}"): ("invite", ("approved", "declined")),
     ("PUT", "/iam/subtenants/authorizations/requests/{id}"): (
@@ -50,6 +51,7 @@ class Workflows(HandModelled):
                 ("POST", "/rel/identity/exists"): self.identity_exists,
                 ("POST", "/iam/2fa/secrets/{type}"): self.secret_create,
                 ("POST", "/iam/2fa/secrets/{type}/verify"): self.secret_verify,
+                ("POST", "/iam/purges"): self.purge_request,
                 ("POST", "/iam/purges/{token}"): self.purge_apply,
                 ("POST", "/int/apps/store/{code}"): self.install_app,
                 **{key: self.subtenant_state for key in SUBTENANT_STATES},
@@ -102,18 +104,25 @@ class Workflows(HandModelled):
         return Answer(call.op.success, claim)
 
     def install_app(self, state: TenantState, call: Call) -> Answer:
-        """Installing an app from the store creates an integration of it."""
+        """Installing an app from the store creates an integration of it. The install result's state
+        (`pending_authentication`, `success`, `failed`) follows the app's `authentication`: a
+        `redirect` app waits for its user to authenticate at `redirect_url`; a `post` app is
+        installed with the credentials the request posts, and waits for them when it posts none."""
         app = self.engine.find(state, "/int/apps/store", (), call.params["code"])
         self.engine.action(state, call)  # validates the body's documented types
         body = call.body if isinstance(call.body, dict) else {}
-        fields = {"app_code": app["code"], "is_installed": True, "name": body.get("name") or app.get("name")}
+        method = (app.get("authentication") or {}).get("type")
+        installed = not method or (method == "post" and bool(body.get("credentials")))
+        name = body.get("name") or app.get("name")
+        fields = {"app_code": app["code"], "is_installed": installed, "name": name}
         if isinstance(body.get("configuration"), dict):
             fields["configuration"] = body["configuration"]
         integration = self.engine.new_item(state, INTEGRATIONS, (), fields)
-        integration.update(active_at=self.now(), deleted_at=None)
+        integration.update(active_at=self.now() if installed else None, deleted_at=None)
+        page = f"https://app.afosto.io/integrations/{integration['id']}"
         answer = {
-            "redirect_url": f"https://app.afosto.io/integrations/{integration['id']}",
-            "state": "installed",
+            "redirect_url": page if installed else f"{page}/authenticate",
+            "state": "success" if installed else "pending_authentication",
         }
         return Answer(call.op.success, answer)
 
@@ -271,7 +280,20 @@ class Workflows(HandModelled):
         move(self.engine, state, resource, call.params["id"], item, wanted)
         return Answer(call.op.success, item)
 
+    def purge_request(self, state: TenantState, call: Call) -> Answer:
+        """A purge token for the domains (`IamPurgeToken`: its `id` is a number, it expires a day
+        later); it is signed when it is applied. The answer is the token data, as described."""
+        body = call.body
+        if not isinstance(body, dict) or not isinstance(body.get("domains"), list) or not body["domains"]:
+            raise bad_request("send the domains to purge", required=["domains"])
+        if not all(isinstance(domain, str) and domain for domain in body["domains"]):
+            raise bad_request("domains is a list of host names", invalid=["domains"])
+        purge = self.engine.new_item(state, PURGES, (), {"domains": list(body["domains"])})
+        purge["signer"] = None
+        return Answer(call.op.success, dict(purge))  # a copy: the answer gains the documented extras
+
     def purge_apply(self, state: TenantState, call: Call) -> Answer:
-        purge = self.engine.find(state, "/iam/purges", (), call.params["token"])
+        purge = self.engine.find(state, PURGES, (), call.params["token"])
         move(self.engine, state, "purge", call.params["token"], purge, "applied")
+        purge["signer"] = purge["requester"]  # the account applies its own purge
         return Answer(call.op.success, purge)

@@ -12,6 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +123,12 @@ def _date(raw: dict[str, Any], key: str, where: str, required: bool = False) -> 
             date.fromisoformat(value)
         except ValueError:
             raise AddressInvalid(f"{where}.{key} {value!r} is not a date (e.g. 2021-06-28)") from None
+
+
+def _as_text(number: Any) -> str:
+    if isinstance(number, str):
+        return number
+    return format(Decimal(repr(number)), "f")  # 499.99 -> "499.99", 500 -> "500", never 4.9999e2
 
 
 def _amount(value: Any, field: str) -> float:
@@ -314,6 +321,9 @@ def _ebank(raw: dict[str, Any], postage: str) -> CheckedAddress:
     _bool(raw, "autogiro", where)
     if raw.get("amount") is not None:
         _amount(raw["amount"], "address.amount")
+        # The field table types amount as String; the sample sends 499.99 and a .NET service reading it
+        # into a string answers "499.99". Given as text, it is kept as sent.
+        raw["amount"] = _as_text(raw["amount"])
     _date(raw, "invoice_date", where)
     _date(raw, "due_date", where)
     return CheckedAddress(raw, ELECTRONIC_CHANNEL)

@@ -13,8 +13,10 @@ from mockpost.core.clock import parse_instant
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import Lifecycle, TransitionRefused, UnknownResource
 from mockpost.core.provider import ProviderContext, TimerAction
+from mockpost.core.validation import Problem, validated
 from mockpost.core.webhooks import RetryPolicy
-from mockpost.providers.ekopost.addresses import POSTAGES, check_address, check_sms_recipients, deliverable
+from mockpost.providers.ekopost import models
+from mockpost.providers.ekopost.addresses import check_address, check_sms_recipients, deliverable
 from mockpost.providers.ekopost.documents import check_content_fields, decode_data
 from mockpost.providers.ekopost.errors import (
     AddressInvalid,
@@ -38,7 +40,6 @@ from mockpost.providers.ekopost.state import (
 PROVIDER = "ekopost"
 # Undocumented by Ekopost; chosen here and written in README: 6 attempts over about 8.5 hours.
 WEBHOOK_RETRY = RetryPolicy(delays=(60, 300, 1800, 7200, 21600))
-PLEXES = ("simplex", "duplex")
 TRACK_URL = "https://tracking.postnord.com/se/?id={}"
 
 
@@ -64,18 +65,13 @@ class EkopostBackend:
 
     # -- campaigns ---------------------------------------------------------------------
     def create_campaign(self, account: Account, body: Any) -> Campaign:
-        if not isinstance(body, dict):
-            raise InvalidData("the body must be a campaign object with name, output_date and cost_center")
-        name = optional_text(body, "name")
-        cost_center = optional_text(body, "cost_center")
-        output = body.get("output_date")
+        request = validated(models.CampaignCreate, body, invalid_data)
         now = self.ctx.now()
-        output_date = parse_date(output, "output_date") if output not in (None, "") else now
         campaign = Campaign(
             id=self.ctx.ids.uuid4(),
-            name=name,
-            output_date=output_date,
-            cost_center=cost_center,
+            name=request.name,
+            output_date=parse_instant(request.output_date) if request.output_date else now,
+            cost_center=request.cost_center,
             state=CAMPAIGN.initial,
             created_at=now,
             updated_at=now,
@@ -136,19 +132,10 @@ class EkopostBackend:
             raise EkopostError(
                 "121", f"the campaign is {campaign.state}; envelopes can only be added while opened"
             )
-        if not isinstance(body, dict):
-            raise InvalidData("the body must be an envelope object")
-        name = optional_text(body, "name")
-        postage = choice(body, "postage", POSTAGES, default="economy")
-        plex = choice(body, "plex", PLEXES, default="simplex")
-        color = body.get("color", False)
-        if color is None:
-            color = False
-        if not isinstance(color, bool):
-            raise InvalidData("color must be true or false")
-        agent = optional_text(body, "agent")
-        unique_id = optional_text(body, "unique_id")
-        checked = check_address(body.get("address"), postage)
+        request = validated(models.EnvelopeCreate, body, invalid_data)
+        postage = request.postage or "economy"
+        unique_id = request.unique_id
+        checked = check_address(request.address, postage)
         if unique_id is not None and unique_id in account.unique_ids:
             raise EkopostError(
                 "126", f"unique_id {unique_id!r} is already used by envelope {account.unique_ids[unique_id]}"
@@ -163,16 +150,16 @@ class EkopostBackend:
         envelope = Envelope(
             id=self.ctx.ids.uuid4(),
             campaign_id=campaign.id,
-            name=name,
+            name=request.name,
             packed_address=pack_address(checked.address),
             channel=checked.channel,
             postage=postage,
-            plex=plex,
-            color=color,
+            plex=request.plex or "simplex",
+            color=bool(request.color),
             state=ENVELOPE.initial,
             created_at=now,
             updated_at=now,
-            agent=agent,
+            agent=request.agent,
             unique_id=unique_id,
             warning=checked.warning,
         )
@@ -507,31 +494,10 @@ class EkopostBackend:
 
 
 # -- wire helpers ------------------------------------------------------------------------
-def optional_text(body: dict[str, Any], key: str) -> str | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidData(f"{key} must be a string")
-    return value
 
 
-def choice(body: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
-    value = body.get(key)
-    if value is None:
-        return default
-    if value not in allowed:
-        raise InvalidData(f"{key} must be one of {list(allowed)}, got {value!r}")
-    return str(value)
 
 
-def parse_date(value: Any, key: str) -> datetime:
-    if not isinstance(value, str):
-        raise InvalidData(f"{key} must be a date in UTC, e.g. 2015-06-01T12:00:00")
-    try:
-        return parse_instant(value)
-    except ValueError:
-        raise InvalidData(f"{key} {value!r} is not a date, e.g. 2015-06-01T12:00:00") from None
 
 
 def parse_window(value: str, key: str, end_of_day: bool) -> datetime:
@@ -544,6 +510,11 @@ def parse_window(value: str, key: str, end_of_day: bool) -> datetime:
     if end_of_day and len(value.strip()) == 10:  # a bare date as stop covers that whole day
         instant += timedelta(days=1) - timedelta(microseconds=1)
     return instant
+
+
+def invalid_data(problems: list[Problem]) -> InvalidData:
+    """What the request models refuse is Ekopost's 127, naming each field and what is wrong."""
+    return InvalidData("; ".join(problem.describe() for problem in problems))
 
 
 def sign(body: bytes, secret: str) -> str:

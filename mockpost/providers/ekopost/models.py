@@ -1,15 +1,19 @@
 """Ekopost's documented resources on the wire (snake_case, dates as UTC "YYYY-MM-DDTHH:MM:SS").
 
-Request models document what a client sends (the backend validates it field by field to give the
-documented error codes); response models document what `render_*` produce, and a test checks that
-every rendered object validates against its model.
+Request models are what a client may send: the backend validates bodies with them and answers
+what they refuse as error 127 ("Invalid data") naming the field; the rules across fields (an
+address's requirements by `$type`, credit limits) stay in the backend with their own codes.
+Response models document what `wire.render_*` produce, and a test checks that every rendered
+object validates against its model.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
+
+from mockpost.core.clock import parse_instant
 
 
 class Wire(BaseModel):
@@ -19,11 +23,21 @@ class Wire(BaseModel):
 
 
 class CampaignCreate(Wire):
-    name: str | None = Field(default=None, description="A friendly name to identify the campaign.")
-    output_date: str | None = Field(
-        default=None, description="When to print & distribute (UTC); now if absent."
+    name: StrictStr | None = Field(default=None, description="A friendly name to identify the campaign.")
+    output_date: StrictStr | None = Field(
+        default=None, description="When to print & distribute (UTC), e.g. 2015-06-01T12:00:00; now if absent."
     )
-    cost_center: str | None = None
+    cost_center: StrictStr | None = None
+
+    @field_validator("output_date")
+    @classmethod
+    def _a_date(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                parse_instant(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date, e.g. 2015-06-01T12:00:00") from None
+        return value or None
 
 
 class CampaignOut(Wire):
@@ -40,15 +54,13 @@ class CampaignOut(Wire):
 
 
 class EnvelopeCreate(Wire):
-    name: str | None = None
-    address: dict[str, Any] | None = Field(
-        default=None, description="Address object; $type decides; null = postal"
-    )
-    postage: Literal["priority", "economy", "rek"] = "economy"
-    plex: Literal["simplex", "duplex"] = "simplex"
-    color: bool = False
-    agent: str | None = None
-    unique_id: str | None = Field(default=None, description="External id; unique per account")
+    name: StrictStr | None = None
+    address: Any = Field(default=None, description="Address object; $type decides; null = postal")
+    postage: Literal["priority", "economy", "rek"] | None = Field(default=None, description="Default economy")
+    plex: Literal["simplex", "duplex"] | None = Field(default=None, description="Default simplex")
+    color: StrictBool | None = Field(default=None, description="Default false")
+    agent: StrictStr | None = None
+    unique_id: StrictStr | None = Field(default=None, description="External id; unique per account")
 
 
 class Transaction(Wire):

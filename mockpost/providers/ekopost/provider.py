@@ -55,6 +55,8 @@ class EkopostProvider(Provider):
     def warm_up(self) -> None:
         super().warm_up()
         lookup_faker()  # the Navet-lookup Faker, before the first `lookup` address needs it
+        for model in (models.CampaignCreate, models.EnvelopeCreate):
+            model.model_rebuild()  # request models validate every create: built before the first one
 
     # -- accounts -----------------------------------------------------------------------
     def new_account(self, tenant: str) -> Account:

@@ -46,13 +46,24 @@ def check_reachable(account: Account, kind: str, body: Any) -> dict[str, Any]:
 
 
 def ebank_list(account: Account, body: Any) -> list[dict[str, Any]]:
+    """The FUI's applicants that are reachable ("Returns 200 and echoes all reachable addresses"),
+    judged as the single e-bank check judges each of them; a bare 404 when none is ("Returns 404 if
+    the recipient is not reachable")."""
     sender = search_text(body, "sender")
     if sender not in account.fui:
         raise EkopostError("124", f"FUI {sender!r} is not registered to this account")
     applicants = account.fui[sender]
     if not applicants:
         raise EkopostError("125", f"FUI {sender!r} has no applicants yet")
-    return [dict(applicant) for applicant in applicants]
+    reachable = [
+        {**applicant, "reachable": True}
+        for applicant in applicants
+        if applicant.get("reachable", True) is not False
+        and all(is_reachable(account, str(applicant.get(key) or "")) for key in ("identifier", "address"))
+    ]
+    if not reachable:
+        raise NotFound(sender)
+    return reachable
 
 
 def einvoice_ready(account: Account, body: Any) -> dict[str, Any]:

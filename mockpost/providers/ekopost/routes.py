@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockpost.core.api import Endpoint, Param, endpoints_of, route
-from mockpost.core.http import JSON, read_json
+from mockpost.core.http import JSON
 from mockpost.providers.ekopost import models, reachability, wire
 from mockpost.providers.ekopost.backend import EkopostBackend
+from mockpost.providers.ekopost.jsonbody import read_body_json
 from mockpost.providers.ekopost.state import Account
 
 ERRORS = {400: "Error object with a documented error_code"}
@@ -42,7 +43,7 @@ class EkopostRoutes:
         return account
 
     async def body(self, request: Request) -> Any:
-        return await read_json(request, self.max_body)
+        return await read_body_json(request, self.max_body)
 
     # -- campaigns ---------------------------------------------------------------------
     @route(

@@ -1,18 +1,17 @@
-"""Nirva's rules put together: sign-in into an organisation, jobs, deliveries, forced transitions.
-Pure Python over one organisation's state; no HTTP in here."""
+"""Nirva's rules put together: sign-in into an organisation, jobs, deliveries, their timed steps and
+forced transitions. Pure Python over one organisation's state; no HTTP in here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.core.tenancy import secret_admitted
 from mockpost.providers.nirva.deliveries import DeliveryBackend
 from mockpost.providers.nirva.errors import Unauthorized
 from mockpost.providers.nirva.jobs import JobBackend
-from mockpost.providers.nirva.lifecycle import Timeline
+from mockpost.providers.nirva.lifecycle import SHIPMENT_STEPS
 from mockpost.providers.nirva.organisation import OptionCatalog
 from mockpost.providers.nirva.parsing import as_id
 from mockpost.providers.nirva.sessions import PROVIDER, Sessions, credential
@@ -22,20 +21,22 @@ DEFAULT_TENANT = "default"  # open mode: the organisation of the package's and t
 
 
 class NirvaBackend:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline, catalog: OptionCatalog) -> None:
+    def __init__(self, ctx: ProviderContext, catalog: OptionCatalog) -> None:
         self.ctx = ctx
-        self.sessions = Sessions(ctx, timeline)
-        self.deliveries = DeliveryBackend(ctx, timeline, self.timed)
-        self.jobs = JobBackend(ctx, timeline, catalog, self.deliveries.create_deliveries, self.timed)
+        self.sessions = Sessions(ctx)
+        self.deliveries = DeliveryBackend(ctx)
+        self.jobs = JobBackend(ctx, catalog, self.deliveries)
+        self._timer_actions: dict[tuple[str, str], TimerAction] = {
+            ("job", "process"): self.jobs.process,
+            ("job", "deliver"): self.jobs.deliver,
+            ("delivery", "output"): self.deliveries.output,
+            **{("shipment", step): self.deliveries.step for step in sorted(SHIPMENT_STEPS)},
+        }
 
-    def timed(self, org: Organisation, step: Callable[[], None]) -> Callable[[], None]:
-        """A timed step that does nothing if its organisation was reset in the meantime."""
-
-        def run() -> None:
-            if self.ctx.store.existing(PROVIDER, org.tenant) is org:
-                step()
-
-        return run
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        """The timed steps, by (kind, action): processing, deliveries, the output trigger, and each
+        step of a shipment's path (`ready`, `production`, `mailed`, ...)."""
+        return self._timer_actions
 
     # -- sign-in ------------------------------------------------------------------------
     def sign_in(self, login: str, password: str) -> tuple[Organisation, User, Session]:
@@ -69,18 +70,23 @@ class NirvaBackend:
         own: Organisation = self.ctx.store.tenant(PROVIDER, tenant)
         return own
 
-    # -- forced transitions ---------------------------------------------------------------
-    def force(self, org: Organisation, resource: str, raw_id: str, state: str, reason: str | None) -> Any:
-        target = as_id(raw_id)
-        tables: dict[str, dict[int, Any]] = {
-            "job": org.jobs,
-            "packGroup": org.pack_groups,
-            "delivery": org.deliveries,
-            "shipment": org.shipments,
+    # -- finding and forcing ----------------------------------------------------------------
+    @staticmethod
+    def find(org: Organisation, kind: str, raw_id: str) -> Any:
+        """A job, packGroup, delivery or shipment of the organisation by its id (text), or None."""
+        object_id = as_id(raw_id)
+        lookups = {
+            "job": org.job,
+            "packGroup": org.pack_group,
+            "delivery": org.delivery,
+            "shipment": org.shipment,
         }
-        if resource not in tables:
-            raise UnknownResource(f"resource must be one of {sorted(tables)}, not {resource!r}")
-        found = tables[resource].get(target) if target is not None else None
+        if kind not in lookups:
+            raise UnknownResource(f"resource must be one of {sorted(lookups)}, not {kind!r}")
+        return lookups[kind](object_id)
+
+    def force(self, org: Organisation, resource: str, raw_id: str, state: str, reason: str | None) -> Any:
+        found = self.find(org, resource, raw_id)
         if found is None:
             raise UnknownResource(f"no {resource} {raw_id!r} in this organisation")
         if resource == "job":
@@ -88,7 +94,7 @@ class NirvaBackend:
         elif resource == "packGroup":
             self.jobs.force_pack_group(org, found, state, reason)
         elif resource == "delivery":
-            self.deliveries.force_delivery(org, found, state)
+            self.deliveries.force_delivery(org, found, state, reason)
         else:
-            self.deliveries.move(org, found, state)
+            self.deliveries.move(org, found, state, reason)
         return found

@@ -1,17 +1,16 @@
 """Deliveries and shipments: one delivery per channel, the output trigger, shipment codes moving on
-the clock along each channel's path, tracking metadata, proofs and webhooks. No HTTP in here."""
+the clock along each channel's path, tracking metadata, proofs and webhooks. No HTTP in here. Timed
+steps are the timers `delivery/output` and `shipment/<step>` (the steps of lifecycle.PATHS)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from mockpost.core.provider import ProviderContext
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.nirva import tracking
 from mockpost.providers.nirva.errors import BadRequest, NotFound
-from mockpost.providers.nirva.jobs import visible
 from mockpost.providers.nirva.lifecycle import DELIVERY, PACK_GROUP, PATHS, SHIPMENT, Timeline
 from mockpost.providers.nirva.parsing import as_id
 from mockpost.providers.nirva.state import (
@@ -30,28 +29,26 @@ REGISTERED = "REGISTERED_MAIL"
 
 
 class DeliveryBackend:
-    def __init__(
-        self,
-        ctx: ProviderContext,
-        timeline: Timeline,
-        timed: Callable[[Organisation, Callable[[], None]], Callable[[], None]],
-    ) -> None:
+    def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
-        self.timeline = timeline
-        self.timed = timed
+
+    @property
+    def timeline(self) -> Timeline:
+        timeline: Timeline = self.ctx.timeline
+        return timeline
 
     # -- reading ------------------------------------------------------------------------
     def deliveries_of(self, org: Organisation, user: User, raw_job_id: str | None) -> list[Delivery]:
         if not raw_job_id:
             raise BadRequest("the query parameter jobId is required: GET /deliveries?jobId=<jobId>")
-        job = org.jobs.get(as_id(raw_job_id))  # type: ignore[arg-type]
-        if job is None or not visible(user, job.owner_id, job.creator_id):
+        job = org.job(as_id(raw_job_id))
+        if job is None or not user.sees(job.owner_id, job.creator_id):
             raise NotFound(f"no job {raw_job_id!r}")
-        return [org.deliveries[did] for did in job.delivery_ids]
+        return list(job.deliveries.values())
 
     def shipment(self, org: Organisation, user: User, raw_id: str) -> Shipment:
-        shipment = org.shipments.get(as_id(raw_id))  # type: ignore[arg-type]
-        if shipment is None or not visible(user, shipment.owner_id, org.jobs[shipment.job_id].creator_id):
+        shipment = org.shipment(as_id(raw_id))
+        if shipment is None or not user.sees(shipment.owner_id, org.jobs[shipment.job_id].creator_id):
             raise NotFound(f"no shipment {raw_id!r}")
         return shipment
 
@@ -69,27 +66,29 @@ class DeliveryBackend:
     def create_deliveries(self, org: Organisation, job: Job) -> None:
         """One delivery per channel for the job's eligible packGroups, output at the next trigger."""
         by_channel: dict[str, list[int]] = {}
-        for pid in job.pack_group_ids:
-            group = org.pack_groups[pid]
-            if group.status == "ELIGIBLE":
-                by_channel.setdefault(group.channel, []).append(pid)
+        for group in job.pack_groups.values():
+            if group.state == "ELIGIBLE":
+                by_channel.setdefault(group.channel, []).append(group.id)
         now = self.ctx.now()
         for channel, group_ids in by_channel.items():
             delivery = Delivery(
-                org.new_id(), job.id, job.owner_id, channel, group_ids, now, status_changed_at=now
+                id=org.new_id(),
+                job_id=job.id,
+                owner_id=job.owner_id,
+                channel=channel,
+                pack_group_ids=group_ids,
+                state=DELIVERY.initial,
+                created_at=now,
+                updated_at=now,
             )
-            org.deliveries[delivery.id] = delivery
-            job.delivery_ids.append(delivery.id)
+            job.deliveries[delivery.id] = delivery
+            org.job_of[delivery.id] = job.id
+            self.ctx.begin(org.tenant, DELIVERY, delivery)
             for pid in group_ids:
-                group = org.pack_groups[pid]
-                PACK_GROUP.check(group.status, "IN_DELIVERY")
-                group.status = "IN_DELIVERY"
+                group = job.pack_groups[pid]
+                self.ctx.move(org.tenant, PACK_GROUP, group, "IN_DELIVERY")
                 group.delivery_id = delivery.id
-            delivery.pending = self.ctx.call_later(
-                self.next_output(now),
-                self.timed(org, lambda d=delivery: self.output(org, d)),  # type: ignore[misc]
-                f"nirva output delivery {delivery.id}",
-            )
+            self.ctx.schedule(org.tenant, "delivery", str(delivery.id), self.next_output(now), "output")
 
     def next_output(self, now: datetime) -> datetime:
         every = self.timeline.output_every.total_seconds()
@@ -97,14 +96,14 @@ class DeliveryBackend:
 
     def output(self, org: Organisation, delivery: Delivery) -> None:
         """The output trigger: the delivery is OUTPUTTED and its shipments exist (code 250)."""
-        delivery.pending = None
-        if delivery.status != "CREATED":
+        if delivery.state != "CREATED":
             return
         now = self.ctx.now()
-        DELIVERY.check(delivery.status, "OUTPUTTED")
-        delivery.status, delivery.status_changed_at, delivery.outputted_at = "OUTPUTTED", now, now
+        self.ctx.move(org.tenant, DELIVERY, delivery, "OUTPUTTED")
+        delivery.outputted_at = now
+        job = org.jobs[delivery.job_id]
         for pid in delivery.pack_group_ids:
-            group = org.pack_groups[pid]
+            group = job.pack_groups[pid]
             sid = org.new_id()
             shipment = Shipment(
                 id=sid,
@@ -114,48 +113,50 @@ class DeliveryBackend:
                 pack_group_id=pid,
                 owner_id=delivery.owner_id,
                 channel=delivery.channel,
-                created_at=now,
                 post=tracking.post_of(group.document.address_block),
                 recipient=" / ".join(r.value or r.raw for r in group.requirements),
+                state=SHIPMENT.initial,
+                created_at=now,
+                updated_at=now,
             )
-            org.shipments[sid] = shipment
-            delivery.shipment_ids.append(sid)
-            self._enter(org, shipment, "250")
+            delivery.shipments[sid] = shipment
+            org.job_of[sid] = job.id
+            self.ctx.begin(org.tenant, SHIPMENT, shipment)
+            self._entered(org, shipment)
 
-    def force_delivery(self, org: Organisation, delivery: Delivery, state: str) -> None:
-        DELIVERY.check(delivery.status, state)
-        if delivery.pending is not None:
-            delivery.pending.cancel()
+    def force_delivery(self, org: Organisation, delivery: Delivery, state: str, reason: str | None) -> None:
+        DELIVERY.check(delivery.state, state)
+        self.ctx.cancel(org.tenant, "delivery", str(delivery.id))
         if state == "OUTPUTTED":
             self.output(org, delivery)
         else:
-            delivery.pending = None
-            delivery.status, delivery.status_changed_at = state, self.ctx.now()
+            self.ctx.move(org.tenant, DELIVERY, delivery, state, reason)
 
     # -- shipments ------------------------------------------------------------------------
-    def move(self, org: Organisation, shipment: Shipment, code: str) -> None:
-        """The one place a shipment changes code (timed steps and forced transitions)."""
-        SHIPMENT.check(shipment.status, code)
-        if shipment.pending is not None:
-            shipment.pending.cancel()
-            shipment.pending = None
-        self._enter(org, shipment, code)
+    def move(self, org: Organisation, shipment: Shipment, code: str, reason: str | None = None) -> None:
+        """The one place a shipment changes code after its creation (timed steps, forced transitions)."""
+        SHIPMENT.check(shipment.state, code)
+        self.ctx.cancel(org.tenant, "shipment", str(shipment.id))
+        self.ctx.move(org.tenant, SHIPMENT, shipment, code, reason)
+        self._entered(org, shipment)
 
-    def _enter(self, org: Organisation, shipment: Shipment, code: str) -> None:
-        now = self.ctx.now()
-        shipment.status, shipment.status_changed_at = code, now
-        shipment.history.append((code, now))
+    def step(self, org: Organisation, shipment: Shipment) -> None:
+        """A timed step: the next code on the shipment's channel path."""
+        step = PATHS.get(shipment.channel, {}).get(shipment.state)
+        if step is not None:
+            self.move(org, shipment, step[0])
+
+    def _entered(self, org: Organisation, shipment: Shipment) -> None:
+        """What a code brings: its webhook, registered-mail tracking, the next timed step."""
+        code = shipment.state
         self._send(org, "SHIPMENT_STATUS", shipment, None, code, code in tracking.EXTERNAL_CODES)
         if shipment.channel == REGISTERED:
             self._registered_tracking(org, shipment, code)
         step = PATHS.get(shipment.channel, {}).get(code)
         if step is not None:
-            following, delay = step
-            shipment.pending = self.ctx.call_later(
-                now + self.timeline.delay(delay),
-                self.timed(org, lambda: self.move(org, shipment, following)),
-                f"nirva shipment {shipment.id} -> {following}",
-            )
+            action = step[1]
+            due = self.ctx.now() + self.timeline.delay(action)
+            self.ctx.schedule(org.tenant, "shipment", str(shipment.id), due, action)
 
     def _registered_tracking(self, org: Organisation, shipment: Shipment, code: str) -> None:
         now = self.ctx.now()

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
 from mockpost.core.http import ApiError
+from mockpost.core.validation import Problem
 
 
 class NirvaError(ApiError):
@@ -48,3 +50,24 @@ class NotFound(NirvaError):
 class Conflict(NirvaError):
     def __init__(self, message: str) -> None:
         super().__init__(409, message)
+
+
+def refused(words: Mapping[str, str]) -> Callable[[list[Problem]], NirvaError]:
+    """How a request model refuses a body (`core.validation.validated`): a 400 about its first
+    problem, in the words given for the problem's field. The words of the longest path that matches
+    win; list positions are written `*` (`options.*` for an item, `options` for the list itself, `""`
+    for the body as a whole); `path:missing` words are for a value that is missing or null, and
+    `{value}` stands for what was sent. A field without words keeps pydantic's own."""
+
+    def refuse(problems: list[Problem]) -> NirvaError:
+        problem = problems[0]
+        parts = ["*" if part.isdigit() else part for part in problem.field.split(".") if part]
+        missing = problem.type == "missing" or problem.value is None
+        for end in range(len(parts), -1, -1):
+            path = ".".join(parts[:end])
+            text = (words.get(f"{path}:missing") if missing else None) or words.get(path)
+            if text is not None:
+                return BadRequest(text.replace("{value}", f"{problem.value!r:.60}"))
+        return BadRequest(problem.describe())
+
+    return refuse

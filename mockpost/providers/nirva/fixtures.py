@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from mockpost.core.pdf import make_pdf
 from mockpost.providers.nirva.backend import NirvaBackend
 from mockpost.providers.nirva.jobs import Upload
+from mockpost.providers.nirva.models import JobCreationParameter
 from mockpost.providers.nirva.state import MAIN_BOX, Organisation
 
 
@@ -43,18 +42,17 @@ def load_jobs(backend: NirvaBackend, org: Organisation, entries: Any) -> None:
             [*map(str, lines), f"Page 1/1 - {entry.get('jobName', 'Fixture')} {n + 1}"]
             for n, lines in enumerate(documents)
         ]
-        parameters = {
-            key: entry[key]
-            for key in ("jobName", "serviceId", "autocreateDeliveryCommand", "options")
-            if key in entry
-        }
+        parameters = JobCreationParameter.parse(
+            {
+                key: entry[key]
+                for key in ("jobName", "serviceId", "autocreateDeliveryCommand", "options")
+                if key in entry
+            }
+        )
         upload = Upload(f"file_main{box.id}_0", "fixture.pdf", make_pdf(pages))
-        job = backend.jobs.create_job(org, user, orjson.dumps(parameters), [upload])
-        if job.pending is not None:
-            job.pending.cancel()
-            job.pending = None
-        backend.jobs.process(org, job)
-        if job.pending is not None:  # autocreate and all eligible: deliveries now
-            job.pending.cancel()
-            job.pending = None
-            backend.jobs.deliver(org, job)
+        job = backend.jobs.create_job(org, user, parameters, [upload])
+        # already split: processed now rather than on the clock, and with autocreate and every
+        # packGroup eligible, its deliveries made now too (they wait for the output trigger)
+        backend.jobs.force(org, job, "PACK_GROUP_CREATED", None)
+        if backend.jobs.delivery_planned(org, job):
+            backend.jobs.force(org, job, "CREATED", None)

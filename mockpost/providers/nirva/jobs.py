@@ -1,21 +1,23 @@
 """Jobs and packGroups: creation from the multipart upload, processing on the clock, eligibility,
-validation and packGroup edits. No HTTP in here."""
+validation and packGroup edits. No HTTP in here. Timed steps are the timers `job/process` and
+`job/deliver`."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from mockpost.core.lifecycle import TransitionRefused
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.nirva import documents, eligibility
+from mockpost.providers.nirva.deliveries import DeliveryBackend
 from mockpost.providers.nirva.errors import BadRequest, Conflict, Forbidden, NotFound
 from mockpost.providers.nirva.lifecycle import JOB, PACK_GROUP, Timeline
+from mockpost.providers.nirva.models import ONLY_REQUIREMENT, EditRequest, JobCreationParameter
 from mockpost.providers.nirva.organisation import OptionCatalog
-from mockpost.providers.nirva.parsing import ONLY_REQUIREMENT, as_id, parse_edits, parse_parameters
+from mockpost.providers.nirva.parsing import as_id
 from mockpost.providers.nirva.state import (
     MAIN_BOX,
     Box,
@@ -30,7 +32,6 @@ from mockpost.providers.nirva.state import (
 # file__file_{ID_PART}_N (simple mode), file_file__{ID_PART}_N (samples), file_main{BoxID}_N (advanced)
 FILE_PART = re.compile(r"^(?P<box>file_.+)_(?P<n>\d{1,6})$")
 BOX_PREFIXES = ("file__file_", "file_file__", "file_main", "file_")
-MAX_PAGES_PER_DOCUMENT = 10_000
 
 
 @dataclass(frozen=True)
@@ -41,55 +42,38 @@ class Upload:
 
 
 class JobBackend:
-    def __init__(
-        self,
-        ctx: ProviderContext,
-        timeline: Timeline,
-        catalog: OptionCatalog,
-        create_deliveries: Callable[[Organisation, Job], None],
-        timed: Callable[[Organisation, Callable[[], None]], Callable[[], None]],
-    ) -> None:
+    def __init__(self, ctx: ProviderContext, catalog: OptionCatalog, deliveries: DeliveryBackend) -> None:
         self.ctx = ctx
-        self.timeline = timeline
         self.catalog = catalog
-        self.create_deliveries = create_deliveries
-        self.timed = timed
+        self.deliveries = deliveries
+
+    @property
+    def timeline(self) -> Timeline:
+        timeline: Timeline = self.ctx.timeline
+        return timeline
 
     # -- reading ------------------------------------------------------------------------
     def job(self, org: Organisation, user: User, raw_id: str) -> Job:
-        job = org.jobs.get(as_id(raw_id))  # type: ignore[arg-type]
-        if job is None or not visible(user, job.owner_id, job.creator_id):
+        job = org.job(as_id(raw_id))
+        if job is None or not user.sees(job.owner_id, job.creator_id):
             raise NotFound(f"no job {raw_id!r}")
         return job
 
     def pack_group(self, org: Organisation, user: User, raw_id: str) -> PackGroup:
-        group = org.pack_groups.get(as_id(raw_id))  # type: ignore[arg-type]
-        if group is None or not visible(user, group.owner_id, org.jobs[group.job_id].creator_id):
+        group = org.pack_group(as_id(raw_id))
+        if group is None or not user.sees(group.owner_id, org.jobs[group.job_id].creator_id):
             raise NotFound(f"no packGroup {raw_id!r}")
         return group
 
-    def pack_groups_of(self, org: Organisation, job: Job) -> list[PackGroup]:
-        return [org.pack_groups[pid] for pid in job.pack_group_ids]
-
     # -- creation -----------------------------------------------------------------------
-    def create_job(self, org: Organisation, user: User, raw_parameters: Any, uploads: list[Upload]) -> Job:
-        params = parse_parameters(raw_parameters)
-        owner = self._owner(org, user, params.get("targetOwnerId"))
-        service = self._service(org, owner, params.get("serviceId"))
-        name = params.get("jobName")
-        if name is not None and not isinstance(name, str):
-            raise BadRequest("jobName must be a string")
-        autocreate = params.get("autocreateDeliveryCommand", False)
-        if not isinstance(autocreate, bool):
-            raise BadRequest("autocreateDeliveryCommand must be true or false")
-        options = self._options(params.get("options"))
-        per_document = params.get("pagesPerDocument")
-        if per_document is not None and (
-            isinstance(per_document, bool)
-            or not isinstance(per_document, int)
-            or not 1 <= per_document <= MAX_PAGES_PER_DOCUMENT
-        ):
-            raise BadRequest(f"pagesPerDocument must be a whole number from 1 to {MAX_PAGES_PER_DOCUMENT}")
+    def create_job(
+        self, org: Organisation, user: User, params: JobCreationParameter, uploads: list[Upload]
+    ) -> Job:
+        owner = self._owner(org, user, params.targetOwnerId)
+        service = self._service(org, owner, params.serviceId)
+        name = params.jobName
+        options = self._options(params.options or [])
+        per_document = params.pagesPerDocument
         placed = [(upload, *self._box_of(service, upload.part)) for upload in uploads]
         if not any(box.type == MAIN_BOX for _, box, _ in placed):
             boxes = ", ".join(f"{b.name} (id {b.id})" for b in service.boxes if b.type == MAIN_BOX)
@@ -102,14 +86,15 @@ class JobBackend:
             owner_id=owner.id,
             creator_id=user.id,
             service_id=service.id,
-            autocreate=autocreate,
+            autocreate=params.autocreateDeliveryCommand,
             options=options,
             files=[
                 {"part": u.part, "fileName": u.file_name, "boxId": box.id, "size": len(u.data)}
                 for u, box, _ in placed
             ],
+            state=JOB.initial,
             created_at=now,
-            status_changed_at=now,
+            updated_at=now,
         )
         try:
             for upload, box, _ in placed:
@@ -128,14 +113,11 @@ class JobBackend:
             job.error = str(exc)
             job.documents.clear()
         org.jobs[job.id] = job
-        job.pending = self.ctx.call_later(
-            now + self.timeline.processing_after,
-            self.timed(org, lambda: self.process(org, job)),
-            f"nirva process job {job.id}",
-        )
+        self.ctx.begin(org.tenant, JOB, job)
+        self._later(org, job, now + self.timeline.processing_after, "process")
         return job
 
-    def _owner(self, org: Organisation, user: User, target: Any) -> User:
+    def _owner(self, org: Organisation, user: User, target: int | str | None) -> User:
         """The job's owner: the caller, or for an administrator the user named by targetOwnerId
         (a user id, or a login)."""
         if target is None:
@@ -154,21 +136,14 @@ class JobBackend:
         return owner
 
     @staticmethod
-    def _service(org: Organisation, owner: User, raw: Any) -> Service:
-        if raw is None:
-            raise BadRequest("serviceId is required: the id of a service from the authenticate profile")
-        if isinstance(raw, bool) or not isinstance(raw, str | int):
-            raise BadRequest(f"serviceId must be a string or a whole number, not {raw!r:.60}")
+    def _service(org: Organisation, owner: User, raw: str | int) -> Service:
         for service in org.services_of(owner):
             if service.id == str(raw):
                 return service
         raise BadRequest(f"serviceId {raw!r} is not a service of user {owner.login!r}")
 
-    def _options(self, raw: Any) -> list[int]:
-        if raw is None:
-            return []
-        if not isinstance(raw, list):
-            raise BadRequest("options must be a list of option ids (GET /options)")
+    def _options(self, raw: list[int | str]) -> list[int]:
+        """Option ids (or values) of the catalog, one per option type."""
         chosen: list[int] = []
         for item in raw:
             option_id = as_id(item)
@@ -197,76 +172,72 @@ class JobBackend:
         names = ", ".join(f"file__file_{b.name}_0 / file_main{b.id}_0" for b in service.boxes)
         raise BadRequest(f"part {part[:100]!r} names no box of service {service.id}; use e.g. {names}")
 
-    # -- processing on the clock ----------------------------------------------------------
+    # -- processing on the clock (timer actions) -------------------------------------------
     def process(self, org: Organisation, job: Job) -> None:
         """PROCESSING -> PROCESSING_ERROR, or PACK_GROUP_CREATED with one packGroup per document."""
-        job.pending = None
-        if job.status != "PROCESSING":
+        if job.state != "PROCESSING":
             return
         if job.error is not None:
-            self._set_job(job, "PROCESSING_ERROR")
+            self._move(org, job, "PROCESSING_ERROR")
             return
         service = org.services.get(job.service_id)
         boxes = {box.id: box for box in service.boxes} if service else {}
         defaults = service.default_options if service else []
+        now = self.ctx.now()
         for document in job.documents:
             box_channel = boxes[document.box_id].channel if document.box_id in boxes else "MAIL"
             channel = eligibility.channel_for(box_channel, document.address_block)
+            requirements = eligibility.requirements_for(channel, document.address_block)
             group = PackGroup(
                 id=org.new_id(),
                 job_id=job.id,
                 owner_id=job.owner_id,
                 channel=channel,
                 document=document,
-                requirements=eligibility.requirements_for(channel, document.address_block),
+                requirements=requirements,
                 options=self.catalog.merged(defaults, job.options),
                 attachment_pages=job.attachment_pages,
-                created_at=self.ctx.now(),
+                state="ELIGIBLE" if all(r.valid for r in requirements) else "NOT_ELIGIBLE",
+                created_at=now,
+                updated_at=now,
             )
-            group.status = "ELIGIBLE" if all(r.valid for r in group.requirements) else "NOT_ELIGIBLE"
-            org.pack_groups[group.id] = group
-            job.pack_group_ids.append(group.id)
-        self._set_job(job, "PACK_GROUP_CREATED")
+            job.pack_groups[group.id] = group
+            org.job_of[group.id] = job.id
+            self.ctx.begin(org.tenant, PACK_GROUP, group)
+        self._move(org, job, "PACK_GROUP_CREATED")
         self._deliver_when_ready(org, job)
 
     def _deliver_when_ready(self, org: Organisation, job: Job) -> None:
         """With autocreateDeliveryCommand, deliveries follow once every packGroup is eligible."""
-        ready = job.autocreate and job.status == "PACK_GROUP_CREATED" and self._all_eligible(org, job)
-        if ready and job.pending is None:
-            job.pending = self.ctx.call_later(
-                self.ctx.now() + self.timeline.delivery_after,
-                self.timed(org, lambda: self.deliver(org, job)),
-                f"nirva deliver job {job.id}",
-            )
+        ready = job.autocreate and job.state == "PACK_GROUP_CREATED" and all_eligible(job)
+        if ready and not self.delivery_planned(org, job):
+            self._later(org, job, self.ctx.now() + self.timeline.delivery_after, "deliver")
+
+    def delivery_planned(self, org: Organisation, job: Job) -> bool:
+        return any(timer.action == "deliver" for timer in self.ctx.timers(org.tenant, "job", str(job.id)))
 
     def deliver(self, org: Organisation, job: Job) -> None:
-        job.pending = None
-        if job.status == "PACK_GROUP_CREATED" and self._all_eligible(org, job):
+        if job.state == "PACK_GROUP_CREATED" and all_eligible(job):
             self._create(org, job)
 
     def _create(self, org: Organisation, job: Job) -> None:
-        self.create_deliveries(org, job)
-        self._set_job(job, "CREATED")
-
-    def _all_eligible(self, org: Organisation, job: Job) -> bool:
-        return all(org.pack_groups[pid].status == "ELIGIBLE" for pid in job.pack_group_ids)
+        self.deliveries.create_deliveries(org, job)
+        self._move(org, job, "CREATED")
 
     # -- client actions -----------------------------------------------------------------
     def validate(self, org: Organisation, job: Job) -> Job:
-        if job.status != "PACK_GROUP_CREATED":
-            raise Conflict(f"job {job.id} is {job.status}; only a PACK_GROUP_CREATED job can be validated")
-        blocked = [str(pid) for pid in job.pack_group_ids if org.pack_groups[pid].status != "ELIGIBLE"]
+        if job.state != "PACK_GROUP_CREATED":
+            raise Conflict(f"job {job.id} is {job.state}; only a PACK_GROUP_CREATED job can be validated")
+        blocked = [str(group.id) for group in job.pack_groups.values() if group.state != "ELIGIBLE"]
         if blocked:
             raise Conflict(f"packGroups {', '.join(blocked)} are NOT_ELIGIBLE; edit them first")
-        if job.pending is not None:
-            job.pending.cancel()
-            job.pending = None
+        self.ctx.cancel(org.tenant, "job", str(job.id), "deliver")
         self._create(org, job)
         return job
 
-    def edit(self, org: Organisation, group: PackGroup, body: Any) -> PackGroup:
+    def edit(self, org: Organisation, group: PackGroup, request: EditRequest) -> PackGroup:
         """Replace RAW values of the packGroup's requirements, then validate them again."""
-        edits = parse_edits(body)
+        edits = {edit.name: edit.raw for edit in request.requirements}
         known = {r.name: r for r in group.requirements}
         if ONLY_REQUIREMENT in edits and len(known) == 1:
             edits[group.requirements[0].name] = edits.pop(ONLY_REQUIREMENT)
@@ -277,56 +248,53 @@ class JobBackend:
                 f"it has {sorted(known)}: name the one to edit"
             )
         job = org.jobs[group.job_id]
-        if group.status == "IN_DELIVERY" or job.status != "PACK_GROUP_CREATED":
+        if group.state == "IN_DELIVERY" or job.state != "PACK_GROUP_CREATED":
             raise Conflict(
-                f"packGroup {group.id} is {group.status} in a {job.status} job; it can no longer be edited"
+                f"packGroup {group.id} is {group.state} in a {job.state} job; it can no longer be edited"
             )
         for name, raw in edits.items():
             known[name].raw = raw
             eligibility.check(group.channel, known[name])
         target = "ELIGIBLE" if all(r.valid for r in group.requirements) else "NOT_ELIGIBLE"
-        if target != group.status:
-            PACK_GROUP.check(group.status, target)
-            group.status = target
+        if target != group.state:
+            self.ctx.move(org.tenant, PACK_GROUP, group, target)
         self._deliver_when_ready(org, job)
         return group
 
     # -- forced transitions ---------------------------------------------------------------
     def force(self, org: Organisation, job: Job, state: str, reason: str | None) -> None:
-        JOB.check(job.status, state)
-        if job.pending is not None:
-            job.pending.cancel()
-            job.pending = None
+        JOB.check(job.state, state)
+        self.ctx.cancel(org.tenant, "job", str(job.id))
         if state == "PACK_GROUP_CREATED":
             self.process(org, job)
         elif state == "PROCESSING_ERROR":
             job.error = reason or "Processing error (forced)"
-            self._set_job(job, "PROCESSING_ERROR")
+            self._move(org, job, "PROCESSING_ERROR", job.error)
         elif state == "CREATED":  # deliveries for the eligible packGroups only
             self._create(org, job)
 
     def force_pack_group(self, org: Organisation, group: PackGroup, state: str, reason: str | None) -> None:
         """ELIGIBLE <-> NOT_ELIGIBLE whatever the RAW values say (an edit checks them again)."""
-        PACK_GROUP.check(group.status, state)
+        PACK_GROUP.check(group.state, state)
         if state == "IN_DELIVERY":
             raise TransitionRefused(
-                "packGroup", group.status, state, "a packGroup goes IN_DELIVERY with its job's deliveries"
+                "packGroup", group.state, state, "a packGroup goes IN_DELIVERY with its job's deliveries"
             )
         for requirement in group.requirements:
             requirement.valid = state == "ELIGIBLE"
             requirement.message = (
                 None if requirement.valid else reason or f"{requirement.name} refused (forced)"
             )
-        group.status = state
+        self.ctx.move(org.tenant, PACK_GROUP, group, state, reason)
         self._deliver_when_ready(org, org.jobs[group.job_id])
 
-    def _set_job(self, job: Job, state: str) -> None:
-        JOB.check(job.status, state)
-        job.status = state
-        job.status_changed_at = self.ctx.now()
+    # -- small mechanics ------------------------------------------------------------------
+    def _move(self, org: Organisation, job: Job, state: str, reason: str | None = None) -> None:
+        self.ctx.move(org.tenant, JOB, job, state, reason)
+
+    def _later(self, org: Organisation, job: Job, due: datetime, action: str) -> None:
+        self.ctx.schedule(org.tenant, "job", str(job.id), due, action)
 
 
-# -- access ---------------------------------------------------------------------------------
-def visible(user: User, owner_id: int, creator_id: int) -> bool:
-    """A user sees the jobs they own or created; an administrator sees the organisation's."""
-    return user.administrator or user.id in (owner_id, creator_id)
+def all_eligible(job: Job) -> bool:
+    return all(group.state == "ELIGIBLE" for group in job.pack_groups.values())

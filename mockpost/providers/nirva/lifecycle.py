@@ -122,22 +122,25 @@ SHIPMENT = Lifecycle.build(
     ],
 )
 
-# The timed happy path of each channel: code -> (next code, Timeline field giving the delay).
+# The timed happy path of each channel: code -> (next code, action). A shipment's timer carries the
+# action (the next code's label, e.g. `mailed` for 400 -> 600); the Timeline field `<action>_after`
+# gives its delay.
 PATHS: dict[str, dict[str, tuple[str, str]]] = {
     "MAIL": {
-        "250": ("300", "ready_after"),
-        "300": ("400", "production_after"),
-        "400": ("600", "mailed_after"),
-        "600": ("610", "delivered_after"),
+        "250": ("300", "ready"),
+        "300": ("400", "production"),
+        "400": ("600", "mailed"),
+        "600": ("610", "delivered"),
     },
     "EMAIL": {
-        "250": ("300", "ready_after"),
-        "300": ("700", "sent_after"),
-        "700": ("710", "received_after"),
-        "710": ("715", "opened_after"),
+        "250": ("300", "ready"),
+        "300": ("700", "sent"),
+        "700": ("710", "received"),
+        "710": ("715", "opened"),
     },
 }
 PATHS["REGISTERED_MAIL"] = PATHS["MAIL"]
+SHIPMENT_STEPS = frozenset(action for path in PATHS.values() for _, action in path.values())
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class Timeline:
             raise ValueError("nirva option output_every must be longer than 0")
         return timeline
 
-    def delay(self, name: str) -> timedelta:
-        value: timedelta = getattr(self, name)
+    def delay(self, action: str) -> timedelta:
+        """The delay of a shipment's timed step (`ready`, `mailed`, ...)."""
+        value: timedelta = getattr(self, f"{action}_after")
         return value

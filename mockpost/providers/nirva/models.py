@@ -1,16 +1,51 @@
-"""The wire shapes: pydantic models for the OpenAPI document, and the renderers of state."""
+"""The request and response bodies. Request models are the one source of request shapes: a route
+parses a body with `Model.parse(data)`, which refuses it with a 400 in Nirva's words for the field
+that is wrong (each model's `messages`); the backend checks only rules across fields and data."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, Field
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
 
-from mockpost.core.clock import iso_utc
-from mockpost.providers.nirva.lifecycle import SHIPMENT_LABELS
-from mockpost.providers.nirva.organisation import OptionCatalog
-from mockpost.providers.nirva.state import Delivery, Job, Organisation, PackGroup, Service, Shipment, User
+from mockpost.core.validation import validated
+from mockpost.providers.nirva.errors import refused
+
+MAX_PAGES_PER_DOCUMENT = 10_000
+EDIT_LISTS = ("requirements", "fields", "values", "raw", "RAW")
+RAW_KEYS = ("raw", "rawValue", "RAW", "value")
+ONLY_REQUIREMENT = ""  # an edit naming no requirement: the packGroup's only one
+
+
+def _flag_text(value: Any) -> Any:
+    """`true`/`false`/`1`/`0` in any case, as a query parameter or a JSON string, stand for a flag."""
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    return value
+
+
+Flag = Annotated[StrictBool, BeforeValidator(_flag_text)]
+NonBlank = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
+
+
+class RequestBody(BaseModel):
+    """A request body's shape, and the words of its refusals by field path (see `errors.refused`)."""
+
+    messages: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def parse(cls, data: Any) -> Self:
+        return validated(cls, data, refused(cls.messages))
 
 
 class ErrorBody(BaseModel):
@@ -18,10 +53,18 @@ class ErrorBody(BaseModel):
     message: str = Field(description="What is wrong and what to do")
 
 
-class AuthenticateRequest(BaseModel):
-    login: str
-    password: str
-    withProfileDetail: bool = Field(default=False, description="Also accepted as a query parameter")
+class AuthenticateRequest(RequestBody):
+    # `login` as the documentation has it; `username` and `email` as other clients of IHM-like APIs send
+    login: NonBlank = Field(validation_alias=AliasChoices("login", "username", "email"))
+    password: StrictStr
+    withProfileDetail: Flag | None = Field(default=None, description="Also accepted as a query parameter")
+
+    messages: ClassVar[dict[str, str]] = {
+        "": 'send a JSON object {"login", "password", "withProfileDetail"}',
+        **dict.fromkeys(("login", "username", "email"), "login is required (a non-empty string)"),
+        "password": "password is required (a string)",
+        "withProfileDetail": "withProfileDetail must be true or false",
+    }
 
 
 class BoxOut(BaseModel):
@@ -64,13 +107,33 @@ class OptionOut(BaseModel):
     optionType: OptionTypeOut
 
 
-class JobCreationParameter(BaseModel):
-    jobName: str | None = None
-    serviceId: str
-    autocreateDeliveryCommand: bool = False
-    targetOwnerId: int | None = None
-    options: list[int] = Field(default_factory=list, description="Option ids from GET /options")
-    pagesPerDocument: int | None = Field(default=None, description="Mock only: split every N pages")
+class JobCreationParameter(RequestBody):
+    """The `parameters` part of POST /jobs. Unknown fields are ignored (the real model has more)."""
+
+    jobName: StrictStr | None = None
+    serviceId: StrictStr | StrictInt = Field(description="A service id from the authenticate profile")
+    autocreateDeliveryCommand: StrictBool = False
+    targetOwnerId: StrictInt | StrictStr | None = Field(
+        default=None, description="Administrators: the owner, by user id or login"
+    )
+    options: list[StrictInt | StrictStr] | None = Field(
+        default=None, description="Option ids (or values) from GET /options, one per option type"
+    )
+    pagesPerDocument: Annotated[StrictInt, Field(ge=1, le=MAX_PAGES_PER_DOCUMENT)] | None = Field(
+        default=None, description="Mock only: split every N pages"
+    )
+
+    messages: ClassVar[dict[str, str]] = {
+        "": "the 'parameters' part must be a JSON object (JobCreationParameter)",
+        "serviceId:missing": "serviceId is required: the id of a service from the authenticate profile",
+        "serviceId": "serviceId must be a string or a whole number, not {value}",
+        "jobName": "jobName must be a string",
+        "autocreateDeliveryCommand": "autocreateDeliveryCommand must be true or false",
+        "targetOwnerId": "targetOwnerId must be the id (a number) of a user of the organisation",
+        "options": "options must be a list of option ids (GET /options)",
+        "options.*": "option {value} is not an option id (or value) from GET /options",
+        "pagesPerDocument": f"pagesPerDocument must be a whole number from 1 to {MAX_PAGES_PER_DOCUMENT}",
+    }
 
 
 class JobUpload(BaseModel):
@@ -116,8 +179,52 @@ class PackGroupOut(BaseModel):
     options: list[OptionOut]
 
 
-class EditRequest(BaseModel):
-    requirements: list[dict[str, str]] = Field(description='[{"name": "ADDRESS", "raw": "new RAW value"}]')
+class RequirementEdit(RequestBody):
+    name: StrictStr = Field(default=ONLY_REQUIREMENT, description="The requirement (ADDRESS, EMAIL)")
+    raw: StrictStr = Field(description="Its new RAW value")
+
+
+class EditRequest(RequestBody):
+    """POST /packGroups/{id}/edit: `{"requirements": [{"name", "raw"}]}`. Also taken: the list under
+    `fields`, `values`, `raw` or `RAW`, a bare list, one `{"name", "raw"}`, `{"NAME": {"raw"}}`,
+    `{"NAME": "raw"}`, and `{"raw": "..."}` for a packGroup with one requirement; `rawValue`, `RAW` or
+    `value` may stand for `raw`."""
+
+    requirements: list[RequirementEdit] = Field(min_length=1)
+
+    messages: ClassVar[dict[str, str]] = {
+        "requirements": 'send {"requirements": [{"name": "ADDRESS", "raw": "new value"}]}',
+        "requirements.*": "each edit needs a requirement name and its new raw value",
+        "requirements.*.raw": "the raw value of each requirement must be a string",
+    }
+
+    @model_validator(mode="before")
+    @classmethod
+    def one_shape(cls, body: Any) -> Any:
+        """Every shape a client may send, as `{"requirements": [{"name", "raw"}, ...]}`."""
+        items: Any = body
+        if isinstance(body, dict):
+            container = next((key for key in EDIT_LISTS if key in body), None)
+            if container is not None and not isinstance(body[container], str):
+                items = body[container]
+            elif isinstance(body.get("name"), str) or container is not None:
+                items = [body]
+        if isinstance(items, dict):
+            items = [
+                {"name": key, **value} if isinstance(value, dict) else {"name": key, "raw": value}
+                for key, value in items.items()
+            ]
+        if isinstance(items, list):
+            items = [_with_raw(item) for item in items]
+        return {"requirements": items}
+
+
+def _with_raw(item: Any) -> Any:
+    """An edit whose RAW value is under another key (`rawValue`, `RAW`, `value`), under `raw`."""
+    if not isinstance(item, dict):
+        return item
+    key = next((key for key in RAW_KEYS if key in item), None)
+    return {"name": item.get("name", ONLY_REQUIREMENT), "raw": item[key]} if key else item
 
 
 class MetadataOut(BaseModel):
@@ -149,108 +256,3 @@ class DeliveryOut(BaseModel):
     creationDate: str
     outputDate: str | None
     shipments: list[ShipmentOut]
-
-
-def date(at: datetime | None) -> str | None:
-    return iso_utc(at) if at is not None else None
-
-
-def render_service(service: Service) -> dict[str, Any]:
-    return {
-        "id": service.id,
-        "name": service.name,
-        "boxes": [{"id": b.id, "name": b.name, "type": b.type, "channel": b.channel} for b in service.boxes],
-    }
-
-
-def render_profile(org: Organisation, user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "login": user.login,
-        "firstName": user.first_name,
-        "lastName": user.last_name,
-        "email": user.email,
-        "administrator": user.administrator,
-        "organisation": {"id": org.id, "name": org.name},
-        "services": [render_service(s) for s in org.services_of(user)],
-    }
-
-
-def render_job(org: Organisation, job: Job) -> dict[str, Any]:
-    counts: dict[str, int] = {}
-    for pid in job.pack_group_ids:
-        status = org.pack_groups[pid].status
-        counts[status] = counts.get(status, 0) + 1
-    return {
-        "id": job.id,
-        "jobId": job.id,  # the documentation says "store the jobId returned"
-        "jobName": job.name,
-        "status": job.status,
-        "serviceId": job.service_id,
-        "ownerId": job.owner_id,
-        "creatorId": job.creator_id,
-        "autocreateDeliveryCommand": job.autocreate,
-        "creationDate": date(job.created_at),
-        "statusDate": date(job.status_changed_at),
-        "errorMessage": job.error if job.status == "PROCESSING_ERROR" else None,
-        "documentCount": len(job.pack_group_ids),
-        "packGroupCountPerStates": counts,
-        "files": list(job.files),
-    }
-
-
-def render_pack_group(group: PackGroup, catalog: OptionCatalog) -> dict[str, Any]:
-    return {
-        "id": group.id,
-        "jobId": group.job_id,
-        "status": group.status,
-        "channel": group.channel,
-        "deliveryId": group.delivery_id,
-        "boxId": group.document.box_id,
-        "fileName": group.document.file_name,
-        "firstPage": group.document.first_page,
-        "pageCount": group.document.page_count + group.attachment_pages,
-        "eligibility": [
-            {
-                "channel": group.channel,
-                "eligible": all(r.valid for r in group.requirements),
-                "requirements": [
-                    {"name": r.name, "raw": r.raw, "value": r.value, "valid": r.valid, "message": r.message}
-                    for r in group.requirements
-                ],
-            }
-        ],
-        "options": [catalog.render_option(oid) for oid in group.options if oid in catalog.options],
-    }
-
-
-def render_shipment(shipment: Shipment) -> dict[str, Any]:
-    return {
-        "id": shipment.id,
-        "externalId": shipment.external_id,
-        "deliveryId": shipment.delivery_id,
-        "jobId": shipment.job_id,
-        "packGroupId": shipment.pack_group_id,
-        "channel": shipment.channel,
-        "recipient": shipment.recipient,
-        "status": int(shipment.status),
-        "statusLabel": SHIPMENT_LABELS[int(shipment.status)],
-        "statusDate": date(shipment.status_changed_at),
-        "metadata": [
-            {"metadataKind": m.kind, "metadataType": m.type, "name": m.name, "value": m.value}
-            for m in shipment.metadata
-        ],
-    }
-
-
-def render_delivery(org: Organisation, delivery: Delivery) -> dict[str, Any]:
-    return {
-        "id": delivery.id,
-        "jobId": delivery.job_id,
-        "channel": delivery.channel,
-        "status": delivery.status,
-        "creationDate": date(delivery.created_at),
-        "outputDate": date(delivery.outputted_at),
-        "packGroupIds": list(delivery.pack_group_ids),
-        "shipments": [render_shipment(org.shipments[sid]) for sid in delivery.shipment_ids],
-    }

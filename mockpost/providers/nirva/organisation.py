@@ -95,7 +95,7 @@ def _service(entry: Any) -> Service:
 
 
 class OptionCatalog:
-    """GET /options/type and GET /options, and the checks on options chosen for a job."""
+    """The option types and options (GET /options/type, GET /options) and how chosen ones combine."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.types = {int(t["id"]): str(t["name"]) for t in data.get("optionTypes", [])}
@@ -106,20 +106,6 @@ class OptionCatalog:
     def id_of(self, value: str) -> int | None:
         """An option's id from its value (`2SIDE`), for clients that send values."""
         return next((oid for oid, (known, _) in self.options.items() if known == value), None)
-
-    def render_types(self) -> list[dict[str, Any]]:
-        return [{"id": tid, "name": name} for tid, name in self.types.items()]
-
-    def render_option(self, option_id: int) -> dict[str, Any]:
-        value, type_id = self.options[option_id]
-        return {
-            "id": option_id,
-            "value": value,
-            "optionType": {"id": type_id, "name": self.types.get(type_id, "")},
-        }
-
-    def render_options(self) -> list[dict[str, Any]]:
-        return [self.render_option(oid) for oid in self.options]
 
     def merged(self, defaults: list[int], chosen: list[int]) -> list[int]:
         """The service defaults with each chosen option replacing the default of its type."""

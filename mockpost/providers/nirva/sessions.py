@@ -1,4 +1,5 @@
-"""Session tokens: authenticate, look a token up (with its idle expiry on the clock), logout.
+"""Session tokens: open one at sign-in, find a token's organisation (with its idle expiry on the
+clock), logout.
 
 Tokens are global (a token names its organisation), so the provider keeps an index token -> tenant;
 the session itself lives in the organisation, so a reset of the organisation revokes its tokens.
@@ -6,10 +7,8 @@ the session itself lives in the organisation, so a reset of the organisation rev
 
 from __future__ import annotations
 
-from typing import Any
-
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.nirva.errors import BadRequest, Unauthorized
+from mockpost.providers.nirva.errors import Unauthorized
 from mockpost.providers.nirva.lifecycle import Timeline
 from mockpost.providers.nirva.state import Organisation, Session, User
 
@@ -21,24 +20,14 @@ def credential(login: str, password: str) -> str:
 
 
 class Sessions:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
+    def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
-        self.timeline = timeline
         self.index: dict[str, str] = {}  # token -> tenant
 
-    @staticmethod
-    def read_credentials(body: Any, query_detail: str | None) -> tuple[str, str, bool]:
-        if not isinstance(body, dict):
-            raise BadRequest('send a JSON object {"login", "password", "withProfileDetail"}')
-        # `login` as the issue pins it; `username` and `email` as other clients of IHM-like APIs send
-        login = next((body[k] for k in ("login", "username", "email") if body.get(k) is not None), None)
-        password = body.get("password")
-        if not isinstance(login, str) or not login.strip():
-            raise BadRequest("login is required (a non-empty string)")
-        if not isinstance(password, str):
-            raise BadRequest("password is required (a string)")
-        detail = body.get("withProfileDetail", query_detail)
-        return login, password, flag(detail, "withProfileDetail")
+    @property
+    def timeline(self) -> Timeline:
+        timeline: Timeline = self.ctx.timeline
+        return timeline
 
     def open_session(self, org: Organisation, user: User, token: str | None = None) -> Session:
         """A new session; with a `token` given in the data, its idle window starts at first use."""
@@ -47,8 +36,9 @@ class Sessions:
         self.index[session.token] = org.tenant
         return session
 
-    def resolve(self, token: str | None) -> tuple[Organisation, User, Session]:
-        """The organisation and user of a live token; 401 when missing, unknown or expired."""
+    def tenant_of(self, token: str | None) -> str:
+        """The organisation of a live token, whose idle window starts again; 401 when the token is
+        missing, unknown or expired."""
         if not token:
             raise Unauthorized(
                 "send the X-Auth-Token header with the token from /authentication/authenticate"
@@ -67,7 +57,12 @@ class Sessions:
             self.close(org, token)
             raise Unauthorized("the X-Auth-Token expired after being idle; authenticate again")
         session.last_used = now
-        return org, org.users[session.user_id], session
+        return org.tenant
+
+    @staticmethod
+    def user_of(org: Organisation, token: str) -> User:
+        """The user of a session `tenant_of` accepted."""
+        return org.users[org.sessions[token].user_id]
 
     def _find(self, token: str) -> str | None:
         """A token missing from the index (state restored from a snapshot): look in every
@@ -81,13 +76,3 @@ class Sessions:
     def close(self, org: Organisation, token: str) -> None:
         org.sessions.pop(token, None)
         self.index.pop(token, None)
-
-
-def flag(value: Any, name: str) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-        return value.lower() in ("true", "1")
-    raise BadRequest(f"{name} must be true or false")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from mockpost.core.account_webhook import AccountWebhook
-from mockpost.core.scheduler import Timer as TimedJob
+from mockpost.core.resources import Stateful
 
 MAIN_BOX = "MAIN"
 
@@ -39,6 +40,10 @@ class User:
     administrator: bool = False
     services: list[str] | None = None  # service ids; None: every service of the organisation
     token: str | None = None  # a session token open from the start (fixtures, scenario accounts)
+
+    def sees(self, owner_id: int, creator_id: int) -> bool:
+        """A user sees the jobs they own or created; an administrator sees the organisation's."""
+        return self.administrator or self.id in (owner_id, creator_id)
 
 
 @dataclass
@@ -77,8 +82,8 @@ class Document:
     address_block: str
 
 
-@dataclass
-class PackGroup:
+@dataclass(slots=True)
+class PackGroup(Stateful):
     id: int
     job_id: int
     owner_id: int
@@ -87,13 +92,58 @@ class PackGroup:
     requirements: list[Requirement]
     options: list[int]
     attachment_pages: int
-    created_at: datetime
-    status: str = "ELIGIBLE"
     delivery_id: int | None = None
 
 
-@dataclass
-class Job:
+@dataclass(slots=True)
+class Metadata:
+    kind: str
+    type: str
+    name: str
+    value: str
+
+
+@dataclass(slots=True)
+class TrackingFile:
+    name: str
+    file_name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class Shipment(Stateful):
+    """`state` is the documented status code as text ("250", "-614"); the wire shows the number."""
+
+    id: int
+    external_id: int
+    delivery_id: int
+    job_id: int
+    pack_group_id: int
+    owner_id: int
+    channel: str
+    metadata: list[Metadata] = field(default_factory=list)
+    files: dict[str, TrackingFile] = field(default_factory=dict)
+    tracking_number: str | None = None
+    post: str = "LaPoste_Fr"
+    recipient: str = ""  # the address lines joined with " / ", or the e-mail address
+
+
+@dataclass(slots=True)
+class Delivery(Stateful):
+    id: int
+    job_id: int
+    owner_id: int
+    channel: str
+    pack_group_ids: list[int]
+    outputted_at: datetime | None = None
+    shipments: dict[int, Shipment] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Job(Stateful):
+    """A job holds what it became: its packGroups and deliveries (which hold their shipments)."""
+
     id: int
     name: str
     owner_id: int
@@ -102,67 +152,11 @@ class Job:
     autocreate: bool
     options: list[int]
     files: list[dict[str, Any]]  # {part, box_id, file_name, size}
-    created_at: datetime
-    status: str = "PROCESSING"
-    status_changed_at: datetime | None = None
     error: str | None = None
     documents: list[Document] = field(default_factory=list)
     attachment_pages: int = 0
-    pack_group_ids: list[int] = field(default_factory=list)
-    delivery_ids: list[int] = field(default_factory=list)
-    pending: TimedJob | None = None
-
-
-@dataclass
-class Metadata:
-    kind: str
-    type: str
-    name: str
-    value: str
-
-
-@dataclass
-class TrackingFile:
-    name: str
-    file_name: str
-    content_type: str
-    data: bytes
-
-
-@dataclass
-class Shipment:
-    id: int
-    external_id: int
-    delivery_id: int
-    job_id: int
-    pack_group_id: int
-    owner_id: int
-    channel: str
-    created_at: datetime
-    status: str = "250"
-    status_changed_at: datetime | None = None
-    history: list[tuple[str, datetime]] = field(default_factory=list)
-    metadata: list[Metadata] = field(default_factory=list)
-    files: dict[str, TrackingFile] = field(default_factory=dict)
-    tracking_number: str | None = None
-    post: str = "LaPoste_Fr"
-    recipient: str = ""  # the address lines joined with " / ", or the e-mail address
-    pending: TimedJob | None = None
-
-
-@dataclass
-class Delivery:
-    id: int
-    job_id: int
-    owner_id: int
-    channel: str
-    pack_group_ids: list[int]
-    created_at: datetime
-    status: str = "CREATED"
-    status_changed_at: datetime | None = None
-    outputted_at: datetime | None = None
-    shipment_ids: list[int] = field(default_factory=list)
-    pending: TimedJob | None = None
+    pack_groups: dict[int, PackGroup] = field(default_factory=dict)
+    deliveries: dict[int, Delivery] = field(default_factory=dict)
 
 
 @dataclass
@@ -174,9 +168,7 @@ class Organisation:
     services: dict[str, Service]
     sessions: dict[str, Session] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
-    pack_groups: dict[int, PackGroup] = field(default_factory=dict)
-    deliveries: dict[int, Delivery] = field(default_factory=dict)
-    shipments: dict[int, Shipment] = field(default_factory=dict)
+    job_of: dict[int, int] = field(default_factory=dict)  # packGroup, delivery, shipment id -> job id
     webhook: AccountWebhook | None = None
     next_id: int = 1000
 
@@ -191,3 +183,38 @@ class Organisation:
         if user.services is None:
             return list(self.services.values())
         return [self.services[sid] for sid in user.services if sid in self.services]
+
+    # -- jobs and what they hold, by id (None: an id nobody has) -------------------------------
+    def job(self, job_id: int | None) -> Job | None:
+        return self.jobs.get(job_id) if job_id is not None else None
+
+    def holder_of(self, object_id: int | None) -> Job | None:
+        """The job holding a packGroup, delivery or shipment."""
+        if object_id is None or object_id not in self.job_of:
+            return None
+        return self.jobs[self.job_of[object_id]]
+
+    def pack_group(self, group_id: int | None) -> PackGroup | None:
+        job = self.holder_of(group_id)
+        return job.pack_groups.get(group_id) if job is not None and group_id is not None else None
+
+    def delivery(self, delivery_id: int | None) -> Delivery | None:
+        job = self.holder_of(delivery_id)
+        return job.deliveries.get(delivery_id) if job is not None and delivery_id is not None else None
+
+    def shipment(self, shipment_id: int | None) -> Shipment | None:
+        job = self.holder_of(shipment_id)
+        if job is None or shipment_id is None:
+            return None
+        return next(
+            (d.shipments[shipment_id] for d in job.deliveries.values() if shipment_id in d.shipments), None
+        )
+
+    def pack_groups(self) -> Iterator[PackGroup]:
+        return (group for job in self.jobs.values() for group in job.pack_groups.values())
+
+    def deliveries(self) -> Iterator[Delivery]:
+        return (delivery for job in self.jobs.values() for delivery in job.deliveries.values())
+
+    def shipments(self) -> Iterator[Shipment]:
+        return (shipment for delivery in self.deliveries() for shipment in delivery.shipments.values())

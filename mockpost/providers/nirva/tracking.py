@@ -47,11 +47,11 @@ def s10_number(serial: str, country: str) -> str:
 
 def tracking_detail(shipment: Shipment) -> bytes:
     events = [
-        {"code": POST_EVENTS[code][0], "label": POST_EVENTS[code][1], "date": iso_utc(at)}
-        for code, at in shipment.history
-        if code in POST_EVENTS
+        {"code": POST_EVENTS[change.to][0], "label": POST_EVENTS[change.to][1], "date": iso_utc(change.at)}
+        for change in shipment.history
+        if change.to in POST_EVENTS
     ]
-    delivered = next((at for code, at in shipment.history if code == "610"), None)
+    delivered = next((change.at for change in shipment.history if change.to == "610"), None)
     number = shipment.tracking_number or ""
     return dumps(
         {
@@ -63,7 +63,7 @@ def tracking_detail(shipment: Shipment) -> bytes:
                 "idShip": number,
                 "holder": 4,
                 "product": "Lettre recommandée",
-                "isFinal": shipment.status == "610" or shipment.status.startswith("-"),
+                "isFinal": shipment.state == "610" or shipment.state.startswith("-"),
                 "entryDate": events[0]["date"] if events else None,
                 "deliveryDate": iso_utc(delivered) if delivered else None,
                 "url": TRACK_URLS[shipment.post].format(number),

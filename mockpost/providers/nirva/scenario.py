@@ -14,7 +14,8 @@ mode, the control plane addresses the demo (default) organisation.
 Accounts are users of the default organisation (open mode), in the provider's fixture format: the
 account's user is added to (or replaces the same login among) the organisation's users; its webhook
 becomes the organisation's webhook (Nirva has one URL per organisation, set by the administrator).
-Rules watch jobs, packGroups, deliveries and shipments (states as strings, e.g. "600").
+Rules watch jobs, packGroups, deliveries and shipments (states as strings, e.g. "600"), as the API
+renders them. Timeline options are the provider's own (`Provider.set_timeline`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider
-from mockpost.scenarios.providers.base import ProviderSupport
+from mockpost.scenarios.providers.base import ProviderSupport, problem_of
 
 TOKEN_HEADER = "X-Auth-Token"
 ACCOUNT_KEYS = (
@@ -68,25 +69,29 @@ class NirvaSupport(ProviderSupport):
         # Nirva's webhook calls carry no signature (none is documented): nothing to verify.
         return None
 
-    def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
+    def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
         from mockpost.providers.nirva.lifecycle import Timeline
 
-        provider.use_timeline(Timeline.from_options({**provider.ctx.options, **overrides}))  # type: ignore[attr-defined]
+        return problem_of(Timeline.from_options, overrides)
 
     def resources(self, provider: Provider, tenant: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for job in provider.dump(tenant).get("jobs", []):
-            groups = job.pop("packGroups", [])
-            deliveries = job.pop("deliveries", [])
+        org = provider.ctx.store.existing(provider.name, tenant)
+        if org is None:
+            return
+        kinds = provider.kinds
+        for job in org.jobs.values():
+            view = kinds["job"].wire(job)
             # one view per uploaded file, so `where: {fileName: bad.pdf}` matches any of the job's files
-            for file in job.get("files") or [{}]:
-                yield "job", {**job, "state": job["status"], "fileName": file.get("fileName", "")}
-            for group in groups:
-                yield "packGroup", {**group, "state": group["status"]}
-            for delivery in deliveries:
-                shipments = delivery.pop("shipments", [])
-                yield "delivery", {**delivery, "state": delivery["status"]}
-                for shipment in shipments:
-                    yield "shipment", {**shipment, "state": str(shipment["status"])}
+            for file in job.files or [{}]:
+                yield "job", {**view, "state": job.state, "fileName": file.get("fileName", "")}
+            for group in job.pack_groups.values():
+                yield "packGroup", {**kinds["packGroup"].wire(group), "state": group.state}
+            for delivery in job.deliveries.values():
+                delivery_view = {**kinds["delivery"].wire(delivery), "state": delivery.state}
+                del delivery_view["shipments"]  # each is a resource of its own
+                yield "delivery", delivery_view
+                for shipment in delivery.shipments.values():
+                    yield "shipment", {**kinds["shipment"].wire(shipment), "state": shipment.state}
 
     def lifecycles(self) -> list[Lifecycle]:
         from mockpost.providers.nirva.lifecycle import DELIVERY, JOB, PACK_GROUP, SHIPMENT
