@@ -165,3 +165,24 @@ def test_a_dispatch_order_carries_its_shipments_and_moves_on_the_clock(mock):
         ("done", "2030-03-04T14:01:20Z", "timer"),
     ]
     assert moved["wire"] == shipx.get(f"/v1/dispatch_orders/{order_id}").json()
+
+
+def test_fixture_shipments_walk_their_statuses_under_the_fixture_cause(tmp_path):
+    fixtures = tmp_path / "inpost.yaml"
+    fixtures.write_text(
+        "inpost:\n  accounts:\n    - token: seeded-token\n      organizations:\n        - shipments:\n"
+        "            - status: confirmed\n"
+        "              request: {service: inpost_locker_standard, parcels: {template: small},\n"
+        "                        receiver: {email: jan@example.pl, phone: '600100200'},\n"
+        "                        custom_attributes: {target_point: KRA010}}\n"
+    )
+    with Mockpost(fixtures=[fixtures], freeze_at=START) as mock:
+        [summary] = mock.objects("inpost", "seeded-token", kind="shipment")
+        described = mock.object("inpost", "seeded-token", "shipment", summary["id"])
+        assert [(c["to"], c["cause"]) for c in described["history"]] == [
+            ("created", "fixture"),
+            ("offers_prepared", "fixture"),
+            ("offer_selected", "fixture"),
+            ("confirmed", "fixture"),
+        ]
+        assert described["timers"] == [{"due": "2030-03-04T11:00:00Z", "action": "advance"}]
