@@ -8,6 +8,7 @@ Timed steps are data: (shipment, action) timers that `timer_actions` runs when t
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import UnknownResource
@@ -23,6 +24,11 @@ KIND = SHIPMENT.resource
 WEBHOOK_RETRY = RetryPolicy(delays=(60, 300, 1800, 7200))
 LOCKER_RATES = {"small": 13.99, "medium": 15.49, "large": 17.99}
 OFFER_LIFETIME = timedelta(days=1)
+
+
+# status -> the one the clock moves a shipment to next, per kind of service
+LOCKER_NEXT = dict(pairwise(("confirmed", *LOCKER_PATH)))
+COURIER_NEXT = dict(pairwise(("confirmed", *COURIER_PATH)))
 
 
 def path_of(service: str | None) -> tuple[str, ...]:
@@ -116,14 +122,18 @@ class Flow:
 
     def advance(self, account: Account, shipment: Shipment) -> None:
         """The next status of the shipment's logistics path."""
-        following = self._following(shipment)
-        if following is not None and SHIPMENT.allows(shipment.state, following[0]):
-            self.move(account, shipment, following[0])
+        following = _next_status(shipment)
+        if following is not None:
+            self.move(account, shipment, following)
 
     def move(self, account: Account, shipment: Shipment, status: str) -> None:
-        """The one place a shipment changes status."""
+        """The one place a shipment changes status; it replaces any step that was planned."""
         self.ctx.move(account.tenant, SHIPMENT, shipment, status)
-        self.ctx.cancel(account.tenant, KIND, str(shipment.id))
+        following = _next_status(shipment)
+        if following is None:
+            self.ctx.cancel(account.tenant, KIND, str(shipment.id))
+        else:
+            self._later(account, shipment, self._delay_after(shipment.state), "advance")
         if shipment.tracking_number is None and is_confirmed(shipment):
             shipment.tracking_number = self.new_tracking_number(account, shipment)
         if status == "returned_to_sender" and shipment.return_tracking_number is None:
@@ -131,20 +141,13 @@ class Flow:
         self.notify(account, shipment, "shipment_status_changed")
         if status == "confirmed":
             self.notify(account, shipment, "shipment_confirmed")
-        following = self._following(shipment)
-        if following is not None:
-            self._later(account, shipment, following[1], "advance")
 
-    def _following(self, shipment: Shipment) -> tuple[str, timedelta] | None:
-        """The status the clock moves the shipment to next, and after how long."""
-        path = path_of(shipment.service)
+    def _delay_after(self, status: str) -> timedelta:
+        """How long a shipment stays in a status of its logistics path."""
         timeline = self.ctx.timeline
-        if shipment.state == "confirmed":
-            return path[0], timeline.first_scan_after
-        if shipment.state in path[:-1]:
-            delay = timeline.pickup_after if shipment.state == "ready_to_pickup" else timeline.step_after
-            return path[path.index(shipment.state) + 1], delay
-        return None
+        if status == "confirmed":
+            return timeline.first_scan_after
+        return timeline.pickup_after if status == "ready_to_pickup" else timeline.step_after
 
     # -- forced transitions ---------------------------------------------------------------
     def find(self, account: Account, raw_id: str) -> Shipment | None:
@@ -242,3 +245,11 @@ class Flow:
         """The shipment's next timed step (replacing any other it had)."""
         self.ctx.cancel(account.tenant, KIND, str(shipment.id))
         self.ctx.schedule(account.tenant, KIND, str(shipment.id), self.ctx.now() + delay, action)
+
+
+def _next_status(shipment: Shipment) -> str | None:
+    """The status the clock moves the shipment to next, if any."""
+    following = (
+        LOCKER_NEXT if shipment.service is not None and services.is_locker(shipment.service) else COURIER_NEXT
+    )
+    return following.get(shipment.state)

@@ -48,6 +48,7 @@ class InpostProvider(Provider):
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
         self.backend = InpostBackend(ctx)
+        self.actions = self.backend.timer_actions()
         self.routes = InpostRoutes(self, self.backend, ctx.max_body)
         self.request_ids = Ids(ctx.seed, "inpost:request-id")
         ctx.store.register(self.name, self.new_account)
@@ -110,7 +111,7 @@ class InpostProvider(Provider):
         ]
 
     def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
-        return self.backend.timer_actions()
+        return self.actions  # asked once per due timer: built once
 
     def on_reset(self) -> None:
         self.request_ids = Ids(self.ctx.seed, "inpost:request-id")
