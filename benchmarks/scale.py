@@ -254,7 +254,7 @@ async def _connect_jobs(
                 company_id=company.id,
                 input_source="API",
                 filename=None,
-                status=JOB.initial,
+                state=JOB.initial,
                 created_at=created,
                 updated_at=created,
             )

@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         lifespan=lifespan,
         exception_handlers={HTTPException: unmatched},
         middleware=[
+            *cors_middleware(settings),
             *guard,
             Middleware(
                 SandboxMiddleware,
@@ -97,6 +98,26 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
     app.state.sandbox = sandbox
     sandbox.app = app
     return app
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """With --cors-origin, browsers on those origins may call every mount: preflights are answered
+    here, before the journal (they are the browser's, not the app's), and answers expose every
+    header (x-page, x-count, ...) to the page. Off by default, and then not in the path at all."""
+    if not settings.cors_origin:
+        return []
+    from starlette.middleware.cors import CORSMiddleware
+
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["*"],
+            allow_private_network=True,
+        )
+    ]
 
 
 WARM_UP_DELAY = 0.25  # seconds: the first health probe is answered before warming competes with it

@@ -1,4 +1,8 @@
-"""`mockpost serve | openapi | version` (and later `run`)."""
+"""`mockpost serve | run | openapi | version`.
+
+A user's mistake (a flag, a variable, a file, a port in use, a closed pipe) ends in one or two lines
+on stderr that say what to fix, and exit code 2; never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,53 +11,35 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, NoReturn
 
 from mockpost import __version__
+from mockpost.flags import SettingsError, add_setting_arguments, given_fields, named, settings_from
+
+EXIT_USAGE = 2
+
+__all__ = ["build_parser", "main", "settings_from"]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its mistakes said in two lines instead of the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\nSee '{self.prog} --help'.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mockpost", description="A local sandbox of postal and logistics APIs."
-    )
+    parser = Parser(prog="mockpost", description="A local sandbox of postal and logistics APIs.")
+    parser.add_argument("--version", action="version", version=f"mockpost {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser(
-        "serve", help="run the HTTP server", description="Every flag is also MOCKPOST_<FLAG>."
+        "serve",
+        help="run the HTTP server",
+        description="Run the sandbox over HTTP. Every flag is also a MOCKPOST_* environment variable "
+        "(shown in brackets); flags win.",
     )
-    serve.add_argument("--host", help="interface (MOCKPOST_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (MOCKPOST_PORT, default 8000; 0 = any free port)")
-    serve.add_argument("--seed", type=int, help="seed for ids, fake data, random faults (MOCKPOST_SEED)")
-    serve.add_argument(
-        "--fixtures", nargs="+", metavar="FILE", help="seed-data YAML files (MOCKPOST_FIXTURES)"
-    )
-    serve.add_argument("--accounts", metavar="FILE", help="accounts YAML; strict mode (MOCKPOST_ACCOUNTS)")
-    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
-    serve.add_argument("--access-log", action="store_true", default=None, help="uvicorn access log (slower)")
-    serve.add_argument(
-        "--journal-size", type=int, help="requests kept in the journal (MOCKPOST_JOURNAL_SIZE)"
-    )
-    serve.add_argument("--public-url", help="base URL clients use to reach the mock (MOCKPOST_PUBLIC_URL)")
-    serve.add_argument("--freeze-at", metavar="ISO", help="start with the clock frozen at this instant")
-    serve.add_argument(
-        "--option",
-        action="append",
-        metavar="PROVIDER.KEY=VALUE",
-        help="provider option, e.g. ekopost.print_after=2d",
-    )
-    serve.add_argument(
-        "--control-token",
-        metavar="TOKEN",
-        help="require this token on the control plane and the console (MOCKPOST_CONTROL_TOKEN)",
-    )
-    serve.add_argument(
-        "--scenario",
-        nargs="+",
-        metavar="FILE",
-        help="load scenarios' clock, accounts, seed, rules and faults at start (MOCKPOST_SCENARIO)",
-    )
+    add_setting_arguments(serve)
 
     from mockpost.scenarios.command import add_arguments as add_run_arguments
 
@@ -72,71 +58,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from(args: argparse.Namespace) -> Any:
-    from mockpost.config import Settings, parse_option
-
-    overrides: dict[str, Any] = {}
-    for field in (
-        "host",
-        "port",
-        "seed",
-        "fixtures",
-        "accounts",
-        "log_level",
-        "access_log",
-        "journal_size",
-        "public_url",
-        "freeze_at",
-        "scenario",
-        "control_token",
-    ):
-        value = getattr(args, field, None)
-        if value is not None:
-            overrides[field] = value
-    if getattr(args, "option", None):
-        options: dict[str, dict[str, Any]] = {}
-        env_options = os.environ.get("MOCKPOST_OPTIONS")
-        if env_options:
-            options = json.loads(env_options)
-        for text in args.option:
-            provider, key, value = parse_option(text)
-            options.setdefault(provider, {})[key] = value
-        overrides["options"] = options
-    return Settings(**overrides)
+def fail(message: str) -> int:
+    print(f"mockpost: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockpost.app import create_app
-    from mockpost.sandbox import ConfigError
-    from mockpost.server import Server
+    from mockpost.configfiles import ConfigError
+    from mockpost.logs import configure_logging
+    from mockpost.server import ListenError, Server
 
+    given = given_fields(args)
     try:
         settings = settings_from(args)
         app = create_app(settings)
-    except (ValidationError, ConfigError, ValueError) as exc:
-        print(f"mockpost: {exc}", file=sys.stderr)
-        return 2
-    server = Server(app, settings)
+    except SettingsError as exc:
+        return fail(str(exc))
+    except ConfigError as exc:
+        return fail(f"{named(exc.setting, given)}: {exc}" if exc.setting else str(exc))
+    configure_logging(settings)
+    try:
+        server = Server(app, settings)
+    except ListenError as exc:
+        return fail(f"{named(exc.setting, given, getattr(settings, exc.setting))}: {exc}")
     if settings.scenario:
         from mockpost.scenarios.setup import SetupError, load_into_server
         from mockpost.scenarios.yamlsource import ScenarioError
 
-        shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-        base_url = settings.public_url or f"http://{shown}:{server.port}"
         try:
-            load_into_server(app.state.sandbox, settings.scenario, base_url)
+            load_into_server(app.state.sandbox, settings.scenario, server.base_url)
         except (ScenarioError, SetupError) as exc:
-            print(f"mockpost: {exc}", file=sys.stderr)
-            return 2
+            return fail(f"{named('scenario', given)}: {exc}")
     server.run_forever(uvicorn)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def openapi(args: argparse.Namespace) -> int:
+    from mockpost.app import create_app
+
+    sandbox = create_app().state.sandbox
+    document: dict[str, Any]
+    if args.name == "control":
+        from mockpost.control.routes import ControlPlane
+
+        document = ControlPlane(sandbox).openapi_document(args.base_url)
+    elif args.name in sandbox.providers:
+        document = sandbox.providers[args.name].openapi(args.base_url)
+    else:
+        return fail(f"unknown provider {args.name!r}; known: {', '.join(sorted(sandbox.providers))}, control")
+    print(json.dumps(document, indent=2))
+    return 0
+
+
+def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "serve":
         return serve(args)
     if args.command == "run":
@@ -147,23 +124,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__version__)
         return 0
     if args.command == "openapi":
-        from mockpost.app import create_app
-
-        app = create_app()
-        sandbox = app.state.sandbox
-        if args.name == "control":
-            from mockpost.control.routes import ControlPlane
-
-            print(json.dumps(ControlPlane(sandbox).openapi_document(args.base_url), indent=2))
-            return 0
-        provider = sandbox.providers.get(args.name)
-        if provider is None:
-            print(
-                f"mockpost: unknown provider {args.name!r}; known: {sorted(sandbox.providers)}",
-                file=sys.stderr,
-            )
-            return 2
-        print(json.dumps(provider.openapi(args.base_url), indent=2))
-        return 0
+        return openapi(args)
     parser.print_help()
-    return 2
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = dispatch(parser, args)
+        sys.stdout.flush()  # a closed pipe shows here rather than at exit
+    except BrokenPipeError:
+        # `mockpost openapi afosto | head`: the reader left. Point stdout at /dev/null so that the
+        # interpreter's own flush at exit does not fail again, and say so in one line.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return fail("the output was closed before everything was written (broken pipe)")
+    except KeyboardInterrupt:
+        return 130
+    return code

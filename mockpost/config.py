@@ -1,59 +1,132 @@
 """One settings object: CLI flags and MOCKPOST_* environment variables.
 
-Every flag of `mockpost serve` is also an environment variable: `--seed 7` is `MOCKPOST_SEED=7`.
-Flags win over the environment. List values in the environment are comma-separated.
+Every field is a flag of `mockpost serve` and an environment variable: `seed` is `--seed 7` and
+`MOCKPOST_SEED=7` (`mockpost.flags` derives the flags, their help and their error messages from the
+fields below, so a new setting is one field here, with a description). Flags win over the
+environment. List values in the environment are comma-separated; `options` is JSON there.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
+LogFormat = Literal["text", "json"]
 
 
 ENV_PREFIX = "MOCKPOST_"
 JSON_FIELDS = frozenset({"options"})  # the environment spells these as JSON
+_ORIGIN = re.compile(r"^(\*|https?://[^/\s?#]+)$")
+
+
+def env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def is_list_field(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is list
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    host: str = Field(default="127.0.0.1", description="Interface to listen on (0.0.0.0 in the container)")
-    port: int = Field(default=8000, ge=0, le=65535, description="Port to listen on (0 picks a free one)")
-    seed: int | None = Field(default=None, description="Seed for ids, fake data and random faults")
-    fixtures: list[Path] = Field(default_factory=list, description="Seed-data YAML files")
-    accounts: Path | None = Field(default=None, description="YAML accounts file; switches to strict mode")
-    log_level: LogLevel = Field(default="info")
-    access_log: bool = Field(default=False, description="uvicorn access log (slow; the journal records all)")
-    journal_size: int = Field(default=10_000, ge=1, description="Requests kept in the journal")
-    max_body_mb: float = Field(default=32.0, gt=0, description="Largest request body accepted")
+    # Each field's `description` is its help text; `json_schema_extra` may name the flag's metavar
+    # (and, for `options`, a flag spelled differently from the field).
+    host: str = Field(default="127.0.0.1", description="interface to listen on (0.0.0.0 in the image)")
+    port: int = Field(
+        default=8000,
+        ge=0,
+        le=65535,
+        description="port to listen on (0: any free port)",
+        json_schema_extra={"metavar": "N"},
+    )
+    seed: int | None = Field(
+        default=None,
+        description="seed for ids, fake data and random faults",
+        json_schema_extra={"metavar": "N"},
+    )
+    fixtures: list[Path] = Field(
+        default_factory=list,
+        description="seed-data YAML files, loaded at start and after a reset",
+        json_schema_extra={"metavar": "FILE"},
+    )
+    accounts: Path | None = Field(
+        default=None,
+        description="YAML accounts file; only its credentials work (strict mode)",
+        json_schema_extra={"metavar": "FILE"},
+    )
     webhook_timeout: float = Field(
-        default=5.0, gt=0, le=300, description="Seconds a webhook attempt may take before it counts as failed"
+        default=5.0,
+        gt=0,
+        le=300,
+        description="seconds a webhook attempt may take before it counts as failed",
+        json_schema_extra={"metavar": "SECONDS"},
     )
     webhook_concurrency: int = Field(
-        default=32, ge=1, le=1024, description="Webhook attempts sent at once (those due at one instant)"
+        default=32,
+        ge=1,
+        le=1024,
+        description="webhook attempts sent at once (those due at the same instant)",
+        json_schema_extra={"metavar": "N"},
     )
     outbox_max_mb: float = Field(
-        default=64.0, gt=0, description="Memory kept for webhook deliveries; the oldest finished go first"
+        default=64.0,
+        gt=0,
+        description="memory kept for webhook deliveries, in MiB; the oldest finished go first",
+        json_schema_extra={"metavar": "MB"},
     )
-    public_url: str | None = Field(default=None, description="Base URL clients use to reach the mock")
-    freeze_at: str | None = Field(default=None, description="Start with the clock frozen at this instant")
     scenario: list[Path] = Field(
-        default_factory=list, description="Scenario files whose world is loaded at start"
+        default_factory=list,
+        description="scenario files whose world (clock, accounts, rules) is loaded at start",
+        json_schema_extra={"metavar": "FILE"},
     )
     options: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description="Provider options, e.g. {'ekopost': {'print_after': '2d'}}"
+        default_factory=dict,
+        description="a provider option, e.g. ekopost.print_after=2d (repeatable)",
+        json_schema_extra={"flag": "--option", "metavar": "PROVIDER.KEY=VALUE"},
+    )
+    freeze_at: str | None = Field(
+        default=None,
+        description="start with the clock frozen at this ISO-8601 instant",
+        json_schema_extra={"metavar": "ISO"},
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="the base URL clients use to reach the mock (webhooks to it stay in-process)",
+        json_schema_extra={"metavar": "URL"},
+    )
+    cors_origin: list[str] = Field(
+        default_factory=list,
+        description="browser origins allowed to call the mock (CORS), e.g. http://localhost:3000, or *",
+        json_schema_extra={"metavar": "ORIGIN"},
+    )
+    journal_size: int = Field(
+        default=10_000, ge=1, description="requests kept in the journal", json_schema_extra={"metavar": "N"}
+    )
+    max_body_mb: float = Field(
+        default=32.0,
+        gt=0,
+        description="largest request body accepted, in MiB",
+        json_schema_extra={"metavar": "MB"},
+    )
+    log_level: LogLevel = Field(default="info", description="server log level")
+    log_format: LogFormat = Field(default="text", description="log lines as text, or as one JSON object each")
+    access_log: bool = Field(
+        default=False, description="uvicorn's access log (costly; the journal records every request)"
     )
     control_token: str | None = Field(
         default=None,
         repr=False,
-        description="Token the control plane (/_mockpost) and the console require; none: open to "
+        description="token the control plane (/_mockpost) and the console require; none: open to "
         "anyone who reaches the port. Sent as 'Authorization: Bearer TOKEN' or 'X-Mockpost-Token'",
+        json_schema_extra={"metavar": "TOKEN"},
     )
 
     @model_validator(mode="before")
@@ -66,21 +139,26 @@ class Settings(BaseModel):
         environment = {name.upper(): value for name, value in os.environ.items()}
         merged = dict(given)
         for name in cls.model_fields:
-            value = environment.get(ENV_PREFIX + name.upper())
+            value = environment.get(env_name(name))
             if name in merged or value is None:
                 continue
             if name in JSON_FIELDS:
                 try:
                     value = json.loads(value)
                 except ValueError as exc:
-                    raise ValueError(f"{ENV_PREFIX}{name.upper()} must be JSON: {exc}") from None
+                    raise ValueError(f"{env_name(name)}: not JSON: {exc}") from None
             merged[name] = value
         return merged
 
-    @field_validator("fixtures", "scenario", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _split_paths(cls, value: Any) -> Any:
-        if isinstance(value, str):
+    def _split_lists(cls, value: Any, info: ValidationInfo) -> Any:
+        """A list given as one string (the environment's spelling) is comma-separated."""
+        if (
+            isinstance(value, str)
+            and info.field_name
+            and is_list_field(cls.model_fields[info.field_name].annotation)
+        ):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
@@ -93,6 +171,34 @@ class Settings(BaseModel):
         if not value.isprintable() or any(ch.isspace() for ch in value):
             raise ValueError("the control token must not contain spaces or control characters")
         return value
+
+    @field_validator("freeze_at")
+    @classmethod
+    def _instant(cls, value: str | None) -> str | None:
+        if value is not None:
+            from mockpost.core.clock import parse_instant
+
+            try:
+                parse_instant(value)
+            except ValueError:
+                raise ValueError("not an ISO-8601 instant, e.g. 2030-03-04T09:00:00Z") from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("not an http(s) URL, e.g. http://mockpost:8000")
+        return value.rstrip("/") if value else value
+
+    @field_validator("cors_origin")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        origins = [value.rstrip("/") for value in values]
+        for origin in origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError(f"{origin!r} is not an origin: scheme://host[:port] (no path), or *")
+        return origins
 
     @property
     def max_body_bytes(self) -> int:

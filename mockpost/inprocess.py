@@ -15,14 +15,16 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mockpost import inventory
+from mockpost import __version__, inventory
 from mockpost.app import create_app
 from mockpost.config import Settings
 from mockpost.control.guard import control_headers
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
+from mockpost.core.har import har_log
 from mockpost.core.middleware import ConnectionDropped
+from mockpost.core.secrets import mask_credential
 from mockpost.sandbox import Sandbox
 
 T = TypeVar("T")
@@ -241,6 +243,12 @@ class Mockpost:
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
         return [entry.as_dict() for entry in self.sandbox.journal.query(**filters)]
+
+    def har(self, secrets: bool = False, **filters: Any) -> dict[str, Any]:
+        """The journal (filtered like `journal`) as an HTTP Archive (HAR 1.2), credentials masked
+        as `GET /_mockpost/journal?format=har` answers (`secrets=True`: shown)."""
+        entries = self.sandbox.journal.query(**filters)
+        return har_log(entries, __version__, mask=None if secrets else mask_credential)
 
     def deliveries(self, provider: str | None = None) -> list[dict[str, Any]]:
         """Every webhook delivery attempt, oldest first."""

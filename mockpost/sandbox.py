@@ -10,11 +10,11 @@ import logging
 import random
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mockpost.config import Settings
+from mockpost.configfiles import ConfigError, YamlFile, load_yaml
 from mockpost.core.account_webhook import webhook_from
 from mockpost.core.asgi import call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
@@ -35,10 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("mockpost")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
-
-
-class ConfigError(Exception):
-    """A fixtures or accounts file that cannot be used; the message says which and why."""
 
 
 class Sandbox:
@@ -70,11 +66,16 @@ class Sandbox:
         )
         for name in settings.options:  # options are checked when a provider is built: build now
             if name not in self.providers:
-                raise ConfigError(f"options: unknown provider {name!r}; known: {sorted(self.providers)}")
-            self.providers[name]
-        self._fixtures = [_load_yaml(path, "fixtures") for path in settings.fixtures]
+                raise ConfigError(f"unknown provider {name!r}; known: {sorted(self.providers)}", "options")
+            try:
+                self.providers[name]
+            except ConfigError:
+                raise
+            except ValueError as exc:
+                raise ConfigError(f"{name}: {exc}", "options") from None
+        self._fixtures = [load_yaml(path, "fixtures") for path in settings.fixtures]
         if settings.accounts is not None:
-            self._load_accounts(_load_yaml(settings.accounts, "accounts"))
+            self._load_accounts(load_yaml(settings.accounts, "accounts"))
         self._start_clock()
         self._apply_fixtures()
 
@@ -166,27 +167,30 @@ class Sandbox:
         return random.Random(derive_seed(self.settings.seed, "faults"))
 
     # -- accounts and fixtures ----------------------------------------------------
-    def _load_accounts(self, data: Any) -> None:
+    def _load_accounts(self, file: YamlFile) -> None:
+        data = file.data
         if not isinstance(data, dict):
-            raise ConfigError("accounts file: expected a mapping of provider name -> list of accounts")
+            raise file.error("accounts", "expected a mapping of provider name -> list of accounts")
         for name, entries in data.items():
             provider = self.providers.get(name)
             if provider is None:
-                raise ConfigError(
-                    f"accounts file: unknown provider {name!r}; known: {sorted(self.providers)}"
+                raise file.error(
+                    "accounts", f"unknown provider {name!r}; known: {sorted(self.providers)}", name
                 )
             if not isinstance(entries, list):
-                raise ConfigError(f"accounts file: {name}: expected a list of accounts")
+                raise file.error("accounts", f"{name}: expected a list of accounts", name)
             for index, entry in enumerate(entries):
                 if not isinstance(entry, dict):
-                    raise ConfigError(f"accounts file: {name}[{index}]: expected a mapping")
+                    raise file.error("accounts", f"{name}[{index}]: expected a mapping", name, index)
                 credentials = provider.credentials_of(entry)
                 if not credentials:
-                    raise ConfigError(f"accounts file: {name}[{index}]: no credentials in {sorted(entry)}")
+                    raise file.error(
+                        "accounts", f"{name}[{index}]: no credentials in {sorted(entry)}", name, index
+                    )
                 try:
                     webhook_from(entry.get("webhook"))  # refused now rather than on the account's first use
                 except ValueError as exc:
-                    raise ConfigError(f"accounts file: {name}[{index}]: {exc}") from None
+                    raise file.error("accounts", f"{name}[{index}]: {exc}", name, index) from None
                 settings = {k: v for k, v in entry.items() if k not in {"name"}}
                 self.tenancy.add_account(
                     name, str(entry.get("name", f"{name}-{index}")), credentials, settings
@@ -194,21 +198,20 @@ class Sandbox:
         self.tenancy.strict = True
 
     def _apply_fixtures(self, only: str | None = None) -> None:
-        for data in self._fixtures:
+        for file in self._fixtures:
+            data = file.data
             if not isinstance(data, dict):
-                raise ConfigError("fixtures file: expected a mapping of provider name -> data")
+                raise file.error("fixtures", "expected a mapping of provider name -> data")
             for name, section in data.items():
                 if name not in self.providers:
-                    raise ConfigError(
-                        f"fixtures file: unknown provider {name!r}; known: {sorted(self.providers)}"
+                    raise file.error(
+                        "fixtures", f"unknown provider {name!r}; known: {sorted(self.providers)}", name
                     )
                 if only is None or only == name:
                     try:
                         self.providers[name].seed(section)
-                    except ConfigError:
-                        raise
                     except Exception as exc:  # a provider's own refusal, e.g. an invalid address
-                        raise ConfigError(f"fixtures: {name}: {exc}") from None
+                        raise file.error("fixtures", f"{name}: {exc}", name) from None
 
     # -- webhooks -----------------------------------------------------------------
     def addressed_to_self(self, url: str) -> bool:
@@ -279,15 +282,3 @@ class Sandbox:
 
     def describe_clock(self) -> dict[str, Any]:
         return {"now": iso_utc(self.clock.now()), "frozen": self.clock.frozen}
-
-
-def _load_yaml(path: Path, what: str) -> Any:
-    import yaml  # only when a file is given: not part of every start-up
-
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{what} file {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{what} file {path}: not valid YAML: {exc}") from None

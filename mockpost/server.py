@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import ipaddress
+import logging
 import socket
 from typing import Any
 
@@ -11,6 +13,9 @@ from starlette.applications import Starlette
 
 from mockpost.config import Settings
 from mockpost.core.heap import settle_heap
+from mockpost.logs import log_config
+
+logger = logging.getLogger("mockpost")
 
 
 def fastest_loop() -> tuple[str, str]:
@@ -27,16 +32,44 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # another host name: it may resolve to any interface
+class ListenError(OSError):
+    """The server cannot listen where its settings say; `setting` is the field to change."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except (OSError, UnicodeError) as exc:
+        sock.close()
+        raise _listen_error(host, port, exc) from None
     sock.set_inheritable(True)
     return sock
+
+
+def _listen_error(host: str, port: int, exc: OSError | UnicodeError) -> ListenError:
+    if isinstance(exc, UnicodeError | socket.gaierror):
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        return ListenError("host", f"no such host or address ({reason})")
+    if exc.errno == errno.EADDRINUSE:
+        return ListenError("port", f"already in use on {host}; choose another port, or 0 for any free one")
+    if exc.errno == errno.EACCES:
+        return ListenError(
+            "port", f"no permission to listen on port {port} (ports below 1024 need privileges)"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ListenError("host", "not an address of this machine")
+    return ListenError("host", f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 class Server:
@@ -59,14 +92,28 @@ class Server:
                     (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
                 )
 
+    @property
+    def base_url(self) -> str:
+        """Where clients reach the server: the public URL, else the host (loopback for a wildcard)."""
+        if self.settings.public_url:
+            return self.settings.public_url
+        host = self.settings.host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}"
+
+    def urls(self) -> dict[str, str]:
+        """Title -> URL of everything the banner lists: the console, each provider, the control plane."""
+        base = self.base_url
+        urls = {"console": f"{base}/"}
+        for entry in self.app.state.sandbox.providers.entries():
+            urls[entry.title] = f"{base}{entry.mount}"
+        urls["control plane"] = f"{base}/_mockpost"
+        return urls
+
     def banner(self) -> str:
-        shown = "127.0.0.1" if self.settings.host in ("0.0.0.0", "::") else self.settings.host
-        base = self.settings.public_url or f"http://{shown}:{self.port}"
         sandbox = self.app.state.sandbox
-        lines = [f"mockpost listening on {base}"]
-        for entry in sandbox.providers.entries():
-            lines.append(f"  {entry.title:<34} {base}{entry.mount}")
-        lines.append(f"  {'control plane':<34} {base}/_mockpost")
+        lines = [f"mockpost listening on {self.base_url}"]
+        lines += [f"  {title:<34} {url}" for title, url in self.urls().items()]
         mode = (
             "strict (accounts file)" if sandbox.tenancy.strict else "open (any credential is its own account)"
         )
@@ -87,14 +134,31 @@ class Server:
             self.app,
             loop=loop,
             http=http,
+            log_config=log_config(self.settings),
             log_level=self.settings.log_level,
             access_log=self.settings.access_log,
             lifespan="on",
             server_header=False,
         )
 
+    def announce(self) -> None:
+        """The banner: printed as text, or one JSON log record carrying the same URLs."""
+        if self.settings.log_format == "json":
+            sandbox = self.app.state.sandbox
+            logger.info(
+                "mockpost listening on %s",
+                self.base_url,
+                extra={
+                    "urls": self.urls(),
+                    "accounts": "strict" if sandbox.tenancy.strict else "open",
+                    "seed": self.settings.seed,
+                },
+            )
+        else:
+            print(self.banner(), flush=True)
+
     def run_forever(self, uvicorn: Any) -> None:
-        print(self.banner(), flush=True)
+        self.announce()
         settle_heap()
         server = uvicorn.Server(self.config(uvicorn))
         server.run(sockets=[self.sock])

@@ -1,12 +1,14 @@
 """The Dockerfile and .dockerignore: lint-clean, non-root, the port MOCKPOST_PORT sets, a working health
-check, and `mockpost serve` as the start command. No container engine needed (the image itself is built
-and probed by shared/tools/container-check, outside the test suite)."""
+check, and `mockpost serve` as the start command; docker-compose.yml and the GitHub Actions example
+build and check that image. No container engine needed (the image itself is built and probed
+outside the test suite)."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -17,8 +19,10 @@ import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -204,3 +208,71 @@ def test_healthcheck_command_fails_when_nothing_listens(dockerfile: list[tuple[s
         port = sock.getsockname()[1]
     done = run_healthcheck(healthcheck_argv(dockerfile), port)
     assert done.returncode != 0
+
+
+# -- docker-compose.yml and the GitHub Actions example (docs/docker.md) --------------------------
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    return document
+
+
+def test_compose_builds_this_repository_with_a_volume_and_the_images_healthcheck(
+    compose: dict[str, Any], dockerfile: list[tuple[str, str]]
+) -> None:
+    service = compose["services"]["mockpost"]
+    assert (ROOT / service["build"] / "Dockerfile").is_file()
+    assert "8000:8000" in service["ports"]
+    host_dir, container_dir, *_ = service["volumes"][0].split(":")
+    assert (ROOT / host_dir).is_dir()
+    fixtures = service["environment"]["MOCKPOST_FIXTURES"]
+    assert fixtures.startswith(container_dir + "/")
+    assert (ROOT / host_dir / fixtures.removeprefix(container_dir + "/")).is_file()
+    check = service["healthcheck"]["test"]
+    # the same command as the image's HEALTHCHECK, which the tests above run against a live server
+    assert check[0] == "CMD" and check[1:] == healthcheck_argv(dockerfile)
+
+
+def compose_command() -> list[str] | None:
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return ["docker", "compose"]
+    return ["docker-compose"] if shutil.which("docker-compose") else None
+
+
+@pytest.mark.skipif(compose_command() is None, reason="no docker compose client here")
+def test_compose_file_passes_docker_compose_config() -> None:
+    command = compose_command()
+    assert command is not None
+    done = subprocess.run(
+        [*command, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def github_actions_example() -> dict[str, Any]:
+    text = (ROOT / "docs" / "docker.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL) if "runs-on" in b)
+    document: dict[str, Any] = yaml.safe_load(block)
+    return document
+
+
+def test_github_actions_example_builds_the_image_before_running_it() -> None:
+    (job,) = github_actions_example()["jobs"].values()
+    assert "services" not in job  # services start before the steps, from a published image only
+    script = "\n".join(step.get("run", "") for step in job["steps"])
+    build = re.search(r"docker build -t (\S+) (\S+)", script)
+    run = re.search(r"docker run -d --name (\S+) .*? (\S+)\n", script)
+    assert build and run, script
+    assert run.group(2) == build.group(1) and build.start() < run.start()
+    checkout = next(
+        s for s in job["steps"] if s.get("with", {}).get("path") == build.group(2).removeprefix("./")
+    )
+    assert checkout["uses"].startswith("actions/checkout@")
+    waits = f"docker inspect -f '{{{{.State.Health.Status}}}}' {run.group(1)}"
+    assert waits in script and script.index(waits) > run.start()  # tests start once it is healthy

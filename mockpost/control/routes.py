@@ -20,10 +20,11 @@ from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes
 from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
+from mockpost.core.har import har_log
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
-from mockpost.core.secrets import mask_headers
+from mockpost.core.secrets import mask_credential, mask_headers
 from mockpost.sandbox import Sandbox
 
 UNAUTHORIZED_DOC = "Control token missing or wrong (a server with --control-token)"
@@ -118,12 +119,16 @@ class ControlPlane:
             tenant=self._tenant(q.get("tenant") or None, q.get("provider") or None),
             limit=query_int(request, "limit"),
         )
+        shape = q.get("format") or "json"
+        if shape == "har":
+            return JSON(har_log(entries, __version__, mask=None if reveal else mask_credential))
+        if shape != "json":
+            raise ControlError(400, f"query parameter 'format' must be 'json' or 'har', got {shape!r}")
         items = [entry.as_dict() for entry in entries]
         if not reveal:
             for item in items:
                 item["request_headers"] = mask_headers(item["request_headers"])
         return JSON({"items": items})
-
     def _tenant(self, text: str | None, provider: str | None) -> str | None:
         """A `tenant=` filter by tenant id, account label or raw credential."""
         return inventory.tenant_named(self.sandbox, text, provider) if text else None
@@ -396,11 +401,15 @@ class ControlPlane:
                 "GET",
                 "/journal",
                 self.journal,
-                "Recorded requests, oldest first (credential headers masked unless secrets=show)",
-                query=(*filters, reveal),
+                "Recorded requests, oldest first (credential headers masked unless secrets=show); "
+                "`format=har` answers an HTTP Archive (HAR 1.2)",
+                query=(*filters, reveal, Param("format", "json (default): {items}; har: HAR 1.2 {log}")),
                 response=models.Items,
                 tag="journal",
-                errors={403: "secrets=show on a server without a control token"},
+                errors={
+                    400: "Unknown format or a non-integer status/limit",
+                    403: "secrets=show on a server without a control token",
+                },
             ),
             E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
             E(

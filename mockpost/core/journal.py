@@ -35,6 +35,7 @@ class Entry(NamedTuple):
     request_body: bytes = b""
     response_body: bytes = b""
     fault: str | None = None
+    response_headers: tuple[tuple[bytes, bytes], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Entry(NamedTuple):
             "duration_ms": round(self.duration_ms, 3),
             "request_headers": safe_headers(self.request_headers),
             "request_body": truncate(self.request_body),
+            "response_headers": safe_headers(self.response_headers),
             "response_body": truncate(self.response_body),
             "fault": self.fault,
         }

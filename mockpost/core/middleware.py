@@ -81,6 +81,7 @@ class SandboxMiddleware:
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status_holder = [0]
+        response_headers: list[Any] = [()]
         captured = [0]
 
         async def receive_recorded() -> Message:
@@ -94,6 +95,7 @@ class SandboxMiddleware:
         async def send_recorded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
+                response_headers[0] = message.get("headers", ())
             elif message["type"] == "http.response.body" and len(response_chunks) < 4:
                 response_chunks.append(message.get("body", b"")[:BODY_LIMIT])
             await send(message)
@@ -125,6 +127,7 @@ class SandboxMiddleware:
                     b"".join(request_chunks),
                     b"".join(response_chunks),
                     fault.id if fault is not None else None,
+                    tuple(response_headers[0]),  # a tuple: rows of atoms are not tracked by the GC
                 )
             )
 

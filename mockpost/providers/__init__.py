@@ -13,7 +13,7 @@ PROVIDERS: list[ProviderEntry] = [
         "easypost-connect",
         "/easypost-connect",
         "EasyPost Connect Public API",
-        "mockpost.providers.easypost_connect",
+        "mockpost.providers.easypost_connect.provider",
         "EasyPostConnectProvider",
     ),
     E(

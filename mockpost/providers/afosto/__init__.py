@@ -283,8 +283,10 @@ class AfostoProvider(Provider):
             if op.success_example is not None and op.success != 204:
                 success["content"] = {op.response_type: {"example": op.success_example}}
             if op.success_headers:
+                # OpenAPI requires a schema (or content) for every header object
                 success["headers"] = {
-                    h["name"]: {"description": h["description"]} for h in op.success_headers
+                    h["name"]: {"description": h["description"], "schema": {"type": _openapi_type(h)}}
+                    for h in op.success_headers
                 }
         return document
 

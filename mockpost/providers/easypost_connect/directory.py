@@ -1,22 +1,49 @@
-"""Companies (the partner's own and the ones it manages), departments and users."""
+"""Accounts, companies (the partner's own and the ones it manages), departments and users, and
+which company a request acts for."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from mockpost.core.provider import ProviderContext
 from mockpost.providers.easypost_connect import models
-from mockpost.providers.easypost_connect.base import BackendBase
 from mockpost.providers.easypost_connect.errors import Conflict, Forbidden, Invalid, NotFound
-from mockpost.providers.easypost_connect.render import COMPANY_FIELDS
 from mockpost.providers.easypost_connect.state import Account, Company, Department, User
+from mockpost.providers.easypost_connect.wire import COMPANY_FIELDS
+from mockpost.providers.easypost_connect.workflows import Workflows
 
 
-class DirectoryPart(BackendBase):
+@dataclass
+class Directory:
+    ctx: ProviderContext
+    workflows: Workflows
+
+    def new_account(self, tenant: str, settings: dict[str, Any]) -> Account:
+        """A partner account: its own company, with the seeded workflows."""
+        account = Account(tenant=tenant, root_id="", settings=dict(settings))
+        root = self.new_company(account, str(settings.get("company_name") or "Partner company"), None, {})
+        account.root_id = root.id
+        return account
+
+    @staticmethod
+    def acting(account: Account, managed_company_id: str | None) -> Company:
+        """The caller's own company, or the managed company named by x-managed-company-id."""
+        if managed_company_id is None:
+            return account.root
+        company = _reachable(account, managed_company_id.strip())
+        if company is None:
+            raise Forbidden(
+                f"Company '{managed_company_id[:100]}' is not managed by the caller (x-managed-company-id)"
+            )
+        return company
+
     # -- companies -----------------------------------------------------------------------------
     def new_company(
         self, account: Account, name: str, managed_by: str | None, details: dict[str, Any]
     ) -> Company:
-        now = self.now()
+        now = self.ctx.now()
         company = Company(
             id=self.ctx.ids.uuid4(),
             name=name,
@@ -26,30 +53,25 @@ class DirectoryPart(BackendBase):
             details=details,
         )
         account.companies[company.id] = company
-        self.seed_workflows(company)
+        self.workflows.seed(company)
         return company
 
-    def seed_workflows(self, company: Company) -> None:
-        raise NotImplementedError
-
-    def create_company(self, account: Account, body: Any) -> Company:
-        data = models.validate(models.CompanyCreate, body)
+    def create_company(self, account: Account, data: models.CompanyCreate) -> Company:
         details = data.model_dump(exclude_unset=True, exclude={"name"}, exclude_none=True)
         self._unique_vat(account, details.get("vatNumber"), None)
         return self.new_company(account, data.name, account.root_id, details)
 
     def company(self, account: Account, company_id: str) -> Company:
-        company = account.companies.get(company_id)
-        if company is None or (company.id != account.root_id and company.managed_by != account.root_id):
+        company = _reachable(account, company_id)
+        if company is None:
             raise NotFound("Company", company_id)
         return company
 
-    def list_companies(self, account: Account) -> list[Company]:
+    def companies(self, account: Account) -> list[Company]:
         return sorted(account.managed(), key=lambda c: (c.created_at, c.id))
 
-    def update_company(self, account: Account, company_id: str, body: Any) -> Company:
+    def update_company(self, account: Account, company_id: str, data: models.CompanyUpdate) -> Company:
         company = self.company(account, company_id)
-        data = models.validate(models.CompanyUpdate, body)
         changes = data.model_dump(exclude_unset=True)
         if changes.get("name") is None:
             changes.pop("name", None)
@@ -63,7 +85,7 @@ class DirectoryPart(BackendBase):
                     company.details.pop(key, None)
                 else:
                     company.details[key] = changes[key]
-        company.updated_at = self.now()
+        company.updated_at = self.ctx.now()
         return company
 
     @staticmethod
@@ -74,19 +96,22 @@ class DirectoryPart(BackendBase):
             if other.id != own_id and other.details.get("vatNumber") == vat:
                 raise Conflict(f"A company with vatNumber '{vat[:50]}' already exists ({other.id})")
 
-    def _target_company(self, account: Account, acting: Company, company_id: str | None) -> Company:
+    @staticmethod
+    def _target_company(account: Account, acting: Company, company_id: str | None) -> Company:
+        """The company a new department or user belongs to: `companyId`, or the acting company."""
         if company_id is None:
             return acting
-        company = account.companies.get(company_id)
-        if company is None or (company.id != account.root_id and company.managed_by != account.root_id):
+        company = _reachable(account, company_id)
+        if company is None:
             raise Forbidden(f"Company '{company_id[:100]}' is not managed by the caller")
         return company
 
     # -- departments -------------------------------------------------------------------------------
-    def create_department(self, account: Account, acting: Company, body: Any) -> Department:
-        data = models.validate(models.DepartmentCreate, body)
+    def create_department(
+        self, account: Account, acting: Company, data: models.DepartmentCreate
+    ) -> Department:
         company = self._target_company(account, acting, data.companyId)
-        now = self.now()
+        now = self.ctx.now()
         department = Department(
             id=self.ctx.ids.uuid4(),
             company_id=company.id,
@@ -99,35 +124,29 @@ class DirectoryPart(BackendBase):
         return department
 
     def department(self, account: Account, acting: Company, department_id: str) -> Department:
-        department = account.departments.get(department_id)
-        if department is None or department.company_id != acting.id:
-            raise NotFound("Department", department_id)
-        return department
+        return _owned(account.departments, acting, department_id, "Department")
 
-    def list_departments(self, account: Account, acting: Company) -> list[Department]:
-        found = [d for d in account.departments.values() if d.company_id == acting.id]
-        return sorted(found, key=lambda d: (d.created_at, d.id))
+    def departments(self, account: Account, acting: Company) -> list[Department]:
+        return _all_owned(account.departments, acting)
 
     def update_department(
-        self, account: Account, acting: Company, department_id: str, body: Any
+        self, account: Account, acting: Company, department_id: str, data: models.DepartmentUpdate
     ) -> Department:
         department = self.department(account, acting, department_id)
-        data = models.validate(models.DepartmentUpdate, body)
         changes = data.model_dump(exclude_unset=True)
         if changes.get("name") is not None:
             department.name = changes["name"]
         if "description" in changes:
             department.details["description"] = changes["description"]
-        department.updated_at = self.now()
+        department.updated_at = self.ctx.now()
         return department
 
     # -- users -------------------------------------------------------------------------------------
-    def create_user(self, account: Account, acting: Company, body: Any) -> User:
-        data = models.validate(models.UserCreate, body)
+    def create_user(self, account: Account, acting: Company, data: models.UserCreate) -> User:
         company = self._target_company(account, acting, data.companyId)
         self._unique_email(account, data.email, None)
         departments = self._departments_of(account, company, data.departmentIds or [])
-        now = self.now()
+        now = self.ctx.now()
         user = User(
             id=self.ctx.ids.uuid4(),
             company_id=company.id,
@@ -148,18 +167,13 @@ class DirectoryPart(BackendBase):
         return user
 
     def user(self, account: Account, acting: Company, user_id: str) -> User:
-        user = account.users.get(user_id)
-        if user is None or user.company_id != acting.id:
-            raise NotFound("User", user_id)
-        return user
+        return _owned(account.users, acting, user_id, "User")
 
-    def list_users(self, account: Account, acting: Company) -> list[User]:
-        found = [u for u in account.users.values() if u.company_id == acting.id]
-        return sorted(found, key=lambda u: (u.created_at, u.id))
+    def users(self, account: Account, acting: Company) -> list[User]:
+        return _all_owned(account.users, acting)
 
-    def update_user(self, account: Account, acting: Company, user_id: str, body: Any) -> User:
+    def update_user(self, account: Account, acting: Company, user_id: str, data: models.UserUpdate) -> User:
         user = self.user(account, acting, user_id)
-        data = models.validate(models.UserUpdate, body)
         changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
         if "email" in changes:
             self._unique_email(account, changes["email"], user.id)
@@ -179,7 +193,7 @@ class DirectoryPart(BackendBase):
                 user.details[key] = changes[key]
         if departments is not None:
             user.details["departmentIds"] = departments
-        user.updated_at = self.now()
+        user.updated_at = self.ctx.now()
         return user
 
     @staticmethod
@@ -196,3 +210,29 @@ class DirectoryPart(BackendBase):
         if unknown:
             raise Invalid([f"departmentIds: no department '{unknown[0][:100]}' in company {company.id}"])
         return list(dict.fromkeys(ids))
+
+
+def _reachable(account: Account, company_id: str) -> Company | None:
+    """The account's own company or one it manages, by id."""
+    company = account.companies.get(company_id)
+    if company is None or (company.id != account.root_id and company.managed_by != account.root_id):
+        return None
+    return company
+
+
+Owned = TypeVar("Owned", Department, User)
+
+
+def _owned(items: Mapping[str, Owned], acting: Company, item_id: str, what: str) -> Owned:
+    """A department or user of the acting company, by id."""
+    item = items.get(item_id)
+    if item is None or item.company_id != acting.id:
+        raise NotFound(what, item_id)
+    return item
+
+
+def _all_owned(items: Mapping[str, Owned], acting: Company) -> list[Owned]:
+    """The acting company's departments or users, oldest first."""
+    return sorted(
+        (i for i in items.values() if i.company_id == acting.id), key=lambda i: (i.created_at, i.id)
+    )

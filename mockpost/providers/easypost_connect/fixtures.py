@@ -21,6 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from mockpost.core.tenancy import tenant_id_for
+from mockpost.providers.easypost_connect import models
+from mockpost.providers.easypost_connect.backend import ConnectBackend
 from mockpost.providers.easypost_connect.state import Account
 
 SECTIONS = ("workflows", "webhooks", "companies", "departments", "users", "peppol_documents")
@@ -29,7 +31,7 @@ SECTIONS = ("workflows", "webhooks", "companies", "departments", "users", "peppo
 def load_fixtures(provider: Any, data: Any) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
         raise ValueError("easypost-connect fixtures: expected {accounts: [...]}")
-    backend = provider.backend
+    backend: ConnectBackend = provider.backend
     for index, entry in enumerate(data.get("accounts") or []):
         if not isinstance(entry, dict) or not entry.get("api_key"):
             raise ValueError(f"easypost-connect fixtures: accounts[{index}] needs an api_key")
@@ -46,18 +48,24 @@ def load_fixtures(provider: Any, data: Any) -> None:
                 raise ValueError(
                     f"easypost-connect fixtures: accounts[{index}].{section} must be a list of mappings"
                 )
-        root = account.root
-        for spec in entry.get("workflows") or []:
-            backend.add_workflow(root, spec, backend.now())
-        for spec in entry.get("webhooks") or []:
-            subscription = backend.create_subscription(root, {k: v for k, v in spec.items() if k != "secret"})
-            if spec.get("secret"):
-                subscription.secret = str(spec["secret"])
-        for spec in entry.get("companies") or []:
-            backend.create_company(account, spec)
-        for spec in entry.get("departments") or []:
-            backend.create_department(account, root, spec)
-        for spec in entry.get("users") or []:
-            backend.create_user(account, root, spec)
-        for spec in entry.get("peppol_documents") or []:
-            backend.inject_peppol(account, root, spec)
+        load_account(backend, account, entry)
+
+
+def load_account(backend: ConnectBackend, account: Account, entry: dict[str, Any]) -> None:
+    """One account's sections, each item as the API (or the control plane) would take it."""
+    root = account.root
+    for spec in entry.get("workflows") or []:
+        backend.workflows.add(root, spec)
+    for spec in entry.get("webhooks") or []:
+        create = {k: v for k, v in spec.items() if k != "secret"}
+        subscription = backend.hooks.create(root, models.parse(models.WebhookCreate, create))
+        if spec.get("secret"):
+            subscription.secret = str(spec["secret"])
+    for spec in entry.get("companies") or []:
+        backend.directory.create_company(account, models.parse(models.CompanyCreate, spec))
+    for spec in entry.get("departments") or []:
+        backend.directory.create_department(account, root, models.parse(models.DepartmentCreate, spec))
+    for spec in entry.get("users") or []:
+        backend.directory.create_user(account, root, models.parse(models.UserCreate, spec))
+    for spec in entry.get("peppol_documents") or []:
+        backend.peppol.inject(account, root, models.parse(models.PeppolInject, spec))

@@ -1,27 +1,69 @@
-"""Webhook subscriptions of a company: CRUD, secret reset, and the test event."""
+"""Webhook subscriptions of a company (CRUD, secret reset, the test event) and the events every
+other part sends through them, signed `sha256=<hex HMAC-SHA256 of the raw body>`."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from mockpost.core.http import dumps
-from mockpost.core.webhooks import Delivery, RetryPolicy
+from mockpost.core.provider import ProviderContext
+from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.easypost_connect import models
-from mockpost.providers.easypost_connect.base import BackendBase
-from mockpost.providers.easypost_connect.errors import BadRequest, NotFound
-from mockpost.providers.easypost_connect.render import iso
+from mockpost.providers.easypost_connect.errors import BadRequest, found
 from mockpost.providers.easypost_connect.state import Account, Company, Subscription
+from mockpost.providers.easypost_connect.wire import iso
 
+# Undocumented; chosen here and written in the docs: 6 attempts over about 8.5 hours.
+WEBHOOK_RETRY = RetryPolicy(delays=(60, 300, 1800, 7200, 21600))
 TEST_RETRY = RetryPolicy(delays=())
+USER_AGENT = "EasyPost-Connect-Webhooks/1.0 (mockpost)"
 
 
-class HooksPart(BackendBase):
+def sign_body(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Hooks:
+    ctx: ProviderContext
+
+    # -- outgoing events -----------------------------------------------------------------------
+    def emit(self, account: Account, company: Company, event_type: str, data: dict[str, Any]) -> None:
+        """Send an event to every enabled subscription of the company that takes its type."""
+        targets = [s for s in company.webhooks.values() if s.enabled and event_type in s.event_types]
+        if not targets:
+            return
+        event = self._event(company, event_type, data)
+        body = dumps(event)
+        for subscription in targets:
+            self.ctx.send_webhook(
+                account.tenant,
+                event_type,
+                subscription.url,
+                body,
+                event_headers(body, event, subscription.secret),
+                WEBHOOK_RETRY,
+            )
+
+    def _event(self, company: Company, event_type: str, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {
+            "id": self.ctx.ids.uuid4(),
+            "type": event_type,
+            "createdAt": iso(self.ctx.now()),
+            "companyId": company.id,
+            **extra,
+            "data": data,
+        }
+
+    # -- subscriptions ---------------------------------------------------------------------------
     def new_secret(self) -> str:
         return "whsec_" + self.ctx.ids.token(40)
 
-    def create_subscription(self, company: Company, body: Any) -> Subscription:
-        data = models.validate(models.WebhookCreate, body)
-        now = self.now()
+    def create(self, company: Company, data: models.WebhookCreate) -> Subscription:
+        now = self.ctx.now()
         subscription = Subscription(
             id=self.ctx.ids.uuid4(),
             company_id=company.id,
@@ -35,18 +77,14 @@ class HooksPart(BackendBase):
         company.webhooks[subscription.id] = subscription
         return subscription
 
-    def subscription(self, company: Company, subscription_id: str) -> Subscription:
-        subscription = company.webhooks.get(subscription_id)
-        if subscription is None:
-            raise NotFound("Webhook subscription", subscription_id)
-        return subscription
+    def get(self, company: Company, subscription_id: str) -> Subscription:
+        return found(company.webhooks, subscription_id, "Webhook subscription")
 
-    def list_subscriptions(self, company: Company) -> list[Subscription]:
+    def subscriptions(self, company: Company) -> list[Subscription]:
         return sorted(company.webhooks.values(), key=lambda s: (s.created_at, s.id))
 
-    def update_subscription(self, company: Company, subscription_id: str, body: Any) -> Subscription:
-        subscription = self.subscription(company, subscription_id)
-        data = models.validate(models.WebhookUpdate, body)
+    def update(self, company: Company, subscription_id: str, data: models.WebhookUpdate) -> Subscription:
+        subscription = self.get(company, subscription_id)
         changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
         subscription.name = changes.get("name", subscription.name)
         subscription.url = changes.get("url", subscription.url)
@@ -54,25 +92,27 @@ class HooksPart(BackendBase):
             subscription.event_types = list(dict.fromkeys(changes["eventTypes"]))
         if "enabled" in changes:
             subscription.enabled = changes["enabled"]
-        subscription.updated_at = self.now()
+        subscription.updated_at = self.ctx.now()
         return subscription
 
-    def delete_subscription(self, company: Company, subscription_id: str) -> Subscription:
-        subscription = self.subscription(company, subscription_id)
+    def delete(self, company: Company, subscription_id: str) -> Subscription:
+        subscription = self.get(company, subscription_id)
         del company.webhooks[subscription.id]
         return subscription
 
     def reset_secret(self, company: Company, subscription_id: str) -> Subscription:
-        subscription = self.subscription(company, subscription_id)
+        subscription = self.get(company, subscription_id)
         subscription.secret = self.new_secret()
-        subscription.updated_at = self.now()
+        subscription.updated_at = self.ctx.now()
         return subscription
 
-    def test_delivery(self, account: Account, company: Company, subscription_id: str, body: Any) -> Delivery:
-        """The test event as a recorded delivery, not yet attempted (the caller attempts it once)."""
-        subscription = self.subscription(company, subscription_id)
-        data = models.validate(models.WebhookTest, body if body is not None else {})
-        event_type = data.eventType
+    async def test(
+        self, account: Account, company: Company, subscription_id: str, data: models.WebhookTest
+    ) -> tuple[int | None, str | None]:
+        """Send a test event once, now: the receiver's status (None when it could not be reached)
+        and, then, why."""
+        subscription = self.get(company, subscription_id)
+        event_type: str | None = data.eventType
         if event_type is None:
             if len(subscription.event_types) > 1:
                 raise BadRequest(
@@ -85,25 +125,22 @@ class HooksPart(BackendBase):
                 f"eventType {event_type} is not one of the subscription's event types "
                 f"({', '.join(subscription.event_types)})"
             )
-        event = {
-            "id": self.ctx.ids.uuid4(),
-            "type": event_type,
-            "createdAt": iso(self.now()),
-            "companyId": company.id,
-            "test": True,
-            "data": self._sample(event_type),
-        }
+        event = self._event(company, event_type, {}, test=True)
+        event["data"] = self._sample(event_type)  # its ids drawn after the event's own
         raw = dumps(event)
-        return self.ctx.outbox.send(
+        delivery = self.ctx.outbox.send(
             self.ctx.name,
             account.tenant,
             event_type,
             subscription.url,
             raw,
-            self.event_headers(raw, event, subscription.secret),
+            event_headers(raw, event, subscription.secret),
             TEST_RETRY,
             schedule=False,
         )
+        status = await self.ctx.outbox.deliver_now(delivery)
+        error = delivery.attempts[-1].error if status is None and delivery.attempts else None
+        return status, error
 
     def _sample(self, event_type: str) -> dict[str, Any]:
         ids = self.ctx.ids
@@ -130,3 +167,12 @@ class HooksPart(BackendBase):
             "receiverId": "0208:0987654321",
             "documentType": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice",
         }
+
+
+def event_headers(body: bytes, event: dict[str, Any], secret: str) -> dict[str, str]:
+    return {
+        "x-webhook-signature": sign_body(body, secret),
+        "x-webhook-id": str(event["id"]),
+        "x-webhook-event": str(event["type"]),
+        "user-agent": USER_AGENT,
+    }

@@ -1,21 +1,21 @@
-"""Workflows (read-only) and jobs: creation rules, the pre-signed upload, expiry, processing."""
+"""Jobs: creation rules, the pre-signed upload and its expiry, processing the file into
+SendingEvents, completion. Timed steps are timers of kind `job`: `expire` (no file within the
+upload window: the job is deleted) and `process` (PROCESSING -> IN_PROGRESS or FAILED)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
 
 from mockpost.core.clock import parse_instant
-from mockpost.providers.easypost_connect import models
-from mockpost.providers.easypost_connect.base import BackendBase
+from mockpost.core.provider import ProviderContext, TimerAction
+from mockpost.providers.easypost_connect import models, query
 from mockpost.providers.easypost_connect.errors import (
     BadRequest,
     Conflict,
-    ConnectError,
     Invalid,
-    NotFound,
     UnsupportedMediaType,
+    found,
 )
 from mockpost.providers.easypost_connect.files import (
     Recipient,
@@ -24,115 +24,87 @@ from mockpost.providers.easypost_connect.files import (
     pdf_pages,
     read_recipients,
 )
+from mockpost.providers.easypost_connect.hooks import Hooks
 from mockpost.providers.easypost_connect.lifecycle import (
     AWAITING_FOR_FILE,
+    COMPLETED,
+    EXPIRE,
     FAILED,
     IN_PROGRESS,
     JOB,
     PRINT_TASKS,
+    PROCESS,
     PROCESSING,
+    SENDING_EVENT,
 )
+from mockpost.providers.easypost_connect.sending import SendingEvents
+from mockpost.providers.easypost_connect.signing import Signer
 from mockpost.providers.easypost_connect.state import Account, Company, Job, Workflow
+from mockpost.providers.easypost_connect.workflows import Workflows
 
 JOB_STATUSES = tuple(JOB.states)
+KIND = JOB.resource
 
 
-class JobsPart(BackendBase):
-    # -- workflows ---------------------------------------------------------------------------
-    def add_workflow(self, company: Company, spec: Mapping[str, Any], created_at: datetime) -> Workflow:
-        tasks = [dict(t) if isinstance(t, dict) else {"type": str(t)} for t in spec.get("tasks") or []]
-        workflow = Workflow(
-            id=str(spec.get("id") or self.ctx.ids.uuid4()),
-            name=str(spec.get("name") or "Workflow"),
-            company_id=company.id,
-            input_source=str(spec.get("inputSource", "SINGLE_FILE")),
-            tasks=tasks,
-            enabled=bool(spec.get("enabled", True)),
-            validated=bool(spec.get("validated", True)),
-            created_at=created_at,
-            description=str(spec.get("description") or ""),
-            accepted_file_types=[str(x).upper() for x in spec.get("acceptedFileTypes") or []]
-            or (["PDF"] if spec.get("inputSource") != "PAYLOAD_WORD" else []),
-            pages_per_sending_event=int(spec.get("pagesPerSendingEvent", 0) or 0),
-        )
-        if workflow.input_source not in models.INPUT_SOURCES:
-            raise ValueError(f"inputSource must be one of {models.INPUT_SOURCES}")
-        company.workflows[workflow.id] = workflow
-        company.workflow_index.add(workflow.id, workflow.created_at)
-        return workflow
+@dataclass
+class Jobs:
+    ctx: ProviderContext
+    workflows: Workflows
+    sending: SendingEvents
+    hooks: Hooks
+    signer: Signer
 
-    def workflow(self, company: Company, workflow_id: str) -> Workflow:
-        workflow = company.workflows.get(workflow_id)
-        if workflow is None:
-            raise NotFound("Workflow", workflow_id)
-        return workflow
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        def process(account: Account, job: Job) -> None:
+            self.process(account, account.companies[job.company_id], job)
 
-    def list_workflows(self, company: Company, query: Mapping[str, str]) -> list[Workflow]:
-        params = self.page(query)
-        source = self.choice_param(query, "inputSource", models.INPUT_SOURCES)
-
-        def accept(workflow_id: str) -> bool:
-            return source is None or company.workflows[workflow_id].input_source == source
-
-        ids = self.keyset(company.workflow_index, params, accept=accept if source else None)
-        return [company.workflows[i] for i in ids]
-
-    def usable_workflow(self, company: Company, workflow_id: str, source: str) -> Workflow:
-        """The payload-jobs rules: the workflow exists, is enabled, validated, of this input source."""
-        workflow = self.workflow(company, workflow_id)
-        if not workflow.enabled:
-            raise BadRequest(f"Workflow '{workflow.id}' is disabled")
-        if not workflow.validated:
-            raise BadRequest(
-                f"Workflow '{workflow.id}' is not validated; only validated workflows can be used"
-            )
-        if workflow.input_source != source:
-            raise BadRequest(
-                f"Workflow '{workflow.id}' has input source {workflow.input_source}; "
-                f"this endpoint needs a {source} workflow"
-            )
-        return workflow
+        return {(KIND, EXPIRE): self._expire, (KIND, PROCESS): process}
 
     # -- creating jobs ---------------------------------------------------------------------------
-    def create_single_file(self, account: Account, company: Company, body: Any, base: str) -> tuple[Job, str]:
-        data = models.validate(models.SingleFileJobCreate, body)
-        workflow = self.usable_workflow(company, data.workflowId, "SINGLE_FILE")
+    def create_single_file(
+        self, account: Account, company: Company, data: models.SingleFileJobCreate, base: str
+    ) -> tuple[Job, str]:
+        workflow = self.workflows.usable(company, data.workflowId, "SINGLE_FILE")
         kind = file_type(data.filename)
         if kind not in workflow.accepted_file_types:
             endings = ", ".join("." + t.lower() for t in workflow.accepted_file_types)
             raise UnsupportedMediaType(f"filename must end in one of {endings} (the workflow's file types)")
-        job = self._new_job(company, workflow, data.jobName, data.filename, data.sendingEventExecutionDateUtc)
+        job = self._new_job(account, company, workflow, data, data.filename)
         return job, self._await_file(account, company, job, base)
 
-    def create_payload_pdf(self, account: Account, company: Company, body: Any, base: str) -> tuple[Job, str]:
-        data = models.validate(models.PayloadPdfJobCreate, body)
-        workflow = self.usable_workflow(company, data.workflowId, "PAYLOAD_PDF")
+    def create_payload_pdf(
+        self, account: Account, company: Company, data: models.PayloadPdfJobCreate, base: str
+    ) -> tuple[Job, str]:
+        workflow = self.workflows.usable(company, data.workflowId, "PAYLOAD_PDF")
         if file_type(data.filename) != "PDF":
             raise UnsupportedMediaType("filename must end in .pdf: a PAYLOAD_PDF job takes a PDF file")
         identifiers = self._payload_identifiers(workflow, data.payload)
-        job = self._new_job(company, workflow, data.jobName, data.filename, data.sendingEventExecutionDateUtc)
+        job = self._new_job(account, company, workflow, data, data.filename)
         job.payload = {"channelIdentifiers": identifiers}
         return job, self._await_file(account, company, job, base)
 
-    def create_payload_word(self, account: Account, company: Company, body: Any) -> Job:
-        data = models.validate(models.PayloadWordJobCreate, body)
+    def create_payload_word(
+        self, account: Account, company: Company, data: models.PayloadWordJobCreate
+    ) -> Job:
+        """A payload-word job has no file to wait for: it starts PROCESSING."""
         template = data.payload.templateData if data.payload.templateData is not None else data.templateData
         if template is None:
             raise Invalid(["payload.templateData should not be empty"])
-        workflow = self.usable_workflow(company, data.workflowId, "PAYLOAD_WORD")
+        workflow = self.workflows.usable(company, data.workflowId, "PAYLOAD_WORD")
         if data.filename is not None and file_type(data.filename) not in ("DOCX", "DOC", "PDF"):
             raise UnsupportedMediaType("filename must end in .docx, .doc or .pdf")
         identifiers = self._payload_identifiers(workflow, data.payload)
-        job = self._new_job(company, workflow, data.jobName, data.filename, data.sendingEventExecutionDateUtc)
-        job.payload = {"channelIdentifiers": identifiers, "templateData": template}
-        job.status = PROCESSING
-        job.page_count = 1
-        job.pending = self.later(
+        job = self._new_job(
             account,
-            self.timeline.processing_after,
-            lambda: self.process(account, company, job),
-            f"job {job.id}",
+            company,
+            workflow,
+            data,
+            data.filename,
+            state=PROCESSING,
+            payload={"channelIdentifiers": identifiers, "templateData": template},
+            page_count=1,
         )
+        self._plan(account, job, PROCESS)
         return job
 
     def _payload_identifiers(self, workflow: Workflow, payload: models.Payload) -> list[dict[str, str]]:
@@ -158,30 +130,41 @@ class JobsPart(BackendBase):
         return identifiers
 
     def _new_job(
-        self, company: Company, workflow: Workflow, name: str, filename: str | None, execution: str | None
+        self,
+        account: Account,
+        company: Company,
+        workflow: Workflow,
+        data: models.SingleFileJobCreate | models.PayloadPdfJobCreate | models.PayloadWordJobCreate,
+        filename: str | None,
+        state: str = AWAITING_FOR_FILE,
+        payload: dict[str, object] | None = None,
+        page_count: int | None = None,
     ) -> Job:
-        now = self.now()
+        now = self.ctx.now()
+        execution = data.sendingEventExecutionDateUtc
         job = Job(
             id=self.ctx.ids.uuid4(),
-            name=name,
+            name=data.jobName,
             workflow_id=workflow.id,
             company_id=company.id,
             input_source=workflow.input_source,
             filename=filename,
-            status=AWAITING_FOR_FILE,
+            state=state,
             created_at=now,
             updated_at=now,
             execution_date=parse_instant(execution) if execution else None,
+            payload=payload,
+            page_count=page_count,
         )
         company.jobs[job.id] = job
         company.job_index.add(job.id, job.created_at)
+        self.ctx.begin(account.tenant, JOB, job)
         return job
 
     def _await_file(self, account: Account, company: Company, job: Job, base: str) -> str:
-        job.upload_expires_at = job.created_at + self.timeline.upload_window
-        job.pending = self.later(
-            account, job.upload_expires_at, lambda: self._expire(company, job), f"job {job.id} expiry"
-        )
+        """The upload window opens: the job expires at its end unless its file arrives."""
+        job.upload_expires_at = job.created_at + self.ctx.timeline.upload_window
+        self.ctx.schedule(account.tenant, KIND, job.id, job.upload_expires_at, EXPIRE)
         return self.upload_url(account, company, job, base)
 
     def upload_url(self, account: Account, company: Company, job: Job, base: str) -> str:
@@ -190,63 +173,40 @@ class JobsPart(BackendBase):
             base, "PUT", upload_path(account.tenant, company.id, job.id), job.upload_expires_at
         )
 
-    def _expire(self, company: Company, job: Job) -> None:
-        job.pending = None
-        if company.jobs.get(job.id) is job and job.status == AWAITING_FOR_FILE:
+    def _expire(self, account: Account, job: Job) -> None:
+        """No file within the upload window: the job is deleted (GET answers 404 from now on)."""
+        if job.state == AWAITING_FOR_FILE:
+            company = account.companies[job.company_id]
             del company.jobs[job.id]
             company.job_index.remove(job.id)
 
     # -- reading jobs ------------------------------------------------------------------------------
-    def job(self, company: Company, job_id: str) -> Job:
-        job = company.jobs.get(job_id)
-        if job is None:
-            raise NotFound("Job", job_id)
-        return job
+    def get(self, company: Company, job_id: str) -> Job:
+        return found(company.jobs, job_id, "Job")
 
-    def list_jobs(self, company: Company, query: Mapping[str, str]) -> list[Job]:
-        params = self.page(query)
-        status = self.choice_param(query, "status", JOB_STATUSES)
-        start, stop = self.window(query)
-        workflow_id = query.get("workflowId") or None
-
-        def accept(job_id: str) -> bool:
-            job = company.jobs[job_id]
-            return (status is None or job.status == status) and (
-                workflow_id is None or job.workflow_id == workflow_id
-            )
-
-        filtered = status is not None or workflow_id is not None
-        ids = self.keyset(
-            company.job_index, params, lower=start, upper=stop, accept=accept if filtered else None
+    def page(self, company: Company, params: Mapping[str, str]) -> list[Job]:
+        ids = query.stateful_page(
+            company.job_index, company.jobs, params, "status", JOB_STATUSES, {"workflowId": "workflow_id"}
         )
         return [company.jobs[i] for i in ids]
 
     # -- the upload (pre-signed PUT) -------------------------------------------------------------------
     def receive_upload(self, account: Account, company: Company, job_id: str, data: bytes) -> Job:
-        job = company.jobs.get(job_id)
-        if job is None:
-            raise NotFound("Job", job_id)
-        if job.status != AWAITING_FOR_FILE:
-            raise Conflict(f"Job '{job.id}' already received its file (status {job.status})")
+        job = self.get(company, job_id)
+        if job.state != AWAITING_FOR_FILE:
+            raise Conflict(f"Job '{job.id}' already received its file (status {job.state})")
         if not data:
             raise BadRequest("The uploaded file is empty")
-        if job.pending is not None:
-            job.pending.cancel()
+        self.ctx.cancel(account.tenant, KIND, job.id, EXPIRE)
         job.file_size = len(data)
         job.upload = data
-        self.set_job_status(account, company, job, PROCESSING)
-        job.pending = self.later(
-            account,
-            self.timeline.processing_after,
-            lambda: self.process(account, company, job),
-            f"job {job.id}",
-        )
+        self._move(account, company, job, PROCESSING)
+        self._plan(account, job, PROCESS)
         return job
 
     def process(self, account: Account, company: Company, job: Job) -> None:
         """Read the file (or the payload) into recipients: IN_PROGRESS with SendingEvents, or FAILED."""
-        job.pending = None
-        if job.status != PROCESSING or company.jobs.get(job.id) is not job:
+        if job.state != PROCESSING or company.jobs.get(job.id) is not job:
             return
         workflow = company.workflows.get(job.workflow_id)
         data, job.upload = job.upload, None
@@ -254,12 +214,12 @@ class JobsPart(BackendBase):
             recipients = self._recipients(job, workflow, data)
         except UnreadableFile as exc:
             job.failure_reason = str(exc)
-            job.end_date = self.now()
-            self.set_job_status(account, company, job, FAILED)
+            job.end_date = self.ctx.now()
+            self._move(account, company, job, FAILED, job.failure_reason)
             return
         job.page_count = sum(r.pages for r in recipients)
-        self.set_job_status(account, company, job, IN_PROGRESS)
-        self.start_sending_events(account, company, job, recipients)
+        self._move(account, company, job, IN_PROGRESS)
+        self.sending.start(account, company, job, recipients)
 
     def _recipients(self, job: Job, workflow: Workflow | None, data: bytes | None) -> list[Recipient]:
         if workflow is None:
@@ -272,13 +232,25 @@ class JobsPart(BackendBase):
             return [Recipient(identifiers=list(payload.get("channelIdentifiers", [])), pages=pages)]
         return read_recipients(file_type(job.filename or ""), data or b"", workflow.pages_per_sending_event)
 
-    def set_job_status(self, account: Account, company: Company, job: Job, status: str) -> None:
-        JOB.check(job.status, status)
-        previous, job.status = job.status, status
-        job.updated_at = self.now()
+    def settle(self, account: Account, company: Company, job_id: str) -> None:
+        """A SendingEvent of the job became final: the job is COMPLETED once all of them are."""
+        job = company.jobs.get(job_id)
+        if job is None or job.state != IN_PROGRESS:
+            return
+        events = [company.sending_events[i] for i in job.sending_event_ids if i in company.sending_events]
+        if all(SENDING_EVENT.is_final(e.state) for e in events):
+            self._move(account, company, job, COMPLETED)
+
+    # -- the lifecycle -----------------------------------------------------------------------------------
+    def _move(
+        self, account: Account, company: Company, job: Job, status: str, reason: str | None = None
+    ) -> None:
+        """The one place a job changes status: recorded and announced."""
+        previous = job.state
+        self.ctx.move(account.tenant, JOB, job, status, reason)
         if JOB.is_final(status) and job.end_date is None:
             job.end_date = job.updated_at
-        self.emit(
+        self.hooks.emit(
             account,
             company,
             "job.status.changed",
@@ -291,25 +263,24 @@ class JobsPart(BackendBase):
             },
         )
 
-    def force_job(
-        self, account: Account, company: Company, job: Job, status: str, reason: str | None
-    ) -> None:
-        """Control plane: move a job along its lifecycle at once."""
-        if job.pending is not None:
-            job.pending.cancel()
-            job.pending = None
+    def _plan(self, account: Account, job: Job, action: str) -> None:
+        """Processing takes `processing_after` (2 minutes) from now."""
+        self.ctx.schedule(
+            account.tenant, KIND, job.id, self.ctx.now() + self.ctx.timeline.processing_after, action
+        )
+
+    def force(self, account: Account, job: Job, status: str, reason: str | None) -> None:
+        """Control plane, scenario rules: move a job along its lifecycle at once."""
+        JOB.check(job.state, status)
+        company = account.companies[job.company_id]
+        self.ctx.cancel(account.tenant, KIND, job.id)
         if status == PROCESSING:
             job.upload = job.upload or b""
-            self.set_job_status(account, company, job, PROCESSING)
-            job.pending = self.later(
-                account,
-                self.timeline.processing_after,
-                lambda: self.process(account, company, job),
-                f"job {job.id}",
-            )
+            self._move(account, company, job, PROCESSING, reason)
+            self._plan(account, job, PROCESS)
         elif status == FAILED:
             job.failure_reason = reason or "Failed (forced)"
-            self.set_job_status(account, company, job, FAILED)
+            self._move(account, company, job, FAILED, job.failure_reason)
         elif status == IN_PROGRESS:
             payload = job.payload or {}
             recipients = [
@@ -318,14 +289,14 @@ class JobsPart(BackendBase):
                 )
             ]
             job.page_count = 1
-            self.set_job_status(account, company, job, IN_PROGRESS)
-            self.start_sending_events(account, company, job, recipients)
+            self._move(account, company, job, IN_PROGRESS, reason)
+            self.sending.start(account, company, job, recipients)
         else:
-            self.set_job_status(account, company, job, status)
+            self._move(account, company, job, status, reason)
 
 
 def upload_path(tenant: str, company_id: str, job_id: str) -> str:
     return f"/uploads/{tenant}/{company_id}/{job_id}"
 
 
-__all__ = ["ConnectError", "JobsPart", "upload_path"]
+__all__ = ["JOB_STATUSES", "Jobs", "upload_path"]

@@ -2,12 +2,16 @@
 
 Job statuses: AWAITING_FOR_FILE (the documented literal) until the file arrives, PROCESSING while
 the file is read and split, IN_PROGRESS while its SendingEvents run, then COMPLETED (every
-SendingEvent final) or FAILED (the file is not what the workflow takes). A job that gets no file
-within the upload window is deleted (no status: it is gone, GET answers 404).
+SendingEvent final) or FAILED (the file is not what the workflow takes). A payload-word job has no
+file to wait for: it starts PROCESSING. A job that gets no file within the upload window is deleted
+(no status: it is gone, GET answers 404).
 
-SendingEvent businessStatus: SCHEDULED (waiting for sendingEventExecutionDateUtc), PROCESSING,
-SENT (handed to a channel; the submission report is ready), then DELIVERED (final, success) or
-FAILED (final, failure).
+SendingEvent businessStatus: SCHEDULED (waiting for sendingEventExecutionDateUtc; an event with such
+a date starts there), PROCESSING, SENT (handed to a channel; the submission report is ready), then
+DELIVERED (final, success) or FAILED (final, failure).
+
+The resource kinds are `job` and `sending_event`; each timed step is a timer of one of them, its
+action named here.
 """
 
 from __future__ import annotations
@@ -33,26 +37,30 @@ JOB = Lifecycle.build(
     "job",
     initial=AWAITING_FOR_FILE,
     transitions={
-        AWAITING_FOR_FILE: [PROCESSING],
-        PROCESSING: [IN_PROGRESS, FAILED],
-        IN_PROGRESS: [COMPLETED],
+        AWAITING_FOR_FILE: [PROCESSING],  # the file arrives (else `expire` deletes the job)
+        PROCESSING: [IN_PROGRESS, FAILED],  # `process`: split into SendingEvents, or unreadable
+        IN_PROGRESS: [COMPLETED],  # its last SendingEvent is final
     },
     final=[COMPLETED, FAILED],
 )
 
 SENDING_EVENT = Lifecycle.build(
-    "sending-event",
+    "sending_event",
     initial=PROCESSING,
     transitions={
-        SCHEDULED: [PROCESSING],
-        PROCESSING: [SENT, FAILED],
-        SENT: [DELIVERED, FAILED],
+        SCHEDULED: [PROCESSING],  # `run` at its sendingEventExecutionDateUtc
+        PROCESSING: [SENT, FAILED],  # `send`: a channel took it, or none could
+        SENT: [DELIVERED, FAILED],  # `finish`: delivered, or bounced
     },
     final=[DELIVERED, FAILED],
 )
 
-SUCCESS_STATES = frozenset({DELIVERED})
-FAILURE_STATES = frozenset({FAILED})
+# Timed steps (timer actions) of a job and of a SendingEvent.
+EXPIRE = "expire"  # job: no file within the upload window -> deleted
+PROCESS = "process"  # job: PROCESSING -> IN_PROGRESS (its SendingEvents start) or FAILED
+RUN = "run"  # sending_event: SCHEDULED -> PROCESSING at its execution date
+SEND = "send"  # sending_event: PROCESSING -> SENT (or FAILED when nothing could be sent)
+FINISH = "finish"  # sending_event: SENT -> DELIVERED (or FAILED when it bounced)
 
 # Channel task types seen in the documentation; EASY_PRINT / EASY_PRINT_FR are the print tasks.
 PRINT_TASKS = frozenset({"EASY_PRINT", "EASY_PRINT_FR"})

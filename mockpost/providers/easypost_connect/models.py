@@ -1,19 +1,22 @@
-"""Request and response bodies of EasyPost Connect (camelCase on the wire), and their validation.
+"""Request and response bodies of EasyPost Connect (camelCase on the wire): the one source of
+request shapes and their validation.
 
 Request models validate strictly (no coercion: a number is not a string) and ignore unknown
 fields. A failure becomes NestJS/class-validator messages that name the field
-(`payload.channelIdentifiers.0.kind must be one of the following values: ...`).
+(`payload.channelIdentifiers.0.kind must be one of the following values: ...`), see errors.py.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockpost.core.clock import parse_instant
 from mockpost.core.urls import check_url
+from mockpost.core.validation import validated
+from mockpost.providers.easypost_connect.errors import invalid_body
 
 # -- vocabularies --------------------------------------------------------------------------
 CHANNEL_IDENTIFIER_KINDS = (
@@ -119,6 +122,9 @@ class Body(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", populate_by_name=False)
 
 
+B = TypeVar("B", bound=Body)
+
+
 class ChannelIdentifier(Body):
     kind: Kind = Field(description="Kind of identifier (ADDRESS_STREET, EMAIL_ADDRESS, ...)")
     value: LongText = Field(description="The identifier's value")
@@ -167,17 +173,6 @@ class Address(Body):
     countryCode: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
 
 
-class CompanyCreate(Body):
-    name: Text
-    vatNumber: Text | None = None
-    companyIdentificationNumber: Text | None = None
-    email: Email | None = None
-    phoneNumber: Text | None = None
-    language: Literal["nl", "fr", "en", "de"] | None = None
-    address: Address | None = None
-    peppolParticipantId: Text | None = None
-
-
 class CompanyUpdate(Body):
     name: Text | None = None
     vatNumber: Text | None = None
@@ -187,6 +182,10 @@ class CompanyUpdate(Body):
     language: Literal["nl", "fr", "en", "de"] | None = None
     address: Address | None = None
     peppolParticipantId: Text | None = None
+
+
+class CompanyCreate(CompanyUpdate):
+    name: Text  # the same fields, the name required
 
 
 class DepartmentCreate(Body):
@@ -288,59 +287,10 @@ class PeppolTouch(Body):
     documentId: Text | None = None
 
 
-# -- turning pydantic errors into class-validator messages -----------------------------------
-def validate(model: type[Body], data: Any) -> Any:
-    from mockpost.providers.easypost_connect.errors import Invalid
-
-    if not isinstance(data, dict):
-        raise Invalid(["the request body must be a JSON object"])
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise Invalid(messages_of(exc)) from None
-
-
-def messages_of(exc: ValidationError) -> list[str]:
-    messages: list[str] = []
-    for error in exc.errors(include_url=False):
-        loc = [str(part) for part in error["loc"] if not str(part).startswith(("function-", "constrained-"))]
-        name = ".".join(part for part in loc if part not in ("str", "int", "float", "bool", "list", "dict"))
-        name = name or "body"
-        kind = error["type"]
-        ctx = error.get("ctx") or {}
-        if kind == "missing" or kind == "string_too_short":
-            messages.append(f"{name} should not be empty")
-        elif kind == "string_too_long":
-            messages.append(f"{name} must be shorter than or equal to {ctx.get('max_length')} characters")
-        elif kind == "string_type":
-            messages.append(f"{name} must be a string")
-        elif kind == "string_pattern_mismatch":
-            messages.append(f"{name} must match {ctx.get('pattern')} regular expression")
-        elif kind in ("dict_type", "model_type", "model_attributes_type"):
-            messages.append(f"{name} must be an object")
-        elif kind == "list_type":
-            messages.append(f"{name} must be an array")
-        elif kind == "too_short":
-            messages.append(f"{name} must contain at least {ctx.get('min_length', 1)} elements")
-        elif kind == "too_long":
-            messages.append(f"{name} must contain no more than {ctx.get('max_length')} elements")
-        elif kind == "bool_type":
-            messages.append(f"{name} must be a boolean value")
-        elif kind in ("float_type", "int_type", "finite_number"):
-            messages.append(f"{name} must be a number")
-        elif kind in ("greater_than_equal", "greater_than"):
-            messages.append(f"{name} must not be less than {ctx.get('ge', ctx.get('gt'))}")
-        elif kind in ("less_than_equal", "less_than"):
-            messages.append(f"{name} must not be greater than {ctx.get('le', ctx.get('lt'))}")
-        elif kind == "literal_error":
-            expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-            messages.append(f"{name} must be one of the following values: {expected}")
-        elif kind == "value_error":
-            message = str(error["msg"]).removeprefix("Value error, ")
-            messages.append(f"{name} {message}")
-        else:
-            messages.append(f"{name} is invalid: {error['msg']}")
-    return messages
+# -- parsing a body ------------------------------------------------------------------------------
+def parse(model: type[B], data: Any) -> B:
+    """`data` as `model`, or the 400 class-validator answers for it (see errors.invalid_body)."""
+    return validated(model, data, invalid_body)
 
 
 # -- response bodies (for the OpenAPI document) ------------------------------------------------

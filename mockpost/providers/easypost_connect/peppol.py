@@ -4,17 +4,19 @@ filters, read by sender + id, downloaded (UBL XML) through a pre-signed URL."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from xml.sax.saxutils import escape
 
 from mockpost.core.clock import parse_instant
 from mockpost.core.paging import KeysetIndex
-from mockpost.providers.easypost_connect import models
-from mockpost.providers.easypost_connect.base import BackendBase
-from mockpost.providers.easypost_connect.errors import NotFound
-from mockpost.providers.easypost_connect.render import iso
+from mockpost.core.provider import ProviderContext
+from mockpost.providers.easypost_connect import models, query
+from mockpost.providers.easypost_connect.errors import Invalid, NotFound, found
+from mockpost.providers.easypost_connect.hooks import Hooks
+from mockpost.providers.easypost_connect.signing import Signer
 from mockpost.providers.easypost_connect.state import Account, Company, PeppolDocument
+from mockpost.providers.easypost_connect.wire import iso
 
 INVOICE_TYPE = (
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##"
@@ -24,11 +26,16 @@ SORT_FIELDS = ("createdAt", "lastModifiedAt")
 SORT_ORDERS = ("desc", "asc")
 
 
-class PeppolPart(BackendBase):
-    def inject_peppol(self, account: Account, company: Company, body: Any) -> PeppolDocument:
-        data = models.validate(models.PeppolInject, body if body is not None else {})
+@dataclass
+class Peppol:
+    ctx: ProviderContext
+    hooks: Hooks
+    signer: Signer
+
+    def inject(self, account: Account, company: Company, data: models.PeppolInject) -> PeppolDocument:
+        """An incoming document arrives (control plane, fixtures): Faker fills what is not given."""
         faker = self.ctx.faker("nl_BE")
-        now = self.now()
+        now = self.ctx.now()
         created = parse_instant(data.createdAt) if data.createdAt else now
         modified = parse_instant(data.lastModifiedAt) if data.lastModifiedAt else created
         own_id = str(company.details.get("peppolParticipantId") or f"0208:{self.ctx.ids.digits(10)}")
@@ -51,7 +58,7 @@ class PeppolPart(BackendBase):
         company.peppol[document.id] = document
         company.peppol_by_created.add(document.id, document.created_at)
         company.peppol_by_modified.add(document.id, document.last_modified_at)
-        self.emit(
+        self.hooks.emit(
             account,
             company,
             "peppol.document.received",
@@ -64,51 +71,54 @@ class PeppolPart(BackendBase):
         )
         return document
 
-    def touch_peppol(self, company: Company, document_id: str, body: Any) -> PeppolDocument:
-        document = company.peppol.get(document_id)
-        if document is None:
-            raise NotFound("Peppol document", document_id)
-        data = models.validate(models.PeppolTouch, body if body is not None else {})
-        document.last_modified_at = parse_instant(data.lastModifiedAt) if data.lastModifiedAt else self.now()
+    def touch(self, company: Company, document_id: str, data: models.PeppolTouch) -> PeppolDocument:
+        document = self.stored(company, document_id)
+        document.last_modified_at = (
+            parse_instant(data.lastModifiedAt) if data.lastModifiedAt else self.ctx.now()
+        )
         if data.documentId:
             document.document_id = data.documentId
         company.peppol_by_modified.move(document.id, document.last_modified_at)
         return document
 
-    def list_peppol(self, company: Company, query: Mapping[str, str]) -> list[PeppolDocument]:
+    def page(self, company: Company, params: Mapping[str, str]) -> list[PeppolDocument]:
         problems: list[str] = []
-        sort_field = query.get("sortField") or "createdAt"
-        sort_order = (query.get("sortOrder") or "desc").lower()
+        sort_field = params.get("sortField") or "createdAt"
+        sort_order = (params.get("sortOrder") or "desc").lower()
         if sort_field not in SORT_FIELDS:
             problems.append(f"sortField must be one of the following values: {', '.join(SORT_FIELDS)}")
         if sort_order not in SORT_ORDERS:
             problems.append(f"sortOrder must be one of the following values: {', '.join(SORT_ORDERS)}")
         if problems:
-            from mockpost.providers.easypost_connect.errors import Invalid
-
             raise Invalid(problems)
-        params = self.page(query)
-        start, stop = self.window(query)
+        paging = query.page(params)
+        start, stop = query.window(params)
         index: KeysetIndex = (
             company.peppol_by_created if sort_field == "createdAt" else company.peppol_by_modified
         )
-        ids = self.keyset(index, params, descending=sort_order == "desc", lower=start, upper=stop)
+        ids = query.keyset(index, paging, descending=sort_order == "desc", lower=start, upper=stop)
         return [company.peppol[i] for i in ids]
 
-    def peppol_document(self, company: Company, sender_id: str, document_id: str) -> PeppolDocument:
+    def document(self, company: Company, sender_id: str, document_id: str) -> PeppolDocument:
         document = company.peppol.get(document_id)
         if document is None or document.sender_id != sender_id:
             raise NotFound("Peppol document", document_id)
         return document
 
-    def peppol_download(
+    def download_url(
         self, account: Account, company: Company, sender_id: str, document_id: str, base: str
     ) -> tuple[str, datetime]:
-        document = self.peppol_document(company, sender_id, document_id)
-        expires = self.now() + self.timeline.download_ttl
+        """A pre-signed URL of the document's UBL XML, valid `download_ttl` (10 minutes)."""
+        document = self.document(company, sender_id, document_id)
+        expires = self.ctx.now() + self.ctx.timeline.download_ttl
         return self.signer.url(
             base, "GET", peppol_path(account.tenant, company.id, document.id), expires
         ), expires
+
+    @staticmethod
+    def stored(company: Company, document_id: str) -> PeppolDocument:
+        """A document of the company by its id alone (the control plane, a pre-signed download)."""
+        return found(company.peppol, document_id, "Peppol document")
 
 
 def peppol_path(tenant: str, company_id: str, document_id: str) -> str:

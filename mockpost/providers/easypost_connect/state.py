@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from mockpost.core.paging import KeysetIndex
-from mockpost.core.scheduler import Timer as TimedJob
+from mockpost.core.resources import Stateful
+from mockpost.providers.easypost_connect.delivery import Plan
 
 
 @dataclass
@@ -39,26 +40,24 @@ class StoredFile:
 
 
 @dataclass
-class Job:
+class Job(Stateful):
+    """A job; its `state` is the wire's `status`."""
+
     id: str
     name: str
     workflow_id: str
     company_id: str
     input_source: str
     filename: str | None
-    status: str
-    created_at: datetime
     execution_date: datetime | None = None
     payload: dict[str, Any] | None = None
-    updated_at: datetime | None = None
     end_date: datetime | None = None
     upload_expires_at: datetime | None = None
     file_size: int | None = None
     page_count: int | None = None
     failure_reason: str | None = None
     sending_event_ids: list[str] = field(default_factory=list)
-    upload: bytes | None = None
-    pending: TimedJob | None = None
+    upload: bytes | None = None  # the received file, until it is processed
 
 
 @dataclass
@@ -69,16 +68,17 @@ class Task:
 
 
 @dataclass
-class SendingEvent:
+class SendingEvent(Stateful):
+    """A SendingEvent; its `state` is the wire's `businessStatus`, its history the wire's `history`."""
+
     id: str
     job_id: str
     workflow_id: str
     company_id: str
-    business_status: str
-    created_at: datetime
     identifiers: list[dict[str, str]]
     tasks: list[Task]
     page_count: int
+    plan: Plan  # how its tasks turn out, decided when it is created
     document: bytes | None = None  # the recipient's document (a page range, or generated)
     scheduled_at: datetime | None = None
     resend_of: str | None = None
@@ -86,12 +86,8 @@ class SendingEvent:
     channel: str | None = None
     failure_reason: str | None = None
     end_date: datetime | None = None
-    updated_at: datetime | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
     files: list[StoredFile] = field(default_factory=list)
     template_data: dict[str, Any] | None = None
-    plan: Any = None  # how its tasks turn out (delivery.Plan), decided when it is created
-    pending: TimedJob | None = None
 
 
 @dataclass

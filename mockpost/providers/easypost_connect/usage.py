@@ -4,17 +4,37 @@ channel (at SENT), with its pages; aggregated per channel for a period."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from mockpost.providers.easypost_connect.base import BackendBase
+from mockpost.core.provider import ProviderContext
+from mockpost.providers.easypost_connect import query
 from mockpost.providers.easypost_connect.lifecycle import PRINT_TASKS
-from mockpost.providers.easypost_connect.render import iso
-from mockpost.providers.easypost_connect.state import Company, UsageRecord
+from mockpost.providers.easypost_connect.state import Company, SendingEvent, UsageRecord
+from mockpost.providers.easypost_connect.wire import iso
 
 
-class UsagePart(BackendBase):
-    def usage(self, company: Company, query: Mapping[str, str]) -> dict[str, Any]:
-        start, stop = self.window(query)
+@dataclass
+class Usage:
+    ctx: ProviderContext
+
+    def record(self, company: Company, event: SendingEvent, channel: str, outcome: str) -> None:
+        record = UsageRecord(
+            id=self.ctx.ids.uuid4(),
+            company_id=company.id,
+            at=self.ctx.now(),
+            channel=channel,
+            job_id=event.job_id,
+            sending_event_id=event.id,
+            pages=event.page_count,
+            outcome=outcome,
+        )
+        company.usage[record.id] = record
+        company.usage_index.add(record.id, record.at)
+
+    def summary(self, company: Company, params: Mapping[str, str]) -> dict[str, Any]:
+        start, stop = query.window(params)
         channels: dict[str, dict[str, Any]] = {}
         totals = {"jobs": 0, "sendingEvents": 0, "pages": 0, "pagesPrinted": 0}
         for record_id in self._range(company, start, stop):
@@ -39,17 +59,18 @@ class UsagePart(BackendBase):
             "channels": [channels[name] for name in sorted(channels)],
         }
 
-    def _range(self, company: Company, start: Any, stop: Any) -> list[str]:
+    @staticmethod
+    def _range(company: Company, start: datetime | None, stop: datetime | None) -> list[str]:
         index = company.usage_index
         return index.page(len(index) or 1, lower=start, upper=stop)
 
-    def usage_details(self, company: Company, query: Mapping[str, str]) -> list[UsageRecord]:
-        params = self.page(query)
-        start, stop = self.window(query)
-        channel = query.get("channel") or None
-        ids = self.keyset(
+    def details(self, company: Company, params: Mapping[str, str]) -> list[UsageRecord]:
+        paging = query.page(params)
+        start, stop = query.window(params)
+        channel = params.get("channel") or None
+        ids = query.keyset(
             company.usage_index,
-            params,
+            paging,
             lower=start,
             upper=stop,
             accept=(lambda i: company.usage[i].channel == channel) if channel else None,

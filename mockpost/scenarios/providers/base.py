@@ -89,8 +89,3 @@ def signature_problem(headers: dict[str, str], header: str, expected: str, recip
         return f"{header} is {given}, {recipe} is {expected}"
     return None
 
-
-def install_timeline(provider: Provider, timeline: object) -> None:
-    """Give a provider and its backend one new Timeline: both read it each time they plan a step,
-    so it applies to every step planned from now on."""
-    provider.timeline = provider.backend.timeline = timeline  # type: ignore[attr-defined]

@@ -1,4 +1,6 @@
-"""State -> wire (camelCase JSON). Instants are ISO-8601 UTC with milliseconds, as NestJS sends."""
+"""EasyPost Connect's objects on the wire (camelCase JSON), exactly what the API returns for them.
+Instants are ISO-8601 UTC with milliseconds, as NestJS sends. A job's `state` is its `status`, a
+SendingEvent's its `businessStatus` (and its lifecycle history its `history`)."""
 
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def job(j: Job) -> dict[str, Any]:
         "companyId": j.company_id,
         "inputSource": j.input_source,
         "filename": j.filename,
-        "status": j.status,
+        "status": j.state,
         "startDate": iso(j.created_at),
         "endDate": iso(j.end_date),
         "sendingEventExecutionDateUtc": iso(j.execution_date),
@@ -75,10 +77,19 @@ def job(j: Job) -> dict[str, Any]:
         "pageCount": j.page_count,
         "fileSize": j.file_size,
         "failureReason": j.failure_reason,
-        "expiresAt": iso(j.upload_expires_at) if j.status == "AWAITING_FOR_FILE" else None,
+        "expiresAt": iso(j.upload_expires_at) if j.state == "AWAITING_FOR_FILE" else None,
         "createdAt": iso(j.created_at),
-        "updatedAt": iso(j.updated_at or j.created_at),
+        "updatedAt": iso(j.updated_at),
     }
+
+
+def job_created(j: Job, upload_url: str) -> dict[str, Any]:
+    """A created job awaiting its file: the job, and where and until when to PUT the file."""
+    return {**job(j), "fileUploadUrl": upload_url, "fileUploadUrlExpiresAt": iso(j.upload_expires_at)}
+
+
+def download_url(url: str, expires: datetime) -> dict[str, Any]:
+    return {"url": url, "expiresAt": iso(expires)}
 
 
 def sending_event(e: SendingEvent) -> dict[str, Any]:
@@ -87,7 +98,7 @@ def sending_event(e: SendingEvent) -> dict[str, Any]:
         "jobId": e.job_id,
         "workflowId": e.workflow_id,
         "companyId": e.company_id,
-        "businessStatus": e.business_status,
+        "businessStatus": e.state,
         "startDate": iso(e.created_at),
         "endDate": iso(e.end_date),
         "scheduledExecutionDateUtc": iso(e.scheduled_at),
@@ -96,7 +107,7 @@ def sending_event(e: SendingEvent) -> dict[str, Any]:
         "pageCount": e.page_count,
         "channelIdentifiers": [dict(item) for item in e.identifiers],
         "tasks": [{"type": t.type, "status": t.status, "reason": t.reason} for t in e.tasks],
-        "history": [dict(item) for item in e.history],
+        "history": [{"businessStatus": change.to, "date": iso(change.at)} for change in e.history],
         "files": [
             {
                 "fileReference": f.reference,
@@ -109,7 +120,7 @@ def sending_event(e: SendingEvent) -> dict[str, Any]:
         "resendOf": e.resend_of,
         "resentAs": list(e.resent_as),
         "createdAt": iso(e.created_at),
-        "updatedAt": iso(e.updated_at or e.created_at),
+        "updatedAt": iso(e.updated_at),
     }
 
 
@@ -208,3 +219,11 @@ def usage_record(r: UsageRecord) -> dict[str, Any]:
         "quantity": 1,
         "outcome": r.outcome,
     }
+
+
+def test_result(status: int | None, error: str | None) -> dict[str, Any]:
+    """A webhook test: the receiver's status, and why there is none when it could not be reached."""
+    result: dict[str, Any] = {"statusCode": status}
+    if error is not None:
+        result["error"] = error
+    return result

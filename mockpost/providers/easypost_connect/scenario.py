@@ -6,19 +6,13 @@ delivered_after_<channel>; rules watch jobs (`status`) and sending events (`busi
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider
-from mockpost.scenarios.providers.base import (
-    ProviderSupport,
-    install_timeline,
-    problem_of,
-    signature_problem,
-)
+from mockpost.scenarios.providers.base import ProviderSupport, problem_of, signature_problem
 
 SIGNATURE_HEADER = "x-webhook-signature"
 EVENT_TYPES = (
@@ -28,7 +22,8 @@ EVENT_TYPES = (
     "peppol.document.received",
 )
 ACCOUNT_SETTINGS = ("api_key", "company_name", "webhook_events")
-STATE_FIELDS = {"job": "status", "sending-event": "businessStatus"}
+SENDING_EVENT = "sending-event"  # a scenario's word for the resource, as forced transitions name it
+STATE_FIELDS = {"job": "status", SENDING_EVENT: "businessStatus"}
 
 
 class EasyPostConnectSupport(ProviderSupport):
@@ -55,15 +50,12 @@ class EasyPostConnectSupport(ProviderSupport):
         provider.seed({"accounts": [entry]})
 
     def verify_signature(self, body: str, headers: dict[str, str], secret: str) -> str | None:
-        expected = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+        from mockpost.providers.easypost_connect.hooks import sign_body
+
+        expected = sign_body(body.encode(), secret)
         return signature_problem(
             headers, SIGNATURE_HEADER, expected, "sha256= + the HMAC-SHA256 of the body with the secret"
         )
-
-    def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
-        from mockpost.providers.easypost_connect.lifecycle import Timeline
-
-        install_timeline(provider, Timeline.from_options({**provider.ctx.options, **overrides}))
 
     def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
         from mockpost.providers.easypost_connect.lifecycle import OTHER_OPTIONS, Timeline
@@ -76,25 +68,27 @@ class EasyPostConnectSupport(ProviderSupport):
     def resources(self, provider: Provider, tenant: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """Jobs, then sending events with their job's `jobName` (so a rule can pick the events of
         jobs named `fail-*`). Read straight from the state: the rules look after every step."""
-        from mockpost.providers.easypost_connect import render
+        from mockpost.providers.easypost_connect import wire
 
         account = provider.ctx.store.existing(provider.name, tenant)
         if account is None:
             return
         for company in list(account.companies.values()):
             for job in list(company.jobs.values()):
-                yield "job", render.job(job)
+                yield "job", wire.job(job)
             for event in list(company.sending_events.values()):
                 job = company.jobs.get(event.job_id)
-                yield "sending-event", {**render.sending_event(event), "jobName": job.name if job else None}
+                yield SENDING_EVENT, {**wire.sending_event(event), "jobName": job.name if job else None}
 
     def state_of(self, kind: str, resource: dict[str, Any]) -> Any:
         return resource.get(STATE_FIELDS.get(kind, "state"))
 
     def lifecycles(self) -> list[Lifecycle]:
-        from mockpost.providers.easypost_connect.lifecycle import JOB, SENDING_EVENT
+        """The provider's own state machines, the sending event's under the scenario's word."""
+        from mockpost.providers.easypost_connect.lifecycle import JOB
+        from mockpost.providers.easypost_connect.lifecycle import SENDING_EVENT as EVENT_LIFECYCLE
 
-        return [JOB, SENDING_EVENT]
+        return [JOB, dataclasses.replace(EVENT_LIFECYCLE, resource=SENDING_EVENT)]
 
 
 SUPPORT = EasyPostConnectSupport()
