@@ -24,5 +24,5 @@ PROVIDERS: list[ProviderEntry] = [
         "NirvaProvider",
     ),
     E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
-    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost", "InpostProvider"),
+    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost.provider", "InpostProvider"),
 ]

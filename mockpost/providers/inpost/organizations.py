@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.inpost import catalog
+from mockpost.providers.inpost import services, statuses
 from mockpost.providers.inpost.errors import NoAccessToOrganization, NotFound
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.state import Account, Organization
@@ -95,9 +95,9 @@ class Organizations:
             updated_at=now,
             owner_full_name=f"{first} {last}",
         )
-        unknown = [s for s in organization.services if s not in catalog.SERVICES]
+        unknown = [s for s in organization.services if s not in services.SERVICES]
         if unknown:
-            raise ValueError(f"unknown ShipX services {unknown}; known: {list(catalog.SERVICES)}")
+            raise ValueError(f"unknown ShipX services {unknown}; known: {list(services.SERVICES)}")
         account.organizations[organization.id] = organization
         return organization
 
@@ -141,11 +141,11 @@ class Organizations:
         for shipment in account.shipments.values():
             if shipment.organization_id != organization.id:
                 continue
-            if shipment.status in catalog.TO_SEND:
+            if shipment.state in statuses.TO_SEND:
                 counts["to_send"] += 1
-            elif shipment.status in catalog.IN_LOGISTICS:
+            elif shipment.state in statuses.IN_LOGISTICS:
                 counts["in_logistics"] += 1
-            elif shipment.status in catalog.DELIVERED:
+            elif shipment.state in statuses.DELIVERED:
                 counts["delivered"] += 1
         return counts
 
