@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -38,7 +38,7 @@ from mockpost.core.resources import Change, Document, ResourceKind, acting_as
 from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
-from mockpost.core.tenancy import Tenancy
+from mockpost.core.tenancy import Tenancy, tenant_id_for
 from mockpost.core.webhooks import Delivery, Outbox, RetryPolicy
 
 if TYPE_CHECKING:
@@ -269,6 +269,19 @@ class Provider(ABC):
         """Load fixture data: every state it sets is recorded with cause `fixture`."""
         with acting_as("fixture"):
             self.load_fixtures(data)
+
+    def fixture_accounts(self, data: Any, needs: str) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """`(index, entry, tenant)` for each entry of a fixture section's `accounts:` list, the
+        tenant being the one its first credential reaches (`needs` says what a credential is)."""
+        if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
+            raise ValueError(f"{self.name} fixtures: expected {{accounts: [...]}}")
+        for index, entry in enumerate(data.get("accounts", [])):
+            credentials = self.credentials_of(entry) if isinstance(entry, dict) else set()
+            if not credentials:
+                raise ValueError(f"{self.name} fixtures: accounts[{index}] needs {needs}")
+            credential = sorted(credentials)[0]
+            tenant = self.ctx.tenancy.resolve(self.name, credential) or tenant_id_for(self.name, credential)
+            yield index, entry, tenant
 
     def set_timeline(self, overrides: dict[str, Any]) -> None:
         """The one way to change the timeline: the server's options with these on top (empty:

@@ -6,13 +6,13 @@ problem status (from confirmed on), or to canceled (only from created/offers_pre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
-from mockpost.core.clock import parse_duration
 from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.options import read_options
 
 # From the sender's branch to the receiver's: the part of the way lockers and couriers share.
 LINEHAUL = (
@@ -135,14 +135,4 @@ class Timeline:
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Timeline:
-        known = {f.name for f in fields(cls)}
-        unknown = set(options) - known
-        if unknown:
-            raise ValueError(f"unknown inpost option(s) {sorted(unknown)}; known: {sorted(known)}")
-        values: dict[str, Any] = {}
-        for name in known & set(options):
-            if name == "require_insurance":
-                values[name] = str(options[name]).lower() in ("1", "true", "yes", "on")
-            else:
-                values[name] = parse_duration(options[name])
-        return cls(**values)
+        return cls(**read_options(cls, options, "inpost"))
