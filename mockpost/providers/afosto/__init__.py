@@ -1,6 +1,7 @@
 """Afosto API: every documented endpoint, served from a catalog compiled from the reference (/afosto).
 
-Layer 1 is generic: `compile.py` turns the reference into data/catalog.json.gz, `catalog.py`
+Layer 1 is generic: the compiler (tools/compile_afosto_catalog.py, a build-time tool) turns the
+reference into data/catalog.json.gz, `catalog.py`
 classifies each endpoint by pattern, `engine.py` serves the patterns. Layer 2 hand-models the
 documented lifecycles (`handlers`, `workflows`, `logistics`, `transfers`, `sessions`, `profiles`)
 and binary answers (`binary`) on top.

@@ -119,8 +119,9 @@ class Operation:
 
 
 class FieldTable:
-    """What the reference says of its examples' fields beyond the placeholders (see compile.py): the
-    enums of fields, found by the example object they sit in, and the format of some field names."""
+    """What the reference says of its examples' fields beyond the placeholders (see the compiler,
+    tools/compile_afosto_catalog.py): the enums of fields, found by the example object they sit in,
+    and the format of some field names."""
 
     def __init__(self, operations: Sequence[Operation] = (), formats: dict[str, str] | None = None) -> None:
         self.formats = formats or {}
