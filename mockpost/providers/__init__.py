@@ -17,6 +17,6 @@ PROVIDERS: list[ProviderEntry] = [
         "EasyPostConnectProvider",
     ),
     E("nirva", "/nirva", "Nirva Intelligent Hybrid Mail", "mockpost.providers.nirva", "NirvaProvider"),
-    E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
+    E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto.provider", "AfostoProvider"),
     E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost", "InpostProvider"),
 ]

@@ -15,10 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from mockpost.core.pdf import make_pdf
-from mockpost.providers.afosto.engine import Call
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.validation import check_body
 

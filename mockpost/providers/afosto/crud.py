@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import SOFT_DELETE, Operation
 from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.items import ItemStore
-from mockpost.providers.afosto.state import Answer, Parents, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.validation import check_body
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Operation, is_param, template
 from mockpost.providers.afosto.items import ItemStore, merge
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import is_placeholder
 from mockpost.providers.afosto.validation import check_body
 

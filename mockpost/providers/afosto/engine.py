@@ -13,13 +13,13 @@ import weakref
 from typing import Any
 
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.afosto.call import Call, Handler
 from mockpost.providers.afosto.catalog import Catalog, Operation
 from mockpost.providers.afosto.crud import Crud
 from mockpost.providers.afosto.documents import Documents
 from mockpost.providers.afosto.listing import Listing
+from mockpost.providers.afosto.models import Answer, Call, Handler
 from mockpost.providers.afosto.shapes import Lookup, Shapes
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.tasks import Tasks
 from mockpost.providers.afosto.validation import check_parameters
 

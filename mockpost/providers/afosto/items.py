@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Catalog, is_param, template
 from mockpost.providers.afosto.errors import bad_request, not_found
+from mockpost.providers.afosto.models import Call
 from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import Synthesizer, iso
 

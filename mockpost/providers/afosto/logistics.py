@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.lifecycles import LIFECYCLES, SHOW, current, move
 from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.validation import check_body
 
 SHIPMENTS = "/lcs/shipments"

@@ -12,11 +12,11 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mockpost.providers.afosto.call import Call, Handler
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import LIFECYCLES, current, move
 from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call, Handler
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.validation import check_body
 

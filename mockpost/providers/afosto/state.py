@@ -1,25 +1,14 @@
-"""One Afosto tenant's data, and the answer type the engine hands back to the HTTP layer."""
+"""One Afosto account's data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockpost.providers.afosto.models import Answer
+
 Parents = tuple[str, ...]  # the path parameter values above a nested collection
 
-
-@dataclass
-class Answer:
-    """What the engine answers, independent of HTTP: a status, a JSON body (or bytes), headers."""
-
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    media_type: str = "application/json"
-
-    @property
-    def binary(self) -> bool:
-        return isinstance(self.body, bytes)
 
 
 @dataclass

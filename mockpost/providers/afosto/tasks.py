@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Operation
 from mockpost.providers.afosto.errors import not_found
 from mockpost.providers.afosto.items import ItemStore
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.validation import paging
 

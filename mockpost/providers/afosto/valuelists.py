@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.errors import bad_request, not_found
 from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.validation import check_body
 
 FILTERS = "/odr/filters"

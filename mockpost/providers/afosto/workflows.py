@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.engine import Call
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES, SHOW, current, move
 from mockpost.providers.afosto.modelled import HandModelled
+from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.sessions import identity_key, password_digest
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
 
 CLAIMS = "/wms/claims"
