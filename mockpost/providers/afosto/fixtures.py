@@ -23,7 +23,7 @@ from mockpost.providers.afosto.lifecycles import COLLECTIONS, force
 from mockpost.providers.afosto.state import TenantState
 
 if TYPE_CHECKING:
-    from mockpost.providers.afosto import AfostoProvider
+    from mockpost.providers.afosto.provider import AfostoProvider
 
 
 class FixtureError(ValueError):
@@ -38,7 +38,7 @@ def move_to(
         raise FixtureError(
             f"afosto fixtures: {collection} has no lifecycle; lifecycles: {sorted(COLLECTIONS)}"
         )
-    key = str(item[provider.backend.key_field(collection)])
+    key = str(item[provider.backend.store.key_field(collection)])
     try:
         force(provider.backend, state, {"resource": resources[0], "id": key, "state": target})
     except (TransitionRefused, UnknownState) as exc:
@@ -50,6 +50,7 @@ def load_fixtures(provider: AfostoProvider, data: Any) -> None:
         return
     if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
         raise FixtureError("afosto fixtures: expected {accounts: [...]}")
+    store = provider.backend.store
     for entry in data.get("accounts", []):
         credentials = sorted(provider.credentials_of(entry))
         if not credentials:
@@ -61,11 +62,11 @@ def load_fixtures(provider: AfostoProvider, data: Any) -> None:
         for collection, objects in (entry.get("collections") or {}).items():
             if collection not in provider.catalog.collections:
                 raise FixtureError(f"afosto fixtures: {collection!r} is not a collection of the catalog")
-            provider.backend.items(state, collection, ())  # fixture items of read-only collections first
+            store.items(state, collection, ())  # fixture items of read-only collections first
             for body in objects or []:
                 if not isinstance(body, dict):
                     raise FixtureError(f"afosto fixtures: objects of {collection} must be mappings")
                 fields = {k: v for k, v in body.items() if k != "lifecycle"}
-                item = provider.backend.new_item(state, collection, (), fields)
+                item = store.new_item(state, collection, (), fields)
                 if "lifecycle" in body:
                     move_to(provider, state, collection, item, str(body["lifecycle"]))

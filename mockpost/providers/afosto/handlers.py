@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import PRINT_JOB, current, move
-from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
@@ -28,7 +28,11 @@ STATUS_ALIASES = {"success": "printed", "received": "pending"}  # SplJobResult /
 RESULT_WORDS = {"printed": "success"}  # SplJobResult says `success` where a job (SplJob) says `printed`
 
 
-class Handlers(HandModelled):
+class Handlers:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
         table = {
             ("POST", "/odr/orders/{id}/calculation"): self.order_calculation,
@@ -54,18 +58,18 @@ class Handlers(HandModelled):
 
     # -- orders ---------------------------------------------------------------------------
     def order(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, ORDERS, (), call.params["id"])
+        return self.store.find(state, ORDERS, (), call.params["id"])
 
     def order_calculation(self, state: TenantState, call: Call) -> Answer:
         """A new calculation for the order: also readable at /odr/calculations/{id}, valid one hour."""
         order = self.order(state, call)
-        answer = self.engine.singleton(state, call)
+        answer = self.engine.documents.singleton(state, call)
         calculation = answer.body
         calculation["id"] = self.engine.ctx.ids.uuid4()
         if not (isinstance(call.body, dict) and call.body.get("expires_at")):
             calculation["expires_at"] = iso(self.engine.ctx.now() + CALCULATION_LIFETIME)
         calculation["order_id"] = order["id"]
-        self.engine.items(state, CALCULATIONS, ())[calculation["id"]] = calculation
+        self.store.items(state, CALCULATIONS, ())[calculation["id"]] = calculation
         return answer
 
     def order_authorize(self, state: TenantState, call: Call) -> Answer:
@@ -83,7 +87,7 @@ class Handlers(HandModelled):
                 invalid=["calculation_id"],
             )
         move(self.engine, state, "order", order["id"], order, "locked")
-        transaction = self.engine.new_item(state, TRANSACTIONS, (), {"order_id": order["id"]})
+        transaction = self.store.new_item(state, TRANSACTIONS, (), {"order_id": order["id"]})
         flags = order["state"]
         return Answer(
             call.op.success,
@@ -135,7 +139,7 @@ class Handlers(HandModelled):
                 "actions": [],
             }
             flow.append(step)
-        now = iso(self.engine.ctx.now())
+        now = self.engine.now()
         for change in actions:
             handled = bool(change.get("is_handled", True))
             known = next((a for a in step["actions"] if a.get("code") == change["code"]), None)
@@ -147,7 +151,7 @@ class Handlers(HandModelled):
 
     # -- parcels --------------------------------------------------------------------------
     def parcel(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, PARCELS, (), call.params["id"])
+        return self.store.find(state, PARCELS, (), call.params["id"])
 
     def parcel_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
@@ -162,7 +166,7 @@ class Handlers(HandModelled):
         parcel = self.parcel(state, call)
         label = parcel.setdefault("label", {})
         if isinstance(label, dict):
-            label.update(requested_at=iso(self.engine.ctx.now()), file_id=self.engine.ctx.ids.uuid4())
+            label.update(requested_at=self.engine.now(), file_id=self.engine.ctx.ids.uuid4())
         return Answer(call.op.success)
 
     # -- print queue ----------------------------------------------------------------------
@@ -173,18 +177,18 @@ class Handlers(HandModelled):
         missing = [f for f in ("hub_id", "job") if not body.get(f)]
         if missing:
             raise bad_request("a print job needs the hub and the job", required=missing)
-        if str(body["hub_id"]) not in self.engine.items(state, HUBS, ()):
+        if str(body["hub_id"]) not in self.store.items(state, HUBS, ()):
             raise AfostoError(404, "Hub not found")
-        answer = self.engine.create(state, call)
+        answer = self.engine.crud.create(state, call)
         job = answer.body
         job.update(status="scheduled", printed_at=None)
         if not body.get("schedule_at"):
-            job["schedule_at"] = iso(self.engine.ctx.now())
+            job["schedule_at"] = self.engine.now()
         return answer
 
     def queue_status(self, state: TenantState, call: Call) -> Answer:
         reference = call.params["reference"]
-        job = self.engine.find(state, QUEUE, (), reference)
+        job = self.store.find(state, QUEUE, (), reference)
         body = call.body
         if not isinstance(body, dict) or not isinstance(body.get("status"), str):
             raise bad_request("send the job's new status", required=["status"])
@@ -199,14 +203,15 @@ class Handlers(HandModelled):
     def queue_list(self, state: TenantState, call: Call) -> Answer:
         """`status` defaults to `scheduled`, as documented."""
         query = {**call.query, "status": call.query.get("status") or "scheduled"}
-        return self.engine.list_items(state, Call(call.op, call.params, query, call.headers, call.body))
+        listed = Call(call.op, call.params, query, call.headers, call.body)
+        return self.engine.listing.list_items(state, listed)
 
     # -- content batches ------------------------------------------------------------------
     def batch_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
-            batch = self.engine.find(state, BATCHES, (), call.params["id"])
+            batch = self.store.find(state, BATCHES, (), call.params["id"])
             move(self.engine, state, "batch", call.params["id"], batch, target)
-            task_id = self.engine.new_task(state, call.op)
+            task_id = self.engine.tasks.new_task(state, call.op)
             batch["task_id"] = task_id
             return Answer(call.op.success, headers={"x-task-id": task_id})
 
@@ -214,6 +219,6 @@ class Handlers(HandModelled):
 
     def batch_delete(self, state: TenantState, call: Call) -> Answer:
         """Only unconfirmed batches can be deleted."""
-        batch = self.engine.find(state, BATCHES, (), call.params["id"])
+        batch = self.store.find(state, BATCHES, (), call.params["id"])
         move(self.engine, state, "batch", call.params["id"], batch, "deleted")
-        return self.engine.delete(state, call)
+        return self.engine.crud.delete(state, call)

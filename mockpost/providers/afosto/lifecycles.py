@@ -296,7 +296,7 @@ def force(engine: Engine, state: TenantState, request: dict[str, Any]) -> dict[s
     if resource not in COLLECTIONS:
         raise UnknownResource(f"resource must be one of {sorted(COLLECTIONS)}")
     key = str(request.get("id"))
-    item = engine.items(state, COLLECTIONS[resource], ()).get(key)
+    item = engine.store.items(state, COLLECTIONS[resource], ()).get(key)
     if item is None:
         raise UnknownResource(f"no {resource} {key!r} in this account")
     lifecycle = LIFECYCLES[resource]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.lifecycles import LIFECYCLES, SHOW, current, move
-from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.validation import check_body
@@ -35,9 +35,13 @@ def objects_with_ids(body: Any, what: str) -> list[dict[str, Any]]:
     return body
 
 
-class Logistics(HandModelled):
+class Logistics:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
-        self.engine.on_create[SHIPMENTS] = self.new_shipment
+        self.store.on_create[SHIPMENTS] = self.new_shipment
         self.engine.handlers.update(
             {
                 ("DELETE", "/lcs/shipments/{id}"): self.shipment_cancel,
@@ -56,7 +60,7 @@ class Logistics(HandModelled):
     def new_shipment(self, shipment: dict[str, Any]) -> None:
         """Each item gets an id (the request documents none) and starts neither missing nor handled;
         the order and claim item it ships are the first of the `references` the request gave it."""
-        SHOW["shipment"](shipment, LIFECYCLES["shipment"].initial, self.now())
+        SHOW["shipment"](shipment, LIFECYCLES["shipment"].initial, self.engine.now())
         items = shipment.get("items")
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict):
@@ -70,7 +74,7 @@ class Logistics(HandModelled):
                         item.setdefault(key, first[key])
 
     def shipment(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, SHIPMENTS, (), call.params["id"])
+        return self.store.find(state, SHIPMENTS, (), call.params["id"])
 
     def editable(self, state: TenantState, call: Call) -> dict[str, Any]:
         """The shipment, if its state still takes item changes (400 naming `state` otherwise)."""
@@ -91,7 +95,7 @@ class Logistics(HandModelled):
         for item in shipment.get("items") or []:
             if isinstance(item, dict) and not item.get("position"):
                 item["position"] = self.engine.synth.fill("string", "position")
-        shipment["updated_at"] = self.now()
+        shipment["updated_at"] = self.engine.now()
         return Answer(call.op.success)
 
     def item_lines(self, line: str) -> Any:
@@ -130,7 +134,7 @@ class Logistics(HandModelled):
         named = [str(entry["id"]) for entry in wanted]
         if len(set(named)) != len(named):
             raise bad_request("a shipment appears twice in shipments", invalid=["shipments"])
-        shipments = self.engine.items(state, SHIPMENTS, ())
+        shipments = self.store.items(state, SHIPMENTS, ())
         for entry in wanted:
             shipment = shipments.get(str(entry["id"]))
             if shipment is None:
@@ -138,7 +142,7 @@ class Logistics(HandModelled):
             now = current(state, "shipment", str(entry["id"]))
             if now == "listed" or not LIFECYCLES["shipment"].allows(now, "listed"):
                 raise bad_request(f"shipment {entry['id']!r} is {now}, not open", invalid=["shipments"])
-        answer = self.engine.create(state, call)
+        answer = self.engine.crud.create(state, call)
         handling = answer.body
         handling["shipments"] = named
         handling["sorting_labels"] = [{"shipment_id": str(e["id"]), "label": e.get("label")} for e in wanted]
@@ -164,7 +168,7 @@ class Logistics(HandModelled):
         return lines
 
     def handling_list(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, LISTS, (), call.params["id"])
+        return self.store.find(state, LISTS, (), call.params["id"])
 
     def list_items(self, state: TenantState, call: Call) -> Answer:
         """Picking progress: the first handled item starts the list, the last finished one ends it."""
@@ -195,7 +199,7 @@ class Logistics(HandModelled):
 
     def release(self, state: TenantState, handling: dict[str, Any], target: str) -> None:
         """The list's shipments leave it: handled when it finished, open again when it is deleted."""
-        shipments = self.engine.items(state, SHIPMENTS, ())
+        shipments = self.store.items(state, SHIPMENTS, ())
         for shipment_id in handling.get("shipments") or []:
             shipment = shipments.get(str(shipment_id))
             if shipment is not None and current(state, "shipment", str(shipment_id)) == "listed":
@@ -226,4 +230,4 @@ class Logistics(HandModelled):
         handling = self.handling_list(state, call)
         if current(state, "handling list", call.params["id"]) != "finished":
             self.release(state, handling, "open")
-        return self.engine.delete(state, call)
+        return self.engine.crud.delete(state, call)

@@ -31,8 +31,8 @@ from mockpost.providers.afosto import (
     workflows,
 )
 from mockpost.providers.afosto.auth import Credentials, ScopeMap, bearer_token
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.catalog import Operation, load_catalog
-from mockpost.providers.afosto.engine import Engine
 from mockpost.providers.afosto.errors import AfostoError
 from mockpost.providers.afosto.fixtures import load_fixtures
 from mockpost.providers.afosto.router import Router
@@ -66,7 +66,7 @@ class AfostoProvider(Provider):
         enforce = str(ctx.options.get("enforce_scopes", "false")).lower() in TRUE
         self.credentials = Credentials(ctx, self.name, self.catalog.scopes, enforce)
         self.backend = Engine(ctx, self.catalog)
-        self.backend.known_items["/iam/oauth/scopes"] = [
+        self.backend.store.known_items["/iam/oauth/scopes"] = [
             {"id": name, "description": text} for name, text in self.catalog.scopes.items()
         ]
         handlers.Handlers(self.backend).register()

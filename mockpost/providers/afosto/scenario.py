@@ -45,7 +45,7 @@ class AfostoSupport(ProviderSupport):
         from mockpost.providers.afosto.lifecycles import COLLECTIONS, current
 
         state = provider.tenant_state(tenant)
-        engine = provider.backend  # type: ignore[attr-defined]
+        engine = provider.backend.store  # type: ignore[attr-defined]
         for kind, collection in COLLECTIONS.items():
             field = engine.key_field(collection)
             for key, item in list(state.items.get((collection, ()), {}).items()):

@@ -12,9 +12,9 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import LIFECYCLES, current, move
-from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.models import Answer, Call, Handler
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
@@ -63,7 +63,11 @@ def text_fields(body: Any, required: tuple[str, ...], message: str) -> dict[str,
     return body
 
 
-class Sessions(HandModelled):
+class Sessions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
         own: dict[tuple[str, str], Handler] = {
             ("POST", SESSIONS): self.start,
@@ -88,7 +92,7 @@ class Sessions(HandModelled):
     def session(self, state: TenantState, call: Call) -> dict[str, Any]:
         """The session the path names, `expired` first if the clock has passed its expires_at."""
         key = call.params["id"]
-        session = self.engine.find(state, SESSIONS, (), key)
+        session = self.store.find(state, SESSIONS, (), key)
         expires = parse_moment(session.get("expires_at"))
         due = expires is not None and self.engine.ctx.now() >= expires
         if due and LIFECYCLES[RESOURCE].allows(current(state, RESOURCE, key), "expired"):
@@ -114,7 +118,7 @@ class Sessions(HandModelled):
         expires = parse_moment(body.get("expires_at")) if body.get("expires_at") is not None else None
         if body.get("expires_at") is not None and (expires is None or expires <= self.engine.ctx.now()):
             raise bad_request("expires_at is a future ISO-8601 date-time", invalid=["expires_at"])
-        answer = self.engine.create(state, call)
+        answer = self.engine.crud.create(state, call)
         answer.body["expires_at"] = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
         return answer
 
@@ -140,9 +144,9 @@ class Sessions(HandModelled):
         if identity is None or identity.get("password_sha256") != password_digest(body["password"]):
             raise bad_request("no identity with this email and password", invalid=["email", "password"])
         contact_id = identity.get("contact_id")
-        contacts = self.engine.items(state, CONTACTS, ())
+        contacts = self.store.items(state, CONTACTS, ())
         if contact_id not in contacts:
-            contact = self.engine.new_item(state, CONTACTS, (), {"email": identity["email"]})
+            contact = self.store.new_item(state, CONTACTS, (), {"email": identity["email"]})
             contact_id = identity["contact_id"] = contact["id"]
         self.put_contact(state, call, session, contact_id)
         return Answer(call.op.success, self.contact_answer(contacts[contact_id]))
@@ -151,7 +155,7 @@ class Sessions(HandModelled):
         """A contact the shop has already authenticated itself."""
         session = self.changing(state, call)
         body = text_fields(call.body, ("contact_id",), "name the authenticated contact_id")
-        contact = self.engine.items(state, CONTACTS, ()).get(body["contact_id"])
+        contact = self.store.items(state, CONTACTS, ()).get(body["contact_id"])
         if contact is None:
             raise bad_request(f"no contact {body['contact_id']!r} in this account", invalid=["contact_id"])
         self.put_contact(state, call, session, contact["id"])
@@ -172,13 +176,13 @@ class Sessions(HandModelled):
         body = text_fields(call.body, ("email",), "a new contact needs at least an email")
         check_body(call.op, call.body)
         fields = {k: v for k, v in body.items() if k in CONTACT_FIELDS and k != "id"}
-        contact = self.engine.new_item(state, CONTACTS, (), fields)
+        contact = self.store.new_item(state, CONTACTS, (), fields)
         self.put_contact(state, call, session, contact["id"])
         return Answer(call.op.success)
 
     def contact(self, state: TenantState, call: Call) -> Answer:
         session = self.session(state, call)
-        contact = self.engine.items(state, CONTACTS, ()).get(str(session.get("contact_id")))
+        contact = self.store.items(state, CONTACTS, ()).get(str(session.get("contact_id")))
         if contact is None:
             raise AfostoError(404, "the session has no contact yet: authenticate or add a contact first")
         return Answer(call.op.success, contact)
@@ -188,7 +192,7 @@ class Sessions(HandModelled):
         """Attach an existing order to the session."""
         session = self.changing(state, call)
         body = text_fields(call.body, ("order_id",), "send the order_id to attach")
-        if body["order_id"] not in self.engine.items(state, "/odr/orders", ()):
+        if body["order_id"] not in self.store.items(state, "/odr/orders", ()):
             raise bad_request(f"no order {body['order_id']!r} in this account", invalid=["order_id"])
         session["order_id"] = body["order_id"]
         return Answer(call.op.success, {"order_id": body["order_id"]})
@@ -204,7 +208,7 @@ class Sessions(HandModelled):
                 invalid=["calculation_id"],
             )
         move(self.engine, state, RESOURCE, call.params["id"], session, "authorized")
-        transaction = self.engine.new_item(state, TRANSACTIONS, (), {"order_id": session.get("order_id")})
+        transaction = self.store.new_item(state, TRANSACTIONS, (), {"order_id": session.get("order_id")})
         session["transaction_secret"] = transaction["secret"]
         return Answer(
             call.op.success, {"accepted": True, "forward_uri": PAYMENT_PAGE + transaction["secret"]}

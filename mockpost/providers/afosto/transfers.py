@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.lifecycles import LIFECYCLES, SHOW, current, move
-from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.validation import check_body
@@ -26,9 +26,13 @@ LEG_FIELDS = ("inbound_shipment_id", "outbound_shipment_id")
 SUMMARY_STATUS = {"pending": "pending", "shipped": "partial", "delivered": "delivered"}
 
 
-class Transfers(HandModelled):
+class Transfers:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
-        self.engine.on_create[TRANSPORTS] = self.shows_pending
+        self.store.on_create[TRANSPORTS] = self.shows_pending
         self.engine.handlers.update(
             {
                 ("POST", TRANSFERS): self.create,
@@ -38,18 +42,18 @@ class Transfers(HandModelled):
         )
 
     def shows_pending(self, transport: dict[str, Any]) -> None:
-        SHOW["transport"](transport, LIFECYCLES["transport"].initial, self.now())
+        SHOW["transport"](transport, LIFECYCLES["transport"].initial, self.engine.now())
         transport.update(departure_at=None, arrival_at=None)
 
     def create(self, state: TenantState, call: Call) -> Answer:
-        answer = self.engine.create(state, call)
+        answer = self.engine.crud.create(state, call)
         transfer = answer.body
-        SHOW["transfer"](transfer, LIFECYCLES["transfer"].initial, self.now())
+        SHOW["transfer"](transfer, LIFECYCLES["transfer"].initial, self.engine.now())
         parents = (str(transfer["id"]),)
         state.seeded.add((TRANSPORTS, parents))  # its own legs, not fixture transports
         target = transfer.get("target")
-        collect = self.engine.new_item(state, TRANSPORTS, parents, {"previous": None, "next": None})
-        deliver = self.engine.new_item(state, TRANSPORTS, parents, {"previous": collect["id"], "next": None})
+        collect = self.store.new_item(state, TRANSPORTS, parents, {"previous": None, "next": None})
+        deliver = self.store.new_item(state, TRANSPORTS, parents, {"previous": collect["id"], "next": None})
         collect["next"] = deliver["id"]
         deliver["from"] = collect["to"]
         if target:
@@ -59,7 +63,7 @@ class Transfers(HandModelled):
         return answer
 
     def legs(self, state: TenantState, transfer_id: str) -> list[dict[str, Any]]:
-        return list(self.engine.items(state, TRANSPORTS, (transfer_id,)).values())
+        return list(self.store.items(state, TRANSPORTS, (transfer_id,)).values())
 
     def summarise(self, transfer: dict[str, Any], legs: list[dict[str, Any]]) -> None:
         for name, leg in zip(LEGS, (legs[0], legs[-1]), strict=True):
@@ -67,18 +71,18 @@ class Transfers(HandModelled):
             summaries = transfer.get(name)
             for summary in summaries if isinstance(summaries, list) else []:
                 if isinstance(summary, dict):
-                    summary.update(status=status, updated_at=self.now())
+                    summary.update(status=status, updated_at=self.engine.now())
 
     def transport_state(self, state: TenantState, call: Call) -> Answer:
         """pending -> shipped -> delivered; a transport ships only once its previous one arrived."""
         transfer_id, key = call.params["transfer_id"], call.params["id"]
-        transfer = self.engine.find(state, TRANSFERS, (), transfer_id)
-        transport = self.engine.find(state, TRANSPORTS, (transfer_id,), key)
+        transfer = self.store.find(state, TRANSFERS, (), transfer_id)
+        transport = self.store.find(state, TRANSPORTS, (transfer_id,), key)
         wanted = call.body.get("state") if isinstance(call.body, dict) else None
         states = LIFECYCLES["transport"].states
         if not isinstance(wanted, str) or wanted not in states:
             raise bad_request(f"state must be one of {', '.join(states)}", invalid=["state"])
-        previous = self.engine.items(state, TRANSPORTS, (transfer_id,)).get(str(transport.get("previous")))
+        previous = self.store.items(state, TRANSPORTS, (transfer_id,)).get(str(transport.get("previous")))
         arrived = previous is None or current(state, "transport", str(previous["id"])) == "delivered"
         if wanted == "shipped" and previous is not None and not arrived:
             raise bad_request(
@@ -107,14 +111,14 @@ class Transfers(HandModelled):
     def attach_shipments(self, state: TenantState, call: Call) -> Answer:
         """The shipments that carry a transport out of and into its locations."""
         transfer_id, key = call.params["transfer_id"], call.params["id"]
-        self.engine.find(state, TRANSFERS, (), transfer_id)
-        transport = self.engine.find(state, TRANSPORTS, (transfer_id,), key)
+        self.store.find(state, TRANSFERS, (), transfer_id)
+        transport = self.store.find(state, TRANSPORTS, (transfer_id,), key)
         check_body(call.op, call.body)
         body = call.body if isinstance(call.body, dict) else {}
         given = {f: body[f] for f in LEG_FIELDS if body.get(f)}
         if not given:
             raise bad_request("name the inbound and/or outbound shipment", required=list(LEG_FIELDS))
-        shipments = self.engine.items(state, SHIPMENTS, ())
+        shipments = self.store.items(state, SHIPMENTS, ())
         unknown = [f for f, value in given.items() if str(value) not in shipments]
         if unknown:
             raise bad_request("no such shipment in this account", invalid=unknown)

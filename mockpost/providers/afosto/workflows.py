@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES, SHOW, current, move
-from mockpost.providers.afosto.modelled import HandModelled
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.sessions import identity_key, password_digest
 from mockpost.providers.afosto.state import TenantState
-from mockpost.providers.afosto.synth import iso
 
 CLAIMS = "/wms/claims"
 TRANSACTIONS = "/odr/transactions"
@@ -32,11 +31,15 @@ SUBTENANT_STATES = {
 FAILING_OTP = "000000"  # any other six digits verify: the mock has no authenticator app to agree with
 
 
-class Workflows(HandModelled):
+class Workflows:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
         for resource, collection in COLLECTIONS.items():
-            self.engine.on_create[collection] = self.shows_initial_state(resource)
-        self.engine.on_create[TRANSACTIONS] = self.new_transaction
+            self.store.on_create[collection] = self.shows_initial_state(resource)
+        self.store.on_create[TRANSACTIONS] = self.new_transaction
         self.engine.handlers.update(
             {
                 ("GET", "/wms/claims/{id}/status"): self.claim_status,
@@ -60,13 +63,13 @@ class Workflows(HandModelled):
 
     def shows_initial_state(self, resource: str) -> Any:
         def show(item: dict[str, Any]) -> None:
-            SHOW[resource](item, LIFECYCLES[resource].initial, iso(self.engine.ctx.now()))
+            SHOW[resource](item, LIFECYCLES[resource].initial, self.engine.now())
 
         return show
 
     # -- claims ---------------------------------------------------------------------------
     def claim(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, CLAIMS, (), call.params["id"])
+        return self.store.find(state, CLAIMS, (), call.params["id"])
 
     def claim_status(self, state: TenantState, call: Call) -> Answer:
         self.claim(state, call)
@@ -108,8 +111,8 @@ class Workflows(HandModelled):
         (`pending_authentication`, `success`, `failed`) follows the app's `authentication`: a
         `redirect` app waits for its user to authenticate at `redirect_url`; a `post` app is
         installed with the credentials the request posts, and waits for them when it posts none."""
-        app = self.engine.find(state, "/int/apps/store", (), call.params["code"])
-        self.engine.action(state, call)  # validates the body's documented types
+        app = self.store.find(state, "/int/apps/store", (), call.params["code"])
+        self.engine.documents.action(state, call)  # validates the body's documented types
         body = call.body if isinstance(call.body, dict) else {}
         method = (app.get("authentication") or {}).get("type")
         installed = not method or (method == "post" and bool(body.get("credentials")))
@@ -117,8 +120,8 @@ class Workflows(HandModelled):
         fields = {"app_code": app["code"], "is_installed": installed, "name": name}
         if isinstance(body.get("configuration"), dict):
             fields["configuration"] = body["configuration"]
-        integration = self.engine.new_item(state, INTEGRATIONS, (), fields)
-        integration.update(active_at=self.now() if installed else None, deleted_at=None)
+        integration = self.store.new_item(state, INTEGRATIONS, (), fields)
+        integration.update(active_at=self.engine.now() if installed else None, deleted_at=None)
         page = f"https://app.afosto.io/integrations/{integration['id']}"
         answer = {
             "redirect_url": page if installed else f"{page}/authenticate",
@@ -128,13 +131,13 @@ class Workflows(HandModelled):
 
     # -- invoices, transactions and payments ----------------------------------------------
     def invoice_paid(self, state: TenantState, call: Call) -> Answer:
-        invoice = self.engine.find(state, INVOICES, (), call.params["id"])
+        invoice = self.store.find(state, INVOICES, (), call.params["id"])
         body = call.body if isinstance(call.body, dict) else {}
         paid_at = body.get("paid_at")
         if paid_at is not None and not isinstance(paid_at, str):
             raise bad_request("paid_at is a date", invalid=["paid_at"])
         move(self.engine, state, "invoice", call.params["id"], invoice, "paid")
-        invoice["paid_at"] = paid_at or self.now()
+        invoice["paid_at"] = paid_at or self.engine.now()
         return Answer(call.op.success, invoice)
 
     @staticmethod
@@ -147,7 +150,7 @@ class Workflows(HandModelled):
         transaction.update(payments=[], amount_paid=0, amount_due=due)
 
     def transaction(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, TRANSACTIONS, (), call.params["secret"])
+        return self.store.find(state, TRANSACTIONS, (), call.params["secret"])
 
     def payment_start(self, state: TenantState, call: Call) -> Answer:
         """A payment attempt for the transaction: pending until the provider reports it paid."""
@@ -155,12 +158,12 @@ class Workflows(HandModelled):
         body = call.body
         if not isinstance(body, dict) or not body.get("method_code"):
             raise bad_request("a payment needs its method_code", required=["method_code"])
-        self.engine.action(state, call)  # validates the documented field types
+        self.engine.documents.action(state, call)  # validates the documented field types
         amount = body.get("amount", transaction.get("amount_due", 0))
         payment = self.engine.synth.fill(call.op.success_example)
         payment.update({k: v for k, v in body.items() if k in payment}, amount=amount, is_refund=False)
-        payment.update(id=self.engine.ctx.ids.uuid4(), created_at=self.now())
-        SHOW["payment"](payment, "pending", self.now())
+        payment.update(id=self.engine.ctx.ids.uuid4(), created_at=self.engine.now())
+        SHOW["payment"](payment, "pending", self.engine.now())
         payment.update(is_pending=True, is_paid=False, is_captured=False, is_authorized=False, paid_at=None)
         transaction.setdefault("payments", []).append(payment)
         return Answer(call.op.success, payment)
@@ -194,7 +197,7 @@ class Workflows(HandModelled):
             raise bad_request("the refund is more than what is left of the payment", invalid=["amount"])
         move(self.engine, state, "payment", payment["id"], payment, "refunded")
         refund = {**payment, "id": self.engine.ctx.ids.uuid4(), "amount": amount, "is_refund": True}
-        refund.update(created_at=self.now(), paid_at=self.now(), refunds=payment["id"])
+        refund.update(created_at=self.engine.now(), paid_at=self.engine.now(), refunds=payment["id"])
         transaction["payments"].append(refund)
         self.settle(transaction)
         return Answer(call.op.success, refund)
@@ -233,10 +236,11 @@ class Workflows(HandModelled):
         identities[key] = {
             "audience": audience,
             "email": email,
-            "created_at": self.now(),
+            "created_at": self.engine.now(),
             "password_sha256": password_digest(call.body["password"]),
         }
-        return Answer(call.op.success, {"expires_at": self.now(), "token": self.engine.ctx.ids.token(40)})
+        token = self.engine.ctx.ids.token(40)
+        return Answer(call.op.success, {"expires_at": self.engine.now(), "token": token})
 
     def identity_exists(self, state: TenantState, call: Call) -> Answer:
         audience, email = self.identity_of(call)
@@ -246,10 +250,10 @@ class Workflows(HandModelled):
 
     def secret_create(self, state: TenantState, call: Call) -> Answer:
         """Enable 2FA of a type: the secret and its QR url are shown once, then only the last 4."""
-        self.engine.action(state, call)
+        self.engine.documents.action(state, call)
         kind = call.params["type"]
         secret = self.engine.ctx.ids.token(32).upper()
-        stored = self.engine.new_item(state, SECRETS, (), call.body or {}, key=kind)
+        stored = self.store.new_item(state, SECRETS, (), call.body or {}, key=kind)
         stored.update(type=kind, secret_last_4=secret[-4:], deleted_at=None, is_confirmed=False)
         state.states.pop(("2fa secret", kind), None)
         answer = {k: stored.get(k) for k in call.op.success_example}
@@ -258,7 +262,7 @@ class Workflows(HandModelled):
 
     def secret_verify(self, state: TenantState, call: Call) -> Answer:
         kind = call.params["type"]
-        secret = self.engine.items(state, SECRETS, ()).get(kind)
+        secret = self.store.items(state, SECRETS, ()).get(kind)
         if secret is None:
             raise AfostoError(404, f"no 2fa secret of type {kind!r}: POST /iam/2fa/secrets/{kind} first")
         otp = call.body.get("otp") if isinstance(call.body, dict) else None
@@ -272,7 +276,7 @@ class Workflows(HandModelled):
     # -- subtenants and purges ------------------------------------------------------------
     def subtenant_state(self, state: TenantState, call: Call) -> Answer:
         resource, allowed = SUBTENANT_STATES[call.op.key]
-        item = self.engine.find(state, COLLECTIONS[resource], (), call.params["id"])
+        item = self.store.find(state, COLLECTIONS[resource], (), call.params["id"])
         body = call.body
         wanted = body.get("state") if isinstance(body, dict) else None
         if not isinstance(wanted, str) or wanted not in allowed:
@@ -288,12 +292,12 @@ class Workflows(HandModelled):
             raise bad_request("send the domains to purge", required=["domains"])
         if not all(isinstance(domain, str) and domain for domain in body["domains"]):
             raise bad_request("domains is a list of host names", invalid=["domains"])
-        purge = self.engine.new_item(state, PURGES, (), {"domains": list(body["domains"])})
+        purge = self.store.new_item(state, PURGES, (), {"domains": list(body["domains"])})
         purge["signer"] = None
         return Answer(call.op.success, dict(purge))  # a copy: the answer gains the documented extras
 
     def purge_apply(self, state: TenantState, call: Call) -> Answer:
-        purge = self.engine.find(state, PURGES, (), call.params["token"])
+        purge = self.store.find(state, PURGES, (), call.params["token"])
         move(self.engine, state, "purge", call.params["token"], purge, "applied")
         purge["signer"] = purge["requester"]  # the account applies its own purge
         return Answer(call.op.success, purge)
