@@ -5,8 +5,10 @@ The engine is composed of one object per job, each given the store it works on: 
 the account's collections, keyed by their path template with parameters as `{}` plus the values of
 the parameters above them, so `/odr/orders/{id}/items` of order A and of order B are two
 collections), `listing` (lists and searches), `crud`, `documents` (singletons and actions) and
-`tasks`. Hand-modelled endpoints (lifecycles, binaries) are registered in `handlers` by their
-groups (`handlers.py`, `workflows.py`, ...) and called instead of the pattern.
+`tasks`, and `objects` (objects.py: the lifecycled objects' records and every state change).
+Hand-modelled endpoints (lifecycles, binaries) are registered in `handlers` by their groups
+(`handlers.py`, `workflows.py`, ...) and called instead of the pattern; the timed steps they plan
+(`ctx.schedule`) in `timer_actions`, by (kind, action).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import copy
 import weakref
 from typing import Any
 
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.providers.afosto.catalog import Catalog, Operation
 from mockpost.providers.afosto.crud import Crud
 from mockpost.providers.afosto.documents import Documents
 from mockpost.providers.afosto.items import ItemStore
 from mockpost.providers.afosto.listing import Listing
 from mockpost.providers.afosto.models import Answer, Call, Handler
+from mockpost.providers.afosto.objects import Objects
 from mockpost.providers.afosto.shapes import Lookup, Shapes
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
@@ -41,7 +44,9 @@ class Engine:
         self.crud = Crud(self.store)
         self.documents = Documents(self.store)
         self.tasks = Tasks(self.store)
+        self.objects = Objects(ctx, self.store)
         self.handlers: dict[tuple[str, str], Handler] = {}
+        self.timer_actions: dict[tuple[str, str], TimerAction] = {}
         self.shapes = Shapes(self.synth)
         self._conformed: dict[str, tuple[weakref.ref[TenantState], set[tuple[int, int]]]] = {}
         self.patterns: dict[str, Handler] = {

@@ -93,12 +93,12 @@ class Crud:
 
     def delete(self, state: TenantState, call: Call) -> Answer:
         op = call.op
-        item, found = self.store.item_of(state, call)
+        item, _ = self.store.item_of(state, call)
         if op.key in SOFT_DELETE:
             item["deleted_at"] = iso(self.store.ctx.now())
             if "is_deleted" in item:
                 item["is_deleted"] = True
         else:
-            key = self.store.values(call)[-1]
-            found.pop(key, None)
+            values = self.store.values(call)
+            self.store.remove(state, op.collection, tuple(values[:-1]), values[-1])
         return Answer(op.success, self.rendered(op, item))

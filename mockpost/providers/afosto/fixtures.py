@@ -10,8 +10,9 @@ afosto:
         /spl/hubs: [{name: Warehouse hub}]
 ```
 Each object is the collection's documented example with the given fields laid over it, as if it
-had been created through the API. `lifecycle` (orders, parcels, print jobs, batches) moves the new
-object along its lifecycle table to that state, as the control plane's forced transition does.
+had been created through the API. `lifecycle` (orders, parcels, print jobs, batches ...) moves the
+new object along its lifecycle table to that state, as the control plane's forced transition does;
+loaded through `Provider.seed`, every such change is recorded with the cause `fixture`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockpost.core.lifecycle import TransitionRefused, UnknownState
-from mockpost.providers.afosto.lifecycles import COLLECTIONS, force
+from mockpost.providers.afosto.lifecycle import BY_COLLECTION
 from mockpost.providers.afosto.state import TenantState
 
 if TYPE_CHECKING:
@@ -33,14 +34,14 @@ class FixtureError(ValueError):
 def move_to(
     provider: AfostoProvider, state: TenantState, collection: str, item: dict[str, Any], target: str
 ) -> None:
-    resources = [name for name, where in COLLECTIONS.items() if where == collection]
-    if not resources:
+    kind = BY_COLLECTION.get(collection)
+    if kind is None:
         raise FixtureError(
-            f"afosto fixtures: {collection} has no lifecycle; lifecycles: {sorted(COLLECTIONS)}"
+            f"afosto fixtures: {collection} has no lifecycle; lifecycles: {sorted(BY_COLLECTION)}"
         )
     key = str(item[provider.backend.store.key_field(collection)])
     try:
-        force(provider.backend, state, {"resource": resources[0], "id": key, "state": target})
+        provider.backend.objects.force(state, {"resource": kind.name, "id": key, "state": target})
     except (TransitionRefused, UnknownState) as exc:
         raise FixtureError(f"afosto fixtures: {exc}") from None
 

@@ -1,7 +1,7 @@
 """Hand-modelled endpoints: orders, parcels, the print queue and content batches.
 
-Each handler validates, then moves the object through its lifecycle table (lifecycles.py) and answers
-in the documented shape. The CRUD around these resources stays generic.
+Each handler validates, then moves the object through its lifecycle table (lifecycle.py, objects.py)
+and answers in the documented shape. The CRUD around these resources stays generic.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.lifecycles import PRINT_JOB, current, move
+from mockpost.providers.afosto.lifecycle import PRINT_JOB
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
@@ -32,6 +32,7 @@ class Handlers:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.store = engine.store
+        self.objects = engine.objects
 
     def register(self) -> None:
         table = {
@@ -86,7 +87,7 @@ class Handlers:
                 "calculation_id is not the order's newest calculation: POST .../calculation first",
                 invalid=["calculation_id"],
             )
-        move(self.engine, state, "order", order["id"], order, "locked")
+        self.objects.move(state, "orders", order["id"], order, "locked")
         transaction = self.store.new_item(state, TRANSACTIONS, (), {"order_id": order["id"]})
         flags = order["state"]
         return Answer(
@@ -102,15 +103,15 @@ class Handlers:
     def order_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
             order = self.order(state, call)
-            move(self.engine, state, "order", order["id"], order, target)
+            self.objects.move(state, "orders", order["id"], order, target)
             return Answer(call.op.success)
 
         return step
 
     def order_cancel(self, state: TenantState, call: Call) -> Answer:
         order = self.order(state, call)
-        was = current(state, "order", order["id"])
-        move(self.engine, state, "order", order["id"], order, "canceled")
+        was = self.objects.state_of(state, "orders", order["id"])
+        self.objects.move(state, "orders", order["id"], order, "canceled")
         warnings = [f"the order was {was}: its allocation is released"] if was == "allocated" else []
         return Answer(
             call.op.success,
@@ -156,7 +157,7 @@ class Handlers:
     def parcel_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
             parcel = self.parcel(state, call)
-            move(self.engine, state, "parcel", call.params["id"], parcel, target)
+            self.objects.move(state, "parcels", call.params["id"], parcel, target)
             return Answer(call.op.success)
 
         return step
@@ -196,7 +197,7 @@ class Handlers:
         lifecycle_states = PRINT_JOB.states
         if target not in lifecycle_states:
             raise bad_request(f"status must be one of {sorted(lifecycle_states)}", invalid=["status"])
-        move(self.engine, state, "print job", reference, job, target)
+        self.objects.move(state, "print_jobs", reference, job, target)
         result = RESULT_WORDS.get(job["status"], job["status"])
         return Answer(call.op.success, {"reference": reference, "status": result})
 
@@ -210,7 +211,7 @@ class Handlers:
     def batch_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
             batch = self.store.find(state, BATCHES, (), call.params["id"])
-            move(self.engine, state, "batch", call.params["id"], batch, target)
+            self.objects.move(state, "batches", call.params["id"], batch, target)
             task_id = self.engine.tasks.new_task(state, call.op)
             batch["task_id"] = task_id
             return Answer(call.op.success, headers={"x-task-id": task_id})
@@ -220,5 +221,5 @@ class Handlers:
     def batch_delete(self, state: TenantState, call: Call) -> Answer:
         """Only unconfirmed batches can be deleted."""
         batch = self.store.find(state, BATCHES, (), call.params["id"])
-        move(self.engine, state, "batch", call.params["id"], batch, "deleted")
+        self.objects.move(state, "batches", call.params["id"], batch, "deleted")
         return self.engine.crud.delete(state, call)

@@ -12,13 +12,14 @@ from typing import Any
 
 from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request
-from mockpost.providers.afosto.lifecycles import LIFECYCLES, SHOW, current, move
+from mockpost.providers.afosto.lifecycle import SHIPMENT
 from mockpost.providers.afosto.models import Answer, Call
-from mockpost.providers.afosto.state import TenantState
+from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.validation import check_body
 
 SHIPMENTS = "/lcs/shipments"
 LISTS = "/lcs/lists"
+SHIPMENT_KIND, LIST_KIND = "shipments", "handling_lists"
 ITEM_FLAGS = ("is_handled", "is_serviced", "is_finished")
 ITEM_FIELDS = (*ITEM_FLAGS, "position", "lot_number", "expires_at")
 ITEM_STATES = ("is_missing", "is_handled", "is_finished", "is_listed", "is_boxed", "is_in_transit")
@@ -39,9 +40,10 @@ class Logistics:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.store = engine.store
+        self.objects = engine.objects
 
     def register(self) -> None:
-        self.store.on_create[SHIPMENTS] = self.new_shipment
+        self.store.on_create.setdefault(SHIPMENTS, []).append(self.new_shipment)
         self.engine.handlers.update(
             {
                 ("DELETE", "/lcs/shipments/{id}"): self.shipment_cancel,
@@ -57,10 +59,9 @@ class Logistics:
         )
 
     # -- shipments ------------------------------------------------------------------------
-    def new_shipment(self, shipment: dict[str, Any]) -> None:
+    def new_shipment(self, state: TenantState, parents: Parents, key: str, shipment: dict[str, Any]) -> None:
         """Each item gets an id (the request documents none) and starts neither missing nor handled;
         the order and claim item it ships are the first of the `references` the request gave it."""
-        SHOW["shipment"](shipment, LIFECYCLES["shipment"].initial, self.engine.now())
         items = shipment.get("items")
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict):
@@ -80,13 +81,13 @@ class Logistics:
         """The shipment, if its state still takes item changes (400 naming `state` otherwise)."""
         shipment = self.shipment(state, call)
         key = call.params["id"]
-        move(self.engine, state, "shipment", key, shipment, current(state, "shipment", key))
+        self.objects.allow_change(state, SHIPMENT_KIND, key, shipment)
         return shipment
 
     def shipment_cancel(self, state: TenantState, call: Call) -> Answer:
         """DELETE cancels a shipment: it stays readable, with is_canceled set."""
         shipment = self.shipment(state, call)
-        move(self.engine, state, "shipment", call.params["id"], shipment, "canceled")
+        self.objects.move(state, SHIPMENT_KIND, call.params["id"], shipment, "canceled")
         return Answer(call.op.success)
 
     def refresh_positions(self, state: TenantState, call: Call) -> Answer:
@@ -139,8 +140,8 @@ class Logistics:
             shipment = shipments.get(str(entry["id"]))
             if shipment is None:
                 raise bad_request(f"no shipment {entry['id']!r} in this account", invalid=["shipments"])
-            now = current(state, "shipment", str(entry["id"]))
-            if now == "listed" or not LIFECYCLES["shipment"].allows(now, "listed"):
+            now = self.objects.state_of(state, SHIPMENT_KIND, str(entry["id"]))
+            if now == "listed" or not SHIPMENT.allows(now, "listed"):
                 raise bad_request(f"shipment {entry['id']!r} is {now}, not open", invalid=["shipments"])
         answer = self.engine.crud.create(state, call)
         handling = answer.body
@@ -149,7 +150,7 @@ class Logistics:
         handling["items"] = []
         for entry in wanted:
             shipment = shipments[str(entry["id"])]
-            move(self.engine, state, "shipment", shipment["id"], shipment, "listed")
+            self.objects.move(state, SHIPMENT_KIND, shipment["id"], shipment, "listed")
             handling["items"].extend(self.list_lines(shipment, entry.get("label")))
         for rank, line in enumerate(handling["items"], start=1):
             line["rank"] = rank  # the picking order: the order the shipments and their items were given
@@ -182,7 +183,7 @@ class Logistics:
         if unknown:
             raise bad_request(f"{unknown[0]!r} is not an item of this handling list", invalid=["id"])
         key = call.params["id"]
-        move(self.engine, state, "handling list", key, handling, current(state, "handling list", key))
+        self.objects.allow_change(state, LIST_KIND, key, handling)
         for entry in changes:
             line = lines[entry["id"]]
             line.update({k: v for k, v in entry.items() if k in ITEM_FIELDS})
@@ -190,9 +191,10 @@ class Logistics:
                 line["handled_ids"] = list(line.get("ids") or [line["id"]])
         started = any(line.get(flag) for line in lines.values() for flag in ITEM_FLAGS)
         done = bool(lines) and all(line.get("is_finished") for line in lines.values())
-        target = "finished" if done else "in_progress" if started else current(state, "handling list", key)
-        if target != current(state, "handling list", key):
-            move(self.engine, state, "handling list", key, handling, target)
+        was = self.objects.state_of(state, LIST_KIND, key)
+        target = "finished" if done else "in_progress" if started else was
+        if target != was:
+            self.objects.move(state, LIST_KIND, key, handling, target)
         if done:
             self.release(state, handling, "handled")
         return Answer(call.op.success)
@@ -202,8 +204,9 @@ class Logistics:
         shipments = self.store.items(state, SHIPMENTS, ())
         for shipment_id in handling.get("shipments") or []:
             shipment = shipments.get(str(shipment_id))
-            if shipment is not None and current(state, "shipment", str(shipment_id)) == "listed":
-                move(self.engine, state, "shipment", str(shipment_id), shipment, target)
+            key = str(shipment_id)
+            if shipment is not None and self.objects.state_of(state, SHIPMENT_KIND, key) == "listed":
+                self.objects.move(state, SHIPMENT_KIND, key, shipment, target)
 
     def list_state(self, state: TenantState, call: Call) -> Answer:
         """Hold a handling list or assign it to a user (`sub`)."""
@@ -219,7 +222,7 @@ class Logistics:
         if invalid:
             raise bad_request("is_on_hold is a boolean, sub a user id", invalid=invalid)
         key = call.params["id"]
-        move(self.engine, state, "handling list", key, handling, current(state, "handling list", key))
+        self.objects.allow_change(state, LIST_KIND, key, handling)
         if "is_on_hold" in body:
             handling["is_on_hold"] = body["is_on_hold"]
         if "sub" in body:
@@ -228,6 +231,6 @@ class Logistics:
 
     def list_delete(self, state: TenantState, call: Call) -> Answer:
         handling = self.handling_list(state, call)
-        if current(state, "handling list", call.params["id"]) != "finished":
+        if self.objects.state_of(state, LIST_KIND, call.params["id"]) != "finished":
             self.release(state, handling, "open")
         return self.engine.crud.delete(state, call)

@@ -17,17 +17,18 @@ from starlette.requests import Request
 from mockpost.core.api import Endpoint, Param, openapi_document
 from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
-from mockpost.core.provider import Provider, ProviderContext
+from mockpost.core.provider import Provider, ProviderContext, TimerAction
+from mockpost.core.resources import ResourceKind
 from mockpost.providers.afosto import (
     binary,
     handlers,
-    lifecycles,
     locations,
     logistics,
     profiles,
     sessions,
     transfers,
     valuelists,
+    wire,
     workflows,
 )
 from mockpost.providers.afosto.auth import Credentials, ScopeMap, bearer_token
@@ -35,6 +36,8 @@ from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.catalog import Operation, load_catalog
 from mockpost.providers.afosto.errors import AfostoError
 from mockpost.providers.afosto.fixtures import load_fixtures
+from mockpost.providers.afosto.lifecycle import KINDS, Kind
+from mockpost.providers.afosto.objects import Found
 from mockpost.providers.afosto.router import Router
 from mockpost.providers.afosto.routes import AfostoRoutes
 from mockpost.providers.afosto.state import TenantState
@@ -122,7 +125,36 @@ class AfostoProvider(Provider):
         }
 
     def lifecycles(self) -> list[Lifecycle]:
-        return list(lifecycles.LIFECYCLES.values())
+        return [kind.lifecycle for kind in KINDS]
+
+    def resource_kinds(self) -> list[ResourceKind]:
+        """Afosto's collections of lifecycled objects (lifecycle.KINDS). An object's `wire` is its
+        stored document as `GET` of it answers (the 8 reads documented as a list answer it in
+        one); one that has no read of its own (a transport, a payment) as its list shows it."""
+        return [self._resource_kind(kind) for kind in KINDS]
+
+    def _resource_kind(self, kind: Kind) -> ResourceKind:
+        objects = self.backend.objects
+        read = self.catalog.collections.get(kind.collection, {}).get("read")
+
+        def found(state: TenantState, key: str) -> Found | None:
+            return objects.find(state, kind.name, key)
+
+        def wired(obj: Found) -> Any:
+            return wire.render(obj.item if read is None else self.backend.crud.rendered(read, obj.item))
+
+        return ResourceKind(
+            kind.name,
+            objects=lambda state: objects.of_kind(state, kind.name),
+            find=found,
+            wire=wired,
+            id_of=lambda obj: obj.id,
+            related=objects.related,
+            lifecycle=kind.lifecycle,
+        )
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        return self.backend.timer_actions
 
     def on_reset(self) -> None:
         self.credentials.reset()
@@ -137,11 +169,15 @@ class AfostoProvider(Provider):
             },
             "singletons": {template: doc for (template, _), doc in state.singletons.items()},
             "tasks": list(state.tasks.values()),
-            "states": {f"{kind}:{key}": value for (kind, key), value in state.states.items()},
+            "states": {
+                f"{kind}:{key}": record.state
+                for kind, records in state.records.items()
+                for key, record in records.items()
+            },
         }
 
     def transition(self, tenant: str, request: dict[str, Any]) -> dict[str, Any]:
-        return lifecycles.force(self.backend, self.tenant_state(tenant), request)
+        return self.backend.objects.force(self.tenant_state(tenant), request)
 
     def load_fixtures(self, data: Any) -> None:
         load_fixtures(self, data)

@@ -2,21 +2,23 @@
 
 A session is `open` until a contact is on it (`authenticate`, `authenticated`, or a new `contact`),
 then `authenticated`; `authorize` with the session's calculation hands it to payment (`authorized`).
-It `expired` once the clock passes its `expires_at`. Every change to the session or its documents
-is a self-loop in the lifecycle table, so an authorized or expired session refuses them all.
+It `expired` once the clock passes its `expires_at`: a timed step planned when it is made. Every
+change to the session or its documents is a self-loop in the lifecycle table, so an authorized or
+expired session refuses them all.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.lifecycles import LIFECYCLES, current, move
 from mockpost.providers.afosto.models import Answer, Call, Handler
-from mockpost.providers.afosto.state import TenantState
+from mockpost.providers.afosto.objects import Found
+from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.validation import check_body
 
@@ -29,7 +31,7 @@ CALCULATION = "/odr/sessions/{}/calculation"
 SESSION_LIFETIME = timedelta(hours=1)  # the reference gives no default; one hour of checkout
 CONTACT_FIELDS = ("id", "email", "given_name", "family_name", "additional_name")
 PAYMENT_PAGE = "https://pay.example.com/transactions/"  # stands in for the payment provider's page
-RESOURCE = "checkout session"
+KIND = "checkout_sessions"
 
 
 def password_digest(password: str) -> str:
@@ -67,6 +69,7 @@ class Sessions:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.store = engine.store
+        self.objects = engine.objects
 
     def register(self) -> None:
         own: dict[tuple[str, str], Handler] = {
@@ -81,6 +84,8 @@ class Sessions:
             ("PUT", f"{SESSION_PATH}/order"): self.attach_order,
         }
         self.engine.handlers.update(own)
+        self.store.on_create.setdefault(SESSIONS, []).append(self.plan_expiry)
+        self.engine.timer_actions[(KIND, "expire")] = self.expire
         # The session's other documents (shipping, billing, phone numbers ...) stay generic
         # `{active, options}` choices, but only while the session takes changes.
         for op in self.engine.catalog.operations:
@@ -89,21 +94,23 @@ class Sessions:
                 self.engine.handlers[op.key] = self.while_open(served)
 
     # -- the session ----------------------------------------------------------------------
-    def session(self, state: TenantState, call: Call) -> dict[str, Any]:
-        """The session the path names, `expired` first if the clock has passed its expires_at."""
-        key = call.params["id"]
-        session = self.store.find(state, SESSIONS, (), key)
+    def plan_expiry(self, state: TenantState, parents: Parents, key: str, session: dict[str, Any]) -> None:
         expires = parse_moment(session.get("expires_at"))
-        due = expires is not None and self.engine.ctx.now() >= expires
-        if due and LIFECYCLES[RESOURCE].allows(current(state, RESOURCE, key), "expired"):
-            move(self.engine, state, RESOURCE, key, session, "expired")
-        return session
+        if expires is not None:
+            self.engine.ctx.schedule(state.tenant, KIND, key, expires, "expire")
+
+    def expire(self, state: TenantState, session: Found) -> None:
+        """The clock passed the session's expires_at (authorizing it first ends its timed work)."""
+        self.objects.move(state, KIND, session.id, session.item, "expired")
+
+    def session(self, state: TenantState, call: Call) -> dict[str, Any]:
+        return self.store.find(state, SESSIONS, (), call.params["id"])
 
     def changing(self, state: TenantState, call: Call) -> dict[str, Any]:
         """The session, if its state still takes changes (400 naming `state` otherwise)."""
         session = self.session(state, call)
         key = call.params["id"]
-        move(self.engine, state, RESOURCE, key, session, current(state, RESOURCE, key))
+        self.objects.allow_change(state, KIND, key, session)
         return session
 
     def while_open(self, served: Handler) -> Handler:
@@ -114,13 +121,15 @@ class Sessions:
         return guarded
 
     def start(self, state: TenantState, call: Call) -> Answer:
-        body = call.body if isinstance(call.body, dict) else {}
-        expires = parse_moment(body.get("expires_at")) if body.get("expires_at") is not None else None
-        if body.get("expires_at") is not None and (expires is None or expires <= self.engine.ctx.now()):
-            raise bad_request("expires_at is a future ISO-8601 date-time", invalid=["expires_at"])
-        answer = self.engine.crud.create(state, call)
-        answer.body["expires_at"] = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
-        return answer
+        """A session expires at the future `expires_at` given, else an hour after it starts."""
+        if isinstance(call.body, dict):
+            given = call.body.get("expires_at")
+            expires = parse_moment(given) if given is not None else None
+            if given is not None and (expires is None or expires <= self.engine.ctx.now()):
+                raise bad_request("expires_at is a future ISO-8601 date-time", invalid=["expires_at"])
+            lasting = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
+            call = replace(call, body={**call.body, "expires_at": lasting})
+        return self.engine.crud.create(state, call)
 
     def read(self, state: TenantState, call: Call) -> Answer:
         return Answer(call.op.success, self.session(state, call))
@@ -132,7 +141,7 @@ class Sessions:
     def put_contact(self, state: TenantState, call: Call, session: dict[str, Any], contact_id: str) -> None:
         session["contact_id"] = contact_id
         key = call.params["id"]
-        move(self.engine, state, RESOURCE, key, session, "authenticated")
+        self.objects.move(state, KIND, key, session, "authenticated")
 
     def authenticate(self, state: TenantState, call: Call) -> Answer:
         """Email and password of an identity of the session's audience (`POST /rel/identity/create`)."""
@@ -207,7 +216,7 @@ class Sessions:
                 "calculation_id is not this session's calculation: GET .../calculation first",
                 invalid=["calculation_id"],
             )
-        move(self.engine, state, RESOURCE, call.params["id"], session, "authorized")
+        self.objects.move(state, KIND, call.params["id"], session, "authorized")
         transaction = self.store.new_item(state, TRANSACTIONS, (), {"order_id": session.get("order_id")})
         session["transaction_secret"] = transaction["secret"]
         return Answer(

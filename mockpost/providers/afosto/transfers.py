@@ -13,14 +13,15 @@ from typing import Any
 
 from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request
-from mockpost.providers.afosto.lifecycles import LIFECYCLES, SHOW, current, move
+from mockpost.providers.afosto.lifecycle import TRANSFER, TRANSPORT
 from mockpost.providers.afosto.models import Answer, Call
-from mockpost.providers.afosto.state import TenantState
+from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.validation import check_body
 
 TRANSFERS = "/wms/transfers"
 TRANSPORTS = "/wms/transfers/{}/transports"
 SHIPMENTS = "/lcs/shipments"
+KIND = "transports"
 LEGS = ("collections", "deliveries")  # the transfer's summaries of its first and last transport
 LEG_FIELDS = ("inbound_shipment_id", "outbound_shipment_id")
 SUMMARY_STATUS = {"pending": "pending", "shipped": "partial", "delivered": "delivered"}
@@ -30,9 +31,10 @@ class Transfers:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.store = engine.store
+        self.objects = engine.objects
 
     def register(self) -> None:
-        self.store.on_create[TRANSPORTS] = self.shows_pending
+        self.store.on_create.setdefault(TRANSPORTS, []).append(self.leaves_later)
         self.engine.handlers.update(
             {
                 ("POST", TRANSFERS): self.create,
@@ -41,14 +43,14 @@ class Transfers:
             }
         )
 
-    def shows_pending(self, transport: dict[str, Any]) -> None:
-        SHOW["transport"](transport, LIFECYCLES["transport"].initial, self.engine.now())
+    @staticmethod
+    def leaves_later(state: TenantState, parents: Parents, key: str, transport: dict[str, Any]) -> None:
+        """A new transport has neither left nor arrived."""
         transport.update(departure_at=None, arrival_at=None)
 
     def create(self, state: TenantState, call: Call) -> Answer:
         answer = self.engine.crud.create(state, call)
         transfer = answer.body
-        SHOW["transfer"](transfer, LIFECYCLES["transfer"].initial, self.engine.now())
         parents = (str(transfer["id"]),)
         state.seeded.add((TRANSPORTS, parents))  # its own legs, not fixture transports
         target = transfer.get("target")
@@ -79,16 +81,16 @@ class Transfers:
         transfer = self.store.find(state, TRANSFERS, (), transfer_id)
         transport = self.store.find(state, TRANSPORTS, (transfer_id,), key)
         wanted = call.body.get("state") if isinstance(call.body, dict) else None
-        states = LIFECYCLES["transport"].states
+        states = TRANSPORT.states
         if not isinstance(wanted, str) or wanted not in states:
             raise bad_request(f"state must be one of {', '.join(states)}", invalid=["state"])
         previous = self.store.items(state, TRANSPORTS, (transfer_id,)).get(str(transport.get("previous")))
-        arrived = previous is None or current(state, "transport", str(previous["id"])) == "delivered"
+        arrived = previous is None or self.objects.state_of(state, KIND, str(previous["id"])) == "delivered"
         if wanted == "shipped" and previous is not None and not arrived:
             raise bad_request(
                 f"the previous transport {previous['id']} has not been delivered yet", invalid=["state"]
             )
-        move(self.engine, state, "transport", key, transport, wanted)
+        self.objects.move(state, KIND, key, transport, wanted)
         self.follow(state, transfer)
         return Answer(call.op.success, transport)
 
@@ -96,15 +98,15 @@ class Transfers:
         """The transfer's own state from its transports'."""
         key = str(transfer["id"])
         legs = self.legs(state, key)
-        moved = [current(state, "transport", str(leg["id"])) for leg in legs]
+        moved = [self.objects.state_of(state, KIND, str(leg["id"])) for leg in legs]
         if all(s == "delivered" for s in moved):
             target = "delivered"
         elif any(s != "pending" for s in moved):
             target = "transit"
         else:
             target = "pending"
-        for step in LIFECYCLES["transfer"].path(current(state, "transfer", key), target):
-            move(self.engine, state, "transfer", key, transfer, step)
+        for step in TRANSFER.path(self.objects.state_of(state, "transfers", key), target):
+            self.objects.move(state, "transfers", key, transfer, step)
         transfer["is_collection_pending"] = moved[0] == "pending"
         self.summarise(transfer, legs)
 
@@ -122,7 +124,7 @@ class Transfers:
         unknown = [f for f, value in given.items() if str(value) not in shipments]
         if unknown:
             raise bad_request("no such shipment in this account", invalid=unknown)
-        if LIFECYCLES["transport"].is_final(current(state, "transport", key)):
+        if TRANSPORT.is_final(self.objects.state_of(state, KIND, key)):
             raise bad_request(
                 f"the transport {key} is delivered and takes no more changes", invalid=["state"]
             )

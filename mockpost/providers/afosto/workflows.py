@@ -1,7 +1,7 @@
 """More hand-modelled endpoints: warehouse claims, invoices, transactions and payments, 2FA secrets,
 identities, subtenant invites and authorization requests, purges, app installs.
 
-Every state change goes through `lifecycles.move`, so the lifecycle tables decide what is allowed.
+Every state change goes through `Objects.move`, so the lifecycle tables decide what is allowed.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import Any
 
 from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES, SHOW, current, move
+from mockpost.providers.afosto.lifecycle import BY_NAME, CLAIM
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.sessions import identity_key, password_digest
-from mockpost.providers.afosto.state import TenantState
+from mockpost.providers.afosto.state import Parents, TenantState
 
 CLAIMS = "/wms/claims"
 TRANSACTIONS = "/odr/transactions"
@@ -22,9 +22,9 @@ SECRETS = "/iam/2fa/secrets"
 INTEGRATIONS = "/int/apps/integrations"
 PURGES = "/iam/purges"
 SUBTENANT_STATES = {
-    ("PUT", "/iam/subtenants/invites/{id}"): ("invite", ("approved", "declined")),
+    ("PUT", "/iam/subtenants/invites/{id}"): ("invites", ("approved", "declined")),
     ("PUT", "/iam/subtenants/authorizations/requests/{id}"): (
-        "authorization request",
+        "authorization_requests",
         ("approved", "declined", "revoked"),
     ),
 }
@@ -35,11 +35,10 @@ class Workflows:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.store = engine.store
+        self.objects = engine.objects
 
     def register(self) -> None:
-        for resource, collection in COLLECTIONS.items():
-            self.store.on_create[collection] = self.shows_initial_state(resource)
-        self.store.on_create[TRANSACTIONS] = self.new_transaction
+        self.store.on_create.setdefault(TRANSACTIONS, []).append(self.new_transaction)
         self.engine.handlers.update(
             {
                 ("GET", "/wms/claims/{id}/status"): self.claim_status,
@@ -61,29 +60,23 @@ class Workflows:
             }
         )
 
-    def shows_initial_state(self, resource: str) -> Any:
-        def show(item: dict[str, Any]) -> None:
-            SHOW[resource](item, LIFECYCLES[resource].initial, self.engine.now())
-
-        return show
-
     # -- claims ---------------------------------------------------------------------------
     def claim(self, state: TenantState, call: Call) -> dict[str, Any]:
         return self.store.find(state, CLAIMS, (), call.params["id"])
 
     def claim_status(self, state: TenantState, call: Call) -> Answer:
         self.claim(state, call)
-        now = current(state, "claim", call.params["id"])
+        now = self.objects.state_of(state, "claims", call.params["id"])
         return Answer(
             200,
             {
-                "is_cancelable": LIFECYCLES["claim"].allows(now, "cancelled"),
+                "is_cancelable": CLAIM.allows(now, "cancelled"),
                 "with_warning": now == "confirmed",
             },
         )
 
     def claim_cancel(self, state: TenantState, call: Call) -> Answer:
-        move(self.engine, state, "claim", call.params["id"], self.claim(state, call), "cancelled")
+        self.objects.move(state, "claims", call.params["id"], self.claim(state, call), "cancelled")
         return Answer(call.op.success)
 
     def claim_extend(self, state: TenantState, call: Call) -> Answer:
@@ -92,7 +85,7 @@ class Workflows:
         if not isinstance(body, dict) or not isinstance(body.get("expires_at"), str):
             raise bad_request("send the new expires_at", required=["expires_at"])
         key = call.params["id"]
-        move(self.engine, state, "claim", key, claim, current(state, "claim", key))
+        self.objects.allow_change(state, "claims", key, claim)
         claim["expires_at"] = body["expires_at"]
         return Answer(call.op.success, claim)
 
@@ -102,7 +95,7 @@ class Workflows:
         body = call.body
         if not isinstance(body, dict) or not isinstance(body.get("target_id"), str) or not body["target_id"]:
             raise bad_request("send the target_id the claim is for", required=["target_id"])
-        move(self.engine, state, "claim", call.params["id"], claim, "confirmed")
+        self.objects.move(state, "claims", call.params["id"], claim, "confirmed")
         claim["target"] = body["target_id"]
         return Answer(call.op.success, claim)
 
@@ -136,12 +129,12 @@ class Workflows:
         paid_at = body.get("paid_at")
         if paid_at is not None and not isinstance(paid_at, str):
             raise bad_request("paid_at is a date", invalid=["paid_at"])
-        move(self.engine, state, "invoice", call.params["id"], invoice, "paid")
+        self.objects.move(state, "invoices", call.params["id"], invoice, "paid")
         invoice["paid_at"] = paid_at or self.engine.now()
         return Answer(call.op.success, invoice)
 
     @staticmethod
-    def new_transaction(transaction: dict[str, Any]) -> None:
+    def new_transaction(state: TenantState, parents: Parents, key: str, transaction: dict[str, Any]) -> None:
         """A new transaction has no payments yet: all of its amount is due."""
         amount = transaction.get("amount")
         due = (
@@ -163,20 +156,19 @@ class Workflows:
         payment = self.engine.synth.fill(call.op.success_example)
         payment.update({k: v for k, v in body.items() if k in payment}, amount=amount, is_refund=False)
         payment.update(id=self.engine.ctx.ids.uuid4(), created_at=self.engine.now())
-        SHOW["payment"](payment, "pending", self.engine.now())
         payment.update(is_pending=True, is_paid=False, is_captured=False, is_authorized=False, paid_at=None)
         transaction.setdefault("payments", []).append(payment)
+        self.objects.begin(state, "payments", payment["id"], payment, parents=(call.params["secret"],))
         return Answer(call.op.success, payment)
 
     def payment_paid(self, state: TenantState, call: Call) -> Answer:
         transaction = self.transaction(state, call)
-        pending = [
-            p for p in transaction.get("payments", []) if current(state, "payment", p["id"]) == "pending"
-        ]
+        payments = [p for p in transaction.get("payments", []) if not p.get("is_refund")]
+        pending = [p for p in payments if self.objects.state_of(state, "payments", p["id"]) == "pending"]
         if not pending:
             raise AfostoError(400, "the transaction has no pending payment", invalid=["state"])
         payment = pending[-1]
-        move(self.engine, state, "payment", payment["id"], payment, "paid")
+        self.objects.move(state, "payments", payment["id"], payment, "paid")
         self.settle(transaction)
         return Answer(call.op.success, payment)
 
@@ -195,7 +187,7 @@ class Workflows:
         amount = payment["amount"] - refunded if amount is None else amount
         if amount > payment["amount"] - refunded:
             raise bad_request("the refund is more than what is left of the payment", invalid=["amount"])
-        move(self.engine, state, "payment", payment["id"], payment, "refunded")
+        self.objects.move(state, "payments", payment["id"], payment, "refunded")
         refund = {**payment, "id": self.engine.ctx.ids.uuid4(), "amount": amount, "is_refund": True}
         refund.update(created_at=self.engine.now(), paid_at=self.engine.now(), refunds=payment["id"])
         transaction["payments"].append(refund)
@@ -255,7 +247,6 @@ class Workflows:
         secret = self.engine.ctx.ids.token(32).upper()
         stored = self.store.new_item(state, SECRETS, (), call.body or {}, key=kind)
         stored.update(type=kind, secret_last_4=secret[-4:], deleted_at=None, is_confirmed=False)
-        state.states.pop(("2fa secret", kind), None)
         answer = {k: stored.get(k) for k in call.op.success_example}
         answer.update(secret=secret, qr_url=f"otpauth://totp/Afosto:{kind}?secret={secret}&issuer=Afosto")
         return Answer(call.op.success, answer)
@@ -269,19 +260,19 @@ class Workflows:
         if not isinstance(otp, str) or not (len(otp) == 6 and otp.isdigit()):
             raise bad_request("otp is the six digits of the authenticator", required=["otp"])
         verified = otp != FAILING_OTP
-        if verified and current(state, "2fa secret", kind) == "unconfirmed":
-            move(self.engine, state, "2fa secret", kind, secret, "confirmed")
+        if verified and self.objects.state_of(state, "2fa_secrets", kind) == "unconfirmed":
+            self.objects.move(state, "2fa_secrets", kind, secret, "confirmed")
         return Answer(call.op.success, {"is_verified": verified})
 
     # -- subtenants and purges ------------------------------------------------------------
     def subtenant_state(self, state: TenantState, call: Call) -> Answer:
-        resource, allowed = SUBTENANT_STATES[call.op.key]
-        item = self.store.find(state, COLLECTIONS[resource], (), call.params["id"])
+        kind, allowed = SUBTENANT_STATES[call.op.key]
+        item = self.store.find(state, BY_NAME[kind].collection, (), call.params["id"])
         body = call.body
         wanted = body.get("state") if isinstance(body, dict) else None
         if not isinstance(wanted, str) or wanted not in allowed:
             raise bad_request(f"state must be one of {', '.join(allowed)}", invalid=["state"])
-        move(self.engine, state, resource, call.params["id"], item, wanted)
+        self.objects.move(state, kind, call.params["id"], item, wanted)
         return Answer(call.op.success, item)
 
     def purge_request(self, state: TenantState, call: Call) -> Answer:
@@ -298,6 +289,6 @@ class Workflows:
 
     def purge_apply(self, state: TenantState, call: Call) -> Answer:
         purge = self.store.find(state, PURGES, (), call.params["token"])
-        move(self.engine, state, "purge", call.params["token"], purge, "applied")
+        self.objects.move(state, "purges", call.params["token"], purge, "applied")
         purge["signer"] = purge["requester"]  # the account applies its own purge
         return Answer(call.op.success, purge)
