@@ -29,7 +29,7 @@ from mockpost.providers.afosto.shapes import Lookup, Shapes
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.tasks import Tasks
-from mockpost.providers.afosto.validation import check_parameters
+from mockpost.providers.afosto.validation import check_parameters, check_request
 
 READS = frozenset({"list", "read", "search", "task"})  # patterns that answer what is stored
 
@@ -74,6 +74,7 @@ class Engine:
             replay = state.replies.get((op.method, op.path, idempotency))
             if replay is not None:
                 return replay
+        check_request(op, call.body)
         handler = self.handlers.get(op.key) or self.patterns[op.pattern]
         conformed = self.conformed(state, changes=self.changes(op))
         answer = handler(state, call)

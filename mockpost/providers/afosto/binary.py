@@ -20,7 +20,7 @@ from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 BARCODE_HEIGHT = 40
 SIGNATURE_LIFETIME = timedelta(hours=1)
@@ -89,10 +89,7 @@ class Binaries:
 
     def html_inline(self, state: TenantState, call: Call) -> Answer:
         """The rendered PDF itself; the mock prints the HTML's text lines instead of laying it out."""
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("content"), str) or not body["content"]:
-            raise bad_request("content (base64 HTML) is required", required=["content"])
-        check_body(call.op, body)
+        body = require_fields(call.body, ("content",), "content (base64 HTML) is required")
         try:
             html = base64.b64decode(body["content"], validate=True).decode("utf-8", "replace")
         except (binascii.Error, ValueError):

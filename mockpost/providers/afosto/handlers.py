@@ -15,6 +15,7 @@ from mockpost.providers.afosto.lifecycle import PRINT_JOB
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
+from mockpost.providers.afosto.validation import require_fields
 
 ORDERS = "/odr/orders"
 PARCELS = "/lcs/parcels"
@@ -76,11 +77,8 @@ class Handlers:
     def order_authorize(self, state: TenantState, call: Call) -> Answer:
         """Lock the order on its newest calculation and open a transaction for the amount due."""
         order = self.order(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not body.get("calculation_id"):
-            raise bad_request(
-                "authorize needs the calculation_id of the order's calculation", required=["calculation_id"]
-            )
+        needs = "authorize needs the calculation_id of the order's calculation"
+        body = require_fields(call.body, ("calculation_id",), needs)
         calculation = state.singletons.get(("/odr/orders/{}/calculation", (call.params["id"],)))
         if not isinstance(calculation, dict) or calculation.get("id") != body["calculation_id"]:
             raise bad_request(
@@ -172,12 +170,7 @@ class Handlers:
 
     # -- print queue ----------------------------------------------------------------------
     def queue_push(self, state: TenantState, call: Call) -> Answer:
-        body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("a print job is an object", required=["hub_id", "job"])
-        missing = [f for f in ("hub_id", "job") if not body.get(f)]
-        if missing:
-            raise bad_request("a print job needs the hub and the job", required=missing)
+        body = require_fields(call.body, ("hub_id", "job"), "a print job needs the hub and the job")
         if str(body["hub_id"]) not in self.store.items(state, HUBS, ()):
             raise AfostoError(404, "Hub not found")
         answer = self.engine.crud.create(state, call)
@@ -190,9 +183,7 @@ class Handlers:
     def queue_status(self, state: TenantState, call: Call) -> Answer:
         reference = call.params["reference"]
         job = self.store.find(state, QUEUE, (), reference)
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("status"), str):
-            raise bad_request("send the job's new status", required=["status"])
+        body = require_fields(call.body, ("status",), "send the job's new status")
         target = STATUS_ALIASES.get(body["status"], body["status"])
         lifecycle_states = PRINT_JOB.states
         if target not in lifecycle_states:

@@ -9,7 +9,7 @@ from mockpost.providers.afosto.errors import bad_request, not_found
 from mockpost.providers.afosto.items import ItemStore
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
-from mockpost.providers.afosto.validation import check_search_fields, constraints_of, matches, paging
+from mockpost.providers.afosto.validation import constraints_of, matches, paging
 
 
 class Listing:
@@ -66,7 +66,6 @@ class Listing:
         op = call.op
         body = call.body
         self.store.require_parents(state, call, len(op.segments))
-        check_search_fields(op, body)
         collection = op.collection
         parents = tuple(self.store.values(call))
         stored = self.searched(state, collection, parents)

@@ -14,7 +14,7 @@ from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request, not_found
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 LOCATIONS = "/lcs/locations"
 POSITIONS = "/lcs/locations/{}/positions"
@@ -22,6 +22,8 @@ SKUS = "/lcs/locations/{}/skus"
 
 
 def codes_of(body: Any) -> list[str]:
+    """Position codes: the reference's example is a real code, not a type, so the catalog's check
+    leaves their type to this rule."""
     if not isinstance(body, list) or not all(isinstance(code, str) and code for code in body):
         raise bad_request("send a list of position codes", invalid=["body"])
     return body
@@ -74,11 +76,7 @@ class Locations:
 
     def list_skus(self, state: TenantState, call: Call) -> Answer:
         parents = self.location(state, call)
-        check_body(call.op, call.body)
-        if not isinstance(call.body, list) or not all(
-            isinstance(entry, dict) and entry.get("sku") and entry.get("position") for entry in call.body
-        ):
-            raise bad_request("send a list of {sku, position}", required=["sku", "position"])
+        require_fields(call.body, ("sku", "position"), "send a list of {sku, position}")
         listed = self.store.items(state, SKUS, parents)
         for entry in call.body:
             sku, code = str(entry["sku"]), str(entry["position"])

@@ -15,7 +15,7 @@ from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.lifecycle import SHIPMENT
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import Parents, TenantState
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 SHIPMENTS = "/lcs/shipments"
 LISTS = "/lcs/lists"
@@ -24,16 +24,6 @@ ITEM_FLAGS = ("is_handled", "is_serviced", "is_finished")
 ITEM_FIELDS = (*ITEM_FLAGS, "position", "lot_number", "expires_at")
 ITEM_STATES = ("is_missing", "is_handled", "is_finished", "is_listed", "is_boxed", "is_in_transit")
 ITEM_LINES = ("backorders", "overage")  # PUT .../items/<line>: the shipment's list of that name
-
-
-def objects_with_ids(body: Any, what: str) -> list[dict[str, Any]]:
-    if not isinstance(body, list) or not all(isinstance(entry, dict) for entry in body):
-        raise bad_request(f"send a list of {what}", invalid=["body"])
-    if any(entry.get("id") in (None, "") for entry in body):
-        raise bad_request(f"every one of the {what} names its id", required=["id"])
-    if not all(isinstance(entry["id"], str) for entry in body):
-        raise bad_request("an id is text", invalid=["id"])
-    return body
 
 
 class Logistics:
@@ -104,7 +94,6 @@ class Logistics:
 
         def replace(state: TenantState, call: Call) -> Answer:
             shipment = self.editable(state, call)
-            check_body(call.op, call.body)
             shipment[line] = [dict(entry) for entry in call.body]
             if line == "overage":
                 shipment["is_overcomplete"] = bool(call.body)
@@ -114,8 +103,7 @@ class Logistics:
 
     def missing_items(self, state: TenantState, call: Call) -> Answer:
         shipment = self.editable(state, call)
-        changes = objects_with_ids(call.body, "items")
-        check_body(call.op, call.body)
+        changes = require_fields(call.body, ("id",), "every one of the items names its id")
         items = {item.get("id"): item for item in shipment.get("items") or [] if isinstance(item, dict)}
         unknown = [entry["id"] for entry in changes if entry["id"] not in items]
         if unknown:
@@ -128,9 +116,8 @@ class Logistics:
     # -- handling lists -------------------------------------------------------------------
     def list_create(self, state: TenantState, call: Call) -> Answer:
         """A list over open shipments: their items become its items, the shipments become listed."""
-        body = call.body if isinstance(call.body, dict) else {}
-        wanted = body.get("shipments") or []
-        if not isinstance(wanted, list) or not all(isinstance(s, dict) and s.get("id") for s in wanted):
+        wanted = call.body.get("shipments") or []
+        if not all(entry.get("id") for entry in wanted):
             raise bad_request("shipments is a list of {id, label}", invalid=["shipments"])
         named = [str(entry["id"]) for entry in wanted]
         if len(set(named)) != len(named):
@@ -174,8 +161,7 @@ class Logistics:
     def list_items(self, state: TenantState, call: Call) -> Answer:
         """Picking progress: the first handled item starts the list, the last finished one ends it."""
         handling = self.handling_list(state, call)
-        changes = objects_with_ids(call.body, "list items")
-        check_body(call.op, call.body)
+        changes = require_fields(call.body, ("id",), "every one of the list items names its id")
         if handling.get("is_on_hold"):
             raise bad_request("the handling list is on hold: resume it first", invalid=["is_on_hold"])
         lines = {line.get("id"): line for line in handling.get("items") or [] if isinstance(line, dict)}
@@ -212,15 +198,6 @@ class Logistics:
         """Hold a handling list or assign it to a user (`sub`)."""
         handling = self.handling_list(state, call)
         body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("send is_on_hold and/or sub", required=["is_on_hold"])
-        invalid = [
-            k
-            for k, kind in (("is_on_hold", bool), ("sub", str))
-            if k in body and not isinstance(body[k], kind)
-        ]
-        if invalid:
-            raise bad_request("is_on_hold is a boolean, sub a user id", invalid=invalid)
         key = call.params["id"]
         self.objects.allow_change(state, LIST_KIND, key, handling)
         if "is_on_hold" in body:

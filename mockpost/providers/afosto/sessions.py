@@ -20,7 +20,7 @@ from mockpost.providers.afosto.models import Answer, Call, Handler
 from mockpost.providers.afosto.objects import Found
 from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import iso
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 SESSIONS = "/odr/sessions"
 SESSION_PATH = "/odr/sessions/{id}"
@@ -50,19 +50,6 @@ def parse_moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment.astimezone(UTC) if moment.tzinfo else None
-
-
-def text_fields(body: Any, required: tuple[str, ...], message: str) -> dict[str, Any]:
-    """The body as an object whose `required` fields are non-empty strings, else a 400 naming them."""
-    if not isinstance(body, dict):
-        raise bad_request(message, required=list(required))
-    missing = [f for f in required if body.get(f) in (None, "")]
-    if missing:
-        raise bad_request(message, required=missing)
-    invalid = [f for f in required if not isinstance(body[f], str)]
-    if invalid:
-        raise bad_request(f"{', '.join(invalid)} must be text", invalid=invalid)
-    return body
 
 
 class Sessions:
@@ -122,14 +109,12 @@ class Sessions:
 
     def start(self, state: TenantState, call: Call) -> Answer:
         """A session expires at the future `expires_at` given, else an hour after it starts."""
-        if isinstance(call.body, dict):
-            given = call.body.get("expires_at")
-            expires = parse_moment(given) if given is not None else None
-            if given is not None and (expires is None or expires <= self.engine.ctx.now()):
-                raise bad_request("expires_at is a future ISO-8601 date-time", invalid=["expires_at"])
-            lasting = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
-            call = replace(call, body={**call.body, "expires_at": lasting})
-        return self.engine.crud.create(state, call)
+        given = call.body.get("expires_at")
+        expires = parse_moment(given) if given is not None else None
+        if given is not None and (expires is None or expires <= self.engine.ctx.now()):
+            raise bad_request("expires_at is a future ISO-8601 date-time", invalid=["expires_at"])
+        lasting = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
+        return self.engine.crud.create(state, replace(call, body={**call.body, "expires_at": lasting}))
 
     def read(self, state: TenantState, call: Call) -> Answer:
         return Answer(call.op.success, self.session(state, call))
@@ -146,7 +131,8 @@ class Sessions:
     def authenticate(self, state: TenantState, call: Call) -> Answer:
         """Email and password of an identity of the session's audience (`POST /rel/identity/create`)."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("email", "password"), "authenticate with email and password")
+        login = ("email", "password")
+        body = require_fields(call.body, login, "authenticate with email and password")
         identities = state.collection(IDENTITIES, ())
         audience = str(session.get("audience") or "")
         identity = identities.get(identity_key(audience, body["email"]))
@@ -163,7 +149,7 @@ class Sessions:
     def authenticated(self, state: TenantState, call: Call) -> Answer:
         """A contact the shop has already authenticated itself."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("contact_id",), "name the authenticated contact_id")
+        body = require_fields(call.body, ("contact_id",), "name the authenticated contact_id")
         contact = self.store.items(state, CONTACTS, ()).get(body["contact_id"])
         if contact is None:
             raise bad_request(f"no contact {body['contact_id']!r} in this account", invalid=["contact_id"])
@@ -173,7 +159,7 @@ class Sessions:
     def identity(self, state: TenantState, call: Call) -> Answer:
         """204 when an identity with this email exists for the session's audience, else 404."""
         session = self.session(state, call)
-        body = text_fields(call.body, ("email",), "send the email to look up")
+        body = require_fields(call.body, ("email",), "send the email to look up")
         audience = str(session.get("audience") or "")
         if identity_key(audience, body["email"]) not in state.collection(IDENTITIES, ()):
             raise AfostoError(404, f"no identity {body['email']!r} for this session's audience")
@@ -182,8 +168,7 @@ class Sessions:
     def new_contact(self, state: TenantState, call: Call) -> Answer:
         """A guest: a new contact, made from the body, becomes the session's contact."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("email",), "a new contact needs at least an email")
-        check_body(call.op, call.body)
+        body = require_fields(call.body, ("email",), "a new contact needs at least an email")
         fields = {k: v for k, v in body.items() if k in CONTACT_FIELDS and k != "id"}
         contact = self.store.new_item(state, CONTACTS, (), fields)
         self.put_contact(state, call, session, contact["id"])
@@ -200,7 +185,7 @@ class Sessions:
     def attach_order(self, state: TenantState, call: Call) -> Answer:
         """Attach an existing order to the session."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("order_id",), "send the order_id to attach")
+        body = require_fields(call.body, ("order_id",), "send the order_id to attach")
         if body["order_id"] not in self.store.items(state, "/odr/orders", ()):
             raise bad_request(f"no order {body['order_id']!r} in this account", invalid=["order_id"])
         session["order_id"] = body["order_id"]
@@ -209,7 +194,8 @@ class Sessions:
     def authorize(self, state: TenantState, call: Call) -> Answer:
         """The session's calculation, accepted: a transaction to pay, and where to pay it."""
         session = self.session(state, call)
-        body = text_fields(call.body, ("calculation_id",), "authorize names the session's calculation_id")
+        needs = "authorize names the session's calculation_id"
+        body = require_fields(call.body, ("calculation_id",), needs)
         calculation = state.singletons.get((CALCULATION, (call.params["id"],)))
         if not isinstance(calculation, dict) or calculation.get("id") != body["calculation_id"]:
             raise bad_request(

@@ -16,7 +16,6 @@ from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.lifecycle import TRANSFER, TRANSPORT
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import Parents, TenantState
-from mockpost.providers.afosto.validation import check_body
 
 TRANSFERS = "/wms/transfers"
 TRANSPORTS = "/wms/transfers/{}/transports"
@@ -115,7 +114,6 @@ class Transfers:
         transfer_id, key = call.params["transfer_id"], call.params["id"]
         self.store.find(state, TRANSFERS, (), transfer_id)
         transport = self.store.find(state, TRANSPORTS, (transfer_id,), key)
-        check_body(call.op, call.body)
         body = call.body if isinstance(call.body, dict) else {}
         given = {f: body[f] for f in LEG_FIELDS if body.get(f)}
         if not given:

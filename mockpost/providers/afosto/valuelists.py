@@ -18,7 +18,7 @@ from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request, not_found
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.state import TenantState
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 FILTERS = "/odr/filters"
 LOCATIONS = "/wms/locations"
@@ -46,7 +46,6 @@ class ValueLists:
 
     # -- product filters ------------------------------------------------------------------
     def set_filters(self, state: TenantState, call: Call) -> Answer:
-        check_body(call.op, call.body)
         entries = call.body if isinstance(call.body, list) else [call.body]
         stored = self.store.items(state, FILTERS, ())
         applied = [
@@ -78,11 +77,7 @@ class ValueLists:
     # -- warehouse stock ------------------------------------------------------------------
     def book_overage(self, state: TenantState, call: Call) -> Answer:
         location = self.store.find(state, LOCATIONS, (), call.params["id"])
-        check_body(call.op, call.body)
-        if not isinstance(call.body, list) or not all(
-            isinstance(entry, dict) and entry.get("sku") and entry.get("position") for entry in call.body
-        ):
-            raise bad_request("send a list of {sku, position, quantity}", required=["sku", "position"])
+        require_fields(call.body, ("sku", "position"), "send a list of {sku, position, quantity}")
         units = [int(entry.get("quantity") or 1) for entry in call.body]
         if any(count < 1 for count in units) or sum(units) > MAX_UNITS:
             raise bad_request(

@@ -14,6 +14,7 @@ from mockpost.providers.afosto.lifecycle import BY_NAME, CLAIM
 from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.sessions import identity_key, password_digest
 from mockpost.providers.afosto.state import Parents, TenantState
+from mockpost.providers.afosto.validation import require_fields
 
 CLAIMS = "/wms/claims"
 TRANSACTIONS = "/odr/transactions"
@@ -81,9 +82,7 @@ class Workflows:
 
     def claim_extend(self, state: TenantState, call: Call) -> Answer:
         claim = self.claim(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("expires_at"), str):
-            raise bad_request("send the new expires_at", required=["expires_at"])
+        body = require_fields(call.body, ("expires_at",), "send the new expires_at")
         key = call.params["id"]
         self.objects.allow_change(state, "claims", key, claim)
         claim["expires_at"] = body["expires_at"]
@@ -92,9 +91,7 @@ class Workflows:
     def claim_confirm(self, state: TenantState, call: Call) -> Answer:
         """A reservation becomes an actual claim on the target (an order, a transfer ...)."""
         claim = self.claim(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("target_id"), str) or not body["target_id"]:
-            raise bad_request("send the target_id the claim is for", required=["target_id"])
+        body = require_fields(call.body, ("target_id",), "send the target_id the claim is for")
         self.objects.move(state, "claims", call.params["id"], claim, "confirmed")
         claim["target"] = body["target_id"]
         return Answer(call.op.success, claim)
@@ -105,7 +102,6 @@ class Workflows:
         `redirect` app waits for its user to authenticate at `redirect_url`; a `post` app is
         installed with the credentials the request posts, and waits for them when it posts none."""
         app = self.store.find(state, "/int/apps/store", (), call.params["code"])
-        self.engine.documents.action(state, call)  # validates the body's documented types
         body = call.body if isinstance(call.body, dict) else {}
         method = (app.get("authentication") or {}).get("type")
         installed = not method or (method == "post" and bool(body.get("credentials")))
@@ -125,10 +121,7 @@ class Workflows:
     # -- invoices, transactions and payments ----------------------------------------------
     def invoice_paid(self, state: TenantState, call: Call) -> Answer:
         invoice = self.store.find(state, INVOICES, (), call.params["id"])
-        body = call.body if isinstance(call.body, dict) else {}
-        paid_at = body.get("paid_at")
-        if paid_at is not None and not isinstance(paid_at, str):
-            raise bad_request("paid_at is a date", invalid=["paid_at"])
+        paid_at = call.body.get("paid_at")
         self.objects.move(state, "invoices", call.params["id"], invoice, "paid")
         invoice["paid_at"] = paid_at or self.engine.now()
         return Answer(call.op.success, invoice)
@@ -148,10 +141,7 @@ class Workflows:
     def payment_start(self, state: TenantState, call: Call) -> Answer:
         """A payment attempt for the transaction: pending until the provider reports it paid."""
         transaction = self.transaction(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not body.get("method_code"):
-            raise bad_request("a payment needs its method_code", required=["method_code"])
-        self.engine.documents.action(state, call)  # validates the documented field types
+        body = require_fields(call.body, ("method_code",), "a payment needs its method_code")
         amount = body.get("amount", transaction.get("amount_due", 0))
         payment = self.engine.synth.fill(call.op.success_example)
         payment.update({k: v for k, v in body.items() if k in payment}, amount=amount, is_refund=False)
@@ -174,11 +164,9 @@ class Workflows:
 
     def refund(self, state: TenantState, call: Call) -> Answer:
         transaction = self.transaction(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not body.get("payment_id"):
-            raise bad_request("a refund names the payment_id it refunds", required=["payment_id"])
+        body = require_fields(call.body, ("payment_id",), "a refund names the payment_id it refunds")
         amount = body.get("amount")
-        if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
+        if amount is not None and amount <= 0:
             raise bad_request("amount is a positive integer (cents)", invalid=["amount"])
         payment = next((p for p in transaction.get("payments", []) if p["id"] == body["payment_id"]), None)
         if payment is None or payment.get("is_refund"):
@@ -207,13 +195,8 @@ class Workflows:
 
     # -- identities and 2FA ---------------------------------------------------------------
     def identity_of(self, call: Call) -> tuple[str, str]:
-        body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("send the identity's audience and email", required=["audience", "email"])
-        missing = [f for f in ("audience", "email") if not body.get(f)]
-        if missing:
-            raise bad_request("an identity is an audience and an email", required=missing)
-        if not all(isinstance(body[f], str) for f in ("audience", "email")) or "@" not in body["email"]:
+        body = require_fields(call.body, ("audience", "email"), "an identity is an audience and an email")
+        if "@" not in body["email"]:
             raise bad_request("email must be an address", invalid=["email"])
         return body["audience"], body["email"].lower()
 
@@ -223,7 +206,7 @@ class Workflows:
         key = identity_key(audience, email)
         if key in identities:
             raise AfostoError(409, "Identity already exists")
-        if not isinstance(call.body.get("password"), str) or len(call.body["password"]) < 8:
+        if len(call.body.get("password") or "") < 8:
             raise bad_request("password needs at least 8 characters", invalid=["password"])
         identities[key] = {
             "audience": audience,
@@ -242,7 +225,6 @@ class Workflows:
 
     def secret_create(self, state: TenantState, call: Call) -> Answer:
         """Enable 2FA of a type: the secret and its QR url are shown once, then only the last 4."""
-        self.engine.documents.action(state, call)
         kind = call.params["type"]
         secret = self.engine.ctx.ids.token(32).upper()
         stored = self.store.new_item(state, SECRETS, (), call.body or {}, key=kind)
@@ -279,9 +261,9 @@ class Workflows:
         """A purge token for the domains (`IamPurgeToken`: its `id` is a number, it expires a day
         later); it is signed when it is applied. The answer is the token data, as described."""
         body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("domains"), list) or not body["domains"]:
+        if not body.get("domains"):
             raise bad_request("send the domains to purge", required=["domains"])
-        if not all(isinstance(domain, str) and domain for domain in body["domains"]):
+        if not all(body["domains"]):
             raise bad_request("domains is a list of host names", invalid=["domains"])
         purge = self.store.new_item(state, PURGES, (), {"domains": list(body["domains"])})
         purge["signer"] = None
