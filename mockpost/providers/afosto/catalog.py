@@ -46,6 +46,21 @@ SEARCH_TARGETS = {
     ("POST", "/odr/search/coupons"): "/odr/coupons/codes",  # coupons are their codes
 }
 
+# What the compiler writes of each endpoint: the fields an Operation is made of.
+ENTRY_FIELDS = (
+    "method",
+    "path",
+    "title",
+    "description",
+    "parameters",
+    "request",
+    "success",
+    "examples",
+    "headers",
+    "content_types",
+    "statuses",
+    "enums",
+)
 COLLECTION_PATTERNS = ("list", "create", "read", "update", "delete", "upsert", "search")
 
 
@@ -190,21 +205,7 @@ def _read_catalog() -> Catalog:
     raw = resources.files(__package__).joinpath(CATALOG_FILE).read_bytes()
     data = json.loads(gzip.decompress(raw))
     operations = [
-        Operation(
-            method=e["method"],
-            path=e["path"],
-            title=e["title"],
-            description=e["description"],
-            parameters=e["parameters"],
-            request=e["request"],
-            success=e["success"],
-            examples=e["examples"],
-            headers=e["headers"],
-            content_types=e["content_types"],
-            statuses=e["statuses"],
-            enums=e["enums"],
-            segments=e["path"].strip("/").split("/"),
-        )
+        Operation(**{name: e[name] for name in ENTRY_FIELDS}, segments=e["path"].strip("/").split("/"))
         for e in data["endpoints"]
     ]
     classify(operations)

@@ -10,7 +10,7 @@ serves the patterns. Layer 2 hand-models the documented lifecycles (`handlers`, 
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 
@@ -47,15 +47,15 @@ TRUE = ("1", "true", "yes", "on")
 
 
 class AfostoProvider(Provider):
-    name: ClassVar[str] = "afosto"
-    mount: ClassVar[str] = "/afosto"
-    faker_locales: ClassVar[tuple[str, ...]] = ("nl_NL",)  # warmed off the request path
-    title: ClassVar[str] = "Afosto API"
-    api_version: ClassVar[str] = "1.0.0"
-    description: ClassVar[str] = (
+    name = "afosto"
+    mount = "/afosto"
+    title = "Afosto API"
+    api_version = "1.0.0"
+    description = (
         "Every endpoint of the Afosto API reference, served from a compiled catalog. OAuth2 bearer tokens "
         "(POST /iam/oauth/authorize, or any bearer token in open mode); paging by x-page / x-page-size."
     )
+    faker_locales = ("nl_NL",)  # warmed off the request path
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
