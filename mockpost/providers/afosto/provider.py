@@ -129,8 +129,8 @@ class AfostoProvider(Provider):
 
     def resource_kinds(self) -> list[ResourceKind]:
         """Afosto's collections of lifecycled objects (lifecycle.KINDS). An object's `wire` is its
-        stored document as `GET` of it answers (the 8 reads documented as a list answer it in
-        one); one that has no read of its own (a transport, a payment) as its list shows it."""
+        stored document as `GET` of it answers (a batch's read answers a list holding it); one that
+        has no read of its own (a transport, a payment) as its list shows it."""
         return [self._resource_kind(kind) for kind in KINDS]
 
     def _resource_kind(self, kind: Kind) -> ResourceKind:
