@@ -244,6 +244,7 @@ PATH_JUNK: list[tuple[str, str]] = [
     ("pct-crlf", "%0D%0AX-Evil:%201"),
     ("unicode", quote("\u00e5\u00e4\u00f6-\U0001f4a5-\u202e")),
     ("uppercase", "EKOPOST"),
+    ("non-ascii-digits", quote("\u00b2\u0663")),
 ]
 QUERY_JUNK: list[tuple[str, str]] = [
     ("empty", ""),
@@ -253,6 +254,8 @@ QUERY_JUNK: list[tuple[str, str]] = [
     ("glob-junk", "[!*?[]"),
     ("long-4096", "x" * 4096),
     ("unicode-and-nul", UNICODE),
+    ("superscript-two", "\u00b2"),
+    ("arabic-indic-three", "\u0663"),
 ]
 BAD_AUTH: list[tuple[str, list[tuple[str, str]]]] = [
     ("missing", []),

@@ -22,6 +22,7 @@ from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.numbers import parse_int
 from mockpost.sandbox import Sandbox
 
 
@@ -29,10 +30,10 @@ def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}") from None
+    number = parse_int(raw, signed=True)
+    if number is None:
+        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}")
+    return number
 
 
 class ControlPlane:

@@ -8,6 +8,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mockpost.core.numbers import parse_int
+
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_JSON_DEPTH = 64  # far beyond any documented body; keeps rendering and copying bounded
 
@@ -44,8 +46,8 @@ class BadJSON(Exception):
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = parse_int(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise BodyTooLarge(f"request body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0

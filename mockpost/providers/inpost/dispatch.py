@@ -15,7 +15,7 @@ from mockpost.providers.inpost.flow import PROVIDER, rank
 from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER, Timeline
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.state import Account, DispatchComment, DispatchOrder, Organization
-from mockpost.providers.inpost.validation import EMAIL, PHONE, Problems, check_address, text
+from mockpost.providers.inpost.validation import EMAIL, PHONE, Problems, as_id, check_address, text
 
 SORTABLE = ("id", "created_at", "address", "post_code", "country_code", "shipment_id", "tracking_number")
 NEXT_STEP = {"new": "sent", "sent": "accepted", "accepted": "done"}
@@ -39,17 +39,13 @@ class DispatchOrders:
             problems.add("shipments", "invalid")
         else:
             for raw in ids:
-                value = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 12 else raw
-                shipment = (
-                    account.shipments.get(value)
-                    if isinstance(value, int) and not isinstance(value, bool)
-                    else None
-                )
+                shipment_id = as_id(raw)
+                shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
                 if shipment is None or shipment.organization_id != organization.id:
                     problems.add("shipments", "does_not_exist")
                 elif shipment.status == "canceled" or rank(shipment.status) < rank("confirmed"):
                     problems.add("shipments", "invalid_status")
-                elif value not in shipment_ids:
+                elif shipment.id not in shipment_ids:
                     shipment_ids.append(shipment.id)
         address, details = check_address(body.get("address"), required=False)
         problems.details.update(details)
@@ -99,7 +95,8 @@ class DispatchOrders:
         return order
 
     def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> DispatchOrder:
-        order = account.dispatch_orders.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) <= 12 else None
+        order_id = as_id(raw_id)
+        order = account.dispatch_orders.get(order_id) if order_id is not None else None
         if order is None or (organization is not None and order.organization_id != organization.id):
             raise NotFound("dispatch_order", raw_id[:64])
         return order
@@ -117,9 +114,9 @@ class DispatchOrders:
         for key in ("id", "shipment_id"):
             raw = filters.get(key)
             if raw:
-                if not all(v.isdigit() and len(v) <= 12 for v in raw.split(",")):
+                numbers = {as_id(v) for v in raw.split(",")}
+                if None in numbers:
                     raise InvalidParameter(key, "invalid_value")
-                numbers = {int(v) for v in raw.split(",")}
                 if key == "id":
                     found = [o for o in found if o.id in numbers]
                 else:
@@ -201,11 +198,8 @@ class DispatchOrders:
         self._plan(account, order)
 
     def force(self, account: Account, raw_id: Any, status: str) -> DispatchOrder:
-        order = (
-            account.dispatch_orders.get(int(raw_id))
-            if str(raw_id).isdigit() and len(str(raw_id)) < 13
-            else None
-        )
+        order_id = as_id(raw_id)
+        order = account.dispatch_orders.get(order_id) if order_id is not None else None
         if order is None:
             raise UnknownResource(f"no dispatch_order {raw_id!r} in this account")
         self.move(account, order, status)

@@ -17,7 +17,7 @@ from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.inpost import catalog, wire
 from mockpost.providers.inpost.lifecycle import COURIER_PATH, LOCKER_PATH, PROGRESS, SHIPMENT, Timeline
 from mockpost.providers.inpost.state import Account, HistoryEntry, Offer, Shipment, Transaction
-from mockpost.providers.inpost.validation import ShipmentRequest, services_fitting
+from mockpost.providers.inpost.validation import ShipmentRequest, as_id, services_fitting
 
 PROVIDER = "inpost"
 # Undocumented by ShipX; chosen here and written in docs/inpost.md: 5 attempts over about 2.5 hours.
@@ -158,9 +158,8 @@ class Flow:
     # -- forced transitions ---------------------------------------------------------------
     def force(self, account: Account, raw_id: Any, status: str) -> Shipment:
         """`raw_id` is the shipment's id or its tracking number (what a parcel is known by)."""
-        shipment = account.shipments.get(raw_id) if isinstance(raw_id, int) else None
-        if shipment is None and isinstance(raw_id, str) and raw_id.isdigit() and len(raw_id) < 13:
-            shipment = account.shipments.get(int(raw_id))
+        shipment_id = as_id(raw_id)
+        shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
         if shipment is None and isinstance(raw_id, str) and raw_id in self.tracking_index:
             tenant, shipment_id = self.tracking_index[raw_id]
             shipment = account.shipments.get(shipment_id) if tenant == account.tenant else None

@@ -24,7 +24,7 @@ from mockpost.providers.inpost.lifecycle import CANCELABLE, SHIPMENT
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.points import Points
 from mockpost.providers.inpost.state import Account, Offer, Organization, Shipment
-from mockpost.providers.inpost.validation import Details, ShipmentRequest, check_shipment
+from mockpost.providers.inpost.validation import Details, ShipmentRequest, as_id, check_shipment
 
 SORTABLE = (
     "id",
@@ -49,10 +49,6 @@ PEER_FILTERS = (
     "address",
 )
 BULK_LIMIT = 100
-
-
-def is_id(raw: Any) -> bool:
-    return isinstance(raw, str) and raw.isdigit() and len(raw) <= 12
 
 
 class Shipments:
@@ -132,7 +128,8 @@ class Shipments:
         return sender
 
     def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> Shipment:
-        shipment = account.shipments.get(int(raw_id)) if is_id(raw_id) else None
+        shipment_id = as_id(raw_id)
+        shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
         if shipment is None or (organization is not None and shipment.organization_id != organization.id):
             raise NotFound("shipment", raw_id[:64])
         return shipment
@@ -164,9 +161,9 @@ class Shipments:
 
         ids = listed("id")
         if ids is not None:
-            if not all(v.isdigit() and len(v) <= 12 for v in ids):
+            wanted_ids = {as_id(v) for v in ids}
+            if None in wanted_ids:
                 raise InvalidParameter("id", "invalid_value")
-            wanted_ids = {int(v) for v in ids}
             tests.append(("id", lambda s: s.id in wanted_ids))
         statuses = listed("status")
         if statuses is not None:
@@ -250,8 +247,8 @@ class Shipments:
         offer_id = body.get("offer_id") if isinstance(body, dict) else None
         if offer_id is None:
             raise ValidationFailed({"offer_id": ["required"]})
-        if isinstance(offer_id, str) and offer_id.isdigit() and len(offer_id) <= 12:
-            offer_id = int(offer_id)
+        if isinstance(offer_id, str):
+            offer_id = as_id(offer_id)
         if not isinstance(offer_id, int) or isinstance(offer_id, bool):
             raise ValidationFailed({"offer_id": ["invalid"]})
         if shipment.status not in statuses:
@@ -277,12 +274,13 @@ class Shipments:
             problems: dict[str, Any] = {}
             raw = item.get("shipment_id", item.get("id")) if isinstance(item, dict) else None
             shipment = None
+            shipment_id = as_id(raw)
             if raw is None:
                 problems["shipment_id"] = ["required"]
-            elif not isinstance(raw, int | str) or isinstance(raw, bool) or not is_id(str(raw)):
+            elif shipment_id is None:
                 problems["shipment_id"] = ["invalid"]
             else:
-                shipment = account.shipments.get(int(raw))
+                shipment = account.shipments.get(shipment_id)
                 if shipment is None or shipment.organization_id != organization.id:
                     problems["shipment_id"] = ["does_not_exist"]
                 elif shipment.id in seen:

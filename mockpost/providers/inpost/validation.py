@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mockpost.core.numbers import parse_int
 from mockpost.providers.inpost import catalog
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -23,7 +24,18 @@ TEXT_LIMIT = 255
 PEER_TEXT = ("company_name", "first_name", "last_name", "name")
 ADDRESS_TEXT = ("street", "building_number", "flat_number", "line1", "line2", "city")
 
+ID_DIGITS = 12  # more digits than any id the mock hands out
+
 Details = dict[str, Any]
+
+
+def as_id(raw: object) -> int | None:
+    """An id from the wire: a whole number, or its digits as text; None for anything else."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 0 <= raw < 10**ID_DIGITS else None
+    return parse_int(raw, max_digits=ID_DIGITS)
 
 
 class Problems:

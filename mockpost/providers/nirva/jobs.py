@@ -28,7 +28,7 @@ from mockpost.providers.nirva.state import (
 )
 
 # file__file_{ID_PART}_N (simple mode), file_file__{ID_PART}_N (samples), file_main{BoxID}_N (advanced)
-FILE_PART = re.compile(r"^(?P<box>file_.+)_(?P<n>\d{1,6})$")
+FILE_PART = re.compile(r"^(?P<box>file_.+)_(?P<n>[0-9]{1,6})$")
 BOX_PREFIXES = ("file__file_", "file_file__", "file_main", "file_")
 MAX_PAGES_PER_DOCUMENT = 10_000
 
