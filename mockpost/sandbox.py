@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from mockpost.config import Settings
 from mockpost.core.asgi import call_asgi
-from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
+from mockpost.core.clock import Clock, iso_utc, parse_instant, reachable
 from mockpost.core.faults import Faults
 from mockpost.core.ids import derive_seed
 from mockpost.core.inbox import Inboxes
@@ -90,6 +90,8 @@ class Sandbox:
 
     async def freeze(self, at: datetime | None = None) -> None:
         """Stop time (at an instant: moving there like `set_clock`, due work applied on the way)."""
+        if at is not None:
+            at = reachable(at)  # refuse before anything moves
         self.clock.freeze()
         if at is not None:
             await self.set_clock(at)
@@ -101,6 +103,7 @@ class Sandbox:
 
     async def set_clock(self, at: datetime) -> None:
         """Move to an instant: forward applies due work on the way, backward just jumps."""
+        at = reachable(at)  # refuse before anything moves
         if at.timestamp() >= self.clock.timestamp():
             await self.scheduler.run_until(at.timestamp())
         else:
@@ -112,7 +115,7 @@ class Sandbox:
         if seconds < 0:
             raise ValueError("the clock only advances forward")
         target = self.clock.timestamp() + seconds
-        checked_instant(target)  # refuse before anything moves
+        reachable(target, f"{seconds:g} seconds forward")  # refuse before anything moves
         await self.scheduler.run_until(target)
         self.scheduler.wakeup.set()
         return self.clock.now()

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from mockpost import __version__
 from mockpost.control import models
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
-from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.clock import ClockRangeError, parse_duration, parse_instant, reachable
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
@@ -76,15 +76,22 @@ class ControlPlane:
             )
         except ValueError as exc:
             raise ControlError(422, str(exc)) from None
-        await self.sandbox.advance(seconds)
+        try:
+            await self.sandbox.advance(seconds)
+        except ClockRangeError as exc:
+            raise ControlError(422, str(exc)) from None
         return JSON(self.sandbox.describe_clock())
 
     @staticmethod
     def _instant(text: str) -> Any:
         try:
-            return parse_instant(text)
+            instant = parse_instant(text)
         except ValueError as exc:
             raise ControlError(422, f"{text!r} is not a usable ISO-8601 instant: {exc}") from None
+        try:
+            return reachable(instant)
+        except ClockRangeError as exc:
+            raise ControlError(422, str(exc)) from None
 
     # -- reset --------------------------------------------------------------------
     async def reset(self, request: Request) -> Response:

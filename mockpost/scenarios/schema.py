@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.clock import parse_duration, parse_instant, reachable
 from mockpost.core.faults import FaultSpec
 from mockpost.scenarios import jsonpath
 
@@ -58,11 +58,12 @@ class ClockSpec(Strict):
     @classmethod
     def _instant(cls, value: str) -> str:
         try:
-            parse_instant(value)
+            instant = parse_instant(value)
         except (ValueError, TypeError):
             raise ValueError(
                 f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
             ) from None
+        reachable(instant)
         return value
 
 
