@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockpost.core.clock import parse_instant
+from mockpost.core.offload import Outcome, attempt
 from mockpost.providers.easypost_connect import models
 from mockpost.providers.easypost_connect.base import BackendBase
 from mockpost.providers.easypost_connect.errors import (
@@ -18,11 +19,12 @@ from mockpost.providers.easypost_connect.errors import (
     UnsupportedMediaType,
 )
 from mockpost.providers.easypost_connect.files import (
+    ReadFile,
     Recipient,
     UnreadableFile,
     file_type,
-    pdf_pages,
-    read_recipients,
+    read_file,
+    recipients_in,
 )
 from mockpost.providers.easypost_connect.lifecycle import (
     AWAITING_FOR_FILE,
@@ -222,7 +224,25 @@ class JobsPart(BackendBase):
         return [company.jobs[i] for i in ids]
 
     # -- the upload (pre-signed PUT) -------------------------------------------------------------------
-    def receive_upload(self, account: Account, company: Company, job_id: str, data: bytes) -> Job:
+    @staticmethod
+    def upload_kind(company: Company, job_id: str) -> str:
+        """What a file uploaded for this job is read as: PDF, ZIP, CSV, XML ('' when there is no
+        such job, or it takes no file)."""
+        job = company.jobs.get(job_id)
+        if job is None or job.input_source == "PAYLOAD_WORD":
+            return ""
+        return "PDF" if job.input_source == "PAYLOAD_PDF" else file_type(job.filename or "")
+
+    def receive_upload(
+        self,
+        account: Account,
+        company: Company,
+        job_id: str,
+        data: bytes,
+        read_ahead: Outcome[ReadFile] | None = None,
+    ) -> Job:
+        """Take the job's file. `read_ahead`: the file already read as `upload_kind` says (off the
+        event loop); without it, it is read here."""
         job = company.jobs.get(job_id)
         if job is None:
             raise NotFound("Job", job_id)
@@ -233,7 +253,7 @@ class JobsPart(BackendBase):
         if job.pending is not None:
             job.pending.cancel()
         job.file_size = len(data)
-        job.upload = data
+        job.upload = read_ahead or attempt(read_file, self.upload_kind(company, job_id), data)
         self.set_job_status(account, company, job, PROCESSING)
         job.pending = self.later(
             account,
@@ -249,9 +269,9 @@ class JobsPart(BackendBase):
         if job.status != PROCESSING or company.jobs.get(job.id) is not job:
             return
         workflow = company.workflows.get(job.workflow_id)
-        data, job.upload = job.upload, None
+        upload, job.upload = job.upload, None
         try:
-            recipients = self._recipients(job, workflow, data)
+            recipients = self._recipients(job, workflow, upload)
         except UnreadableFile as exc:
             job.failure_reason = str(exc)
             job.end_date = self.now()
@@ -261,16 +281,19 @@ class JobsPart(BackendBase):
         self.set_job_status(account, company, job, IN_PROGRESS)
         self.start_sending_events(account, company, job, recipients)
 
-    def _recipients(self, job: Job, workflow: Workflow | None, data: bytes | None) -> list[Recipient]:
+    def _recipients(
+        self, job: Job, workflow: Workflow | None, upload: Outcome[ReadFile] | None
+    ) -> list[Recipient]:
         if workflow is None:
             raise UnreadableFile("the job's workflow no longer exists")
         payload = job.payload or {}
         if job.input_source == "PAYLOAD_WORD":
             return [Recipient(identifiers=list(payload.get("channelIdentifiers", [])), pages=1)]
+        read = upload.get() if upload is not None else read_file("", b"")
         if job.input_source == "PAYLOAD_PDF":
-            pages = pdf_pages(data or b"")
+            pages = len(read.page_texts)
             return [Recipient(identifiers=list(payload.get("channelIdentifiers", [])), pages=pages)]
-        return read_recipients(file_type(job.filename or ""), data or b"", workflow.pages_per_sending_event)
+        return recipients_in(read, workflow.pages_per_sending_event)
 
     def set_job_status(self, account: Account, company: Company, job: Job, status: str) -> None:
         JOB.check(job.status, status)
@@ -299,7 +322,6 @@ class JobsPart(BackendBase):
             job.pending.cancel()
             job.pending = None
         if status == PROCESSING:
-            job.upload = job.upload or b""
             self.set_job_status(account, company, job, PROCESSING)
             job.pending = self.later(
                 account,

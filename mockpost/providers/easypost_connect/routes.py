@@ -11,9 +11,11 @@ from starlette.responses import Response
 from mockpost.core.api import Endpoint, Param
 from mockpost.core.http import JSON, read_body, read_json
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.offload import off_loop
 from mockpost.providers.easypost_connect import models, render
 from mockpost.providers.easypost_connect.backend import ConnectBackend
 from mockpost.providers.easypost_connect.errors import ConnectError, Forbidden, NotFound
+from mockpost.providers.easypost_connect.files import read_file
 from mockpost.providers.easypost_connect.jobs import upload_path
 from mockpost.providers.easypost_connect.peppol import peppol_path
 from mockpost.providers.easypost_connect.sending import sending_file_path
@@ -148,7 +150,9 @@ class ConnectRoutes:
         p = request.path_params
         account, company = self._signed(request, "PUT", upload_path(p["tenant"], p["companyId"], p["jobId"]))
         data = await read_body(request, self.max_body)
-        self.backend.receive_upload(account, company, p["jobId"], data)
+        kind = self.backend.upload_kind(company, p["jobId"])
+        read = await off_loop(read_file, kind, data)  # reading a large or crafted file can be slow
+        self.backend.receive_upload(account, company, p["jobId"], data, read)
         return Response(status_code=200, headers={"ETag": f'"{hashlib.md5(data).hexdigest()}"'})
 
     async def download_sending_file(self, request: Request) -> Response:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from mockpost.core.offload import Outcome
 from mockpost.core.paging import KeysetIndex
 from mockpost.core.scheduler import Job as TimedJob
+
+if TYPE_CHECKING:
+    from mockpost.providers.easypost_connect.files import ReadFile
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Job:
     page_count: int | None = None
     failure_reason: str | None = None
     sending_event_ids: list[str] = field(default_factory=list)
-    upload: bytes | None = None
+    upload: Outcome[ReadFile] | None = None  # the file, read when it arrived
     pending: TimedJob | None = None
 
 

@@ -14,10 +14,11 @@ from typing import Any
 from mockpost.core.clock import parse_instant
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import Lifecycle, TransitionRefused, UnknownResource
+from mockpost.core.offload import Outcome
 from mockpost.core.provider import ProviderContext
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.ekopost.addresses import POSTAGES, check_address, check_sms_recipients, deliverable
-from mockpost.providers.ekopost.documents import check_content_fields, decode_data
+from mockpost.providers.ekopost.documents import CheckedContent, check_content_fields, decode_data
 from mockpost.providers.ekopost.errors import (
     AddressInvalid,
     CampaignNotFound,
@@ -228,13 +229,22 @@ class EkopostBackend:
         return envelope
 
     # -- content -----------------------------------------------------------------------
-    def create_content(self, account: Account, campaign_id: str, envelope_id: str, body: Any) -> Content:
+    def create_content(
+        self,
+        account: Account,
+        campaign_id: str,
+        envelope_id: str,
+        body: Any,
+        checked_ahead: Outcome[CheckedContent] | None = None,
+    ) -> Content:
+        """Add content to an opened envelope. `checked_ahead`: the body already checked (off the
+        event loop); its error, if any, is raised where the check belongs among the others."""
         envelope = self.envelope(account, campaign_id, envelope_id)
         if envelope.state != "opened":
             raise InvalidData(
                 f"the envelope is {envelope.state}; content can only be added while it is opened"
             )
-        checked = check_content_fields(body)
+        checked = checked_ahead.get() if checked_ahead is not None else check_content_fields(body)
         is_sms = envelope.channel == SMS_CHANNEL
         if is_sms != (checked.type == "sms"):
             expected = "'sms'" if is_sms else "'document', 'attachment' or 'markup'"

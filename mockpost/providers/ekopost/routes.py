@@ -10,8 +10,10 @@ from starlette.responses import Response
 from mockpost.core.api import Endpoint, Param
 from mockpost.core.http import JSON, read_json
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.offload import off_loop
 from mockpost.providers.ekopost import models, reachability
 from mockpost.providers.ekopost.backend import EkopostBackend
+from mockpost.providers.ekopost.documents import check_content_fields
 from mockpost.providers.ekopost.state import Account
 
 ERRORS = {400: "Error object with a documented error_code"}
@@ -106,9 +108,9 @@ class EkopostRoutes:
     async def create_content(self, request: Request) -> Response:
         account = self.account(request)
         p = request.path_params
-        content = self.backend.create_content(
-            account, p["campaign_id"], p["envelope_id"], await self.body(request)
-        )
+        body = await self.body(request)
+        checked = await off_loop(check_content_fields, body)  # decoding and reading the PDF can be slow
+        content = self.backend.create_content(account, p["campaign_id"], p["envelope_id"], body, checked)
         return JSON(models.render_content(content))
 
     async def get_content(self, request: Request) -> Response:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockpost.core.lifecycle import TransitionRefused
+from mockpost.core.offload import Outcome
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.nirva import documents, eligibility
 from mockpost.providers.nirva.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -38,6 +39,17 @@ class Upload:
     part: str
     file_name: str
     data: bytes
+    read_ahead: Outcome[list[str]] | None = None  # its page texts, read off the event loop
+
+    @property
+    def name(self) -> str:
+        return self.file_name or self.part
+
+    def page_texts(self) -> list[str]:
+        """The text of each page, or CannotProcess saying why there is none."""
+        if self.read_ahead is not None:
+            return self.read_ahead.get()
+        return documents.page_texts(self.data, self.name)
 
 
 class JobBackend:
@@ -113,8 +125,8 @@ class JobBackend:
         )
         try:
             for upload, box, _ in placed:
-                name = upload.file_name or upload.part
-                texts = documents.page_texts(upload.data, name)
+                name = upload.name
+                texts = upload.page_texts()
                 if box.type != MAIN_BOX:
                     job.attachment_pages += len(texts)
                     continue
