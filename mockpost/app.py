@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 owner_of=sandbox.providers.owner_of,
                 provider_apps=provider_apps,
                 error_body=error_body,
+                max_header_bytes=settings.max_header_bytes,
             )
         ],
     )

@@ -35,6 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--journal-size", type=int, help="requests kept in the journal (MOCKPOST_JOURNAL_SIZE)"
     )
+    serve.add_argument(
+        "--journal-max-mb", type=float, help="bytes the journal may hold, in MB (MOCKPOST_JOURNAL_MAX_MB, 64)"
+    )
+    serve.add_argument(
+        "--max-header-kb", type=int, help="largest header block, KiB; 431 beyond (MOCKPOST_MAX_HEADER_KB, 64)"
+    )
+    serve.add_argument(
+        "--read-timeout", type=float, help="seconds to send a request; 408 after (MOCKPOST_READ_TIMEOUT, 30)"
+    )
+    serve.add_argument(
+        "--inbox-max-mb", type=float, help="bytes all inboxes may hold, in MB (MOCKPOST_INBOX_MAX_MB, 64)"
+    )
+    serve.add_argument("--max-inboxes", type=int, help="inboxes kept, least recently used dropped (1000)")
+    serve.add_argument("--max-tenants", type=int, help="open mode: accounts kept per provider (1000)")
     serve.add_argument("--public-url", help="base URL clients use to reach the mock (MOCKPOST_PUBLIC_URL)")
     serve.add_argument("--freeze-at", metavar="ISO", help="start with the clock frozen at this instant")
     serve.add_argument(
@@ -80,6 +94,12 @@ def settings_from(args: argparse.Namespace) -> Any:
         "log_level",
         "access_log",
         "journal_size",
+        "journal_max_mb",
+        "max_header_kb",
+        "read_timeout",
+        "inbox_max_mb",
+        "max_inboxes",
+        "max_tenants",
         "public_url",
         "freeze_at",
         "scenario",

@@ -32,6 +32,24 @@ class Settings(BaseModel):
     access_log: bool = Field(default=False, description="uvicorn access log (slow; the journal records all)")
     journal_size: int = Field(default=10_000, ge=1, description="Requests kept in the journal")
     max_body_mb: float = Field(default=32.0, gt=0, description="Largest request body accepted")
+    journal_max_mb: float = Field(
+        default=64.0, gt=0, description="MB the journal may hold (bodies, headers); the oldest go first"
+    )
+    max_header_kb: int = Field(
+        default=64, ge=8, le=1024, description="Largest request header block; a larger one is answered 431"
+    )
+    read_timeout: float = Field(
+        default=30.0, gt=0, le=3600, description="Seconds a client has to send a whole request (408 after)"
+    )
+    inbox_max_mb: float = Field(
+        default=64.0, gt=0, description="Bytes all webhook inboxes may hold; the oldest items go first"
+    )
+    max_inboxes: int = Field(
+        default=1000, ge=1, description="Webhook inboxes kept; the least recently used one goes first"
+    )
+    max_tenants: int = Field(
+        default=1000, ge=1, description="Open mode: accounts kept per provider; the least recently used goes"
+    )
     public_url: str | None = Field(default=None, description="Base URL clients use to reach the mock")
     freeze_at: str | None = Field(default=None, description="Start with the clock frozen at this instant")
     scenario: list[Path] = Field(
@@ -72,6 +90,18 @@ class Settings(BaseModel):
     @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
+
+    @property
+    def journal_max_bytes(self) -> int:
+        return int(self.journal_max_mb * 1024 * 1024)
+
+    @property
+    def inbox_max_bytes(self) -> int:
+        return int(self.inbox_max_mb * 1024 * 1024)
+
+    @property
+    def max_header_bytes(self) -> int:
+        return self.max_header_kb * 1024
 
 
 def parse_option(text: str) -> tuple[str, str, str]:

@@ -26,6 +26,7 @@ from mockpost.core.registry import ProviderEntry, Providers
 from mockpost.core.scheduler import Scheduler
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
+from mockpost.core.tenant_cap import TenantCap
 from mockpost.core.webhooks import Outbox
 
 if TYPE_CHECKING:
@@ -47,9 +48,11 @@ class Sandbox:
         self.scheduler = Scheduler(self.clock)
         self.store = Store()
         self.tenancy = Tenancy()
-        self.journal = Journal(settings.journal_size)
+        self.tenant_cap = TenantCap(settings.max_tenants, self.store.reset)
+        self.tenancy.on_use = self.tenant_cap.touch
+        self.journal = Journal(settings.journal_size, settings.journal_max_bytes)
         self.faults = Faults(self._fault_rng())
-        self.inboxes = Inboxes()
+        self.inboxes = Inboxes(settings.inbox_max_bytes, settings.max_inboxes)
         self.outbox = Outbox(self.clock, self.scheduler, self._send_webhook)
         self.app: Any = None  # the ASGI app, set by create_app, for deliveries addressed to the mock
         self.self_origins: set[tuple[str, int]] = set()  # (host, port) where the server listens
@@ -130,6 +133,7 @@ class Sandbox:
         names = [provider] if provider else list(self.providers)
         for name in names:
             self.store.reset(name, tenant)
+            self.tenant_cap.forget(name, tenant)
             if tenant is None:
                 self.scheduler.clear(owner=name)
                 self.outbox.clear(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import socket
 from typing import Any
 
@@ -10,6 +11,10 @@ from starlette.applications import Starlette
 
 from mockpost.config import Settings
 from mockpost.core.heap import settle_heap
+from mockpost.core.middleware import ConnectionDropped
+from mockpost.guarded_http import guarded_protocol, hard_header_bytes
+
+SHUTDOWN_GRACE = 5  # seconds requests still running at SIGTERM get before they are cancelled
 
 
 def fastest_loop() -> tuple[str, str]:
@@ -26,6 +31,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+class DroppedQuietly(logging.Filter):
+    """A `drop` fault cuts its connection by raising ConnectionDropped through uvicorn, which logs
+    any exception from the app with a traceback. This one is on purpose: one line, at info level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, ConnectionDropped):
+            record.msg, record.args = "%s", (str(exc),)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
 
 
 class Server:
@@ -64,14 +83,19 @@ class Server:
 
     def config(self, uvicorn: Any) -> Any:
         loop, http = fastest_loop()
+        errors = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, DroppedQuietly) for f in errors.filters):
+            errors.addFilter(DroppedQuietly())
         return uvicorn.Config(
             self.app,
             loop=loop,
-            http=http,
+            http=guarded_protocol(http, self.settings),  # read timeout, bound on header bytes
+            h11_max_incomplete_event_size=hard_header_bytes(self.settings),
             log_level=self.settings.log_level,
             access_log=self.settings.access_log,
             lifespan="on",
             server_header=False,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
 
     def run_forever(self, uvicorn: Any) -> None:

@@ -526,10 +526,8 @@ class World:
         return self._campaign(AUTH_B, "2030-03-20T12:00:00", close=False)
 
     def _inboxes(self) -> dict[str, Any]:
-        boxes = getattr(self.m.sandbox.inboxes, "_boxes", None)
-        if boxes is None:  # fall back to the one inbox the world knows about
-            return {INBOX: self.m.sandbox.inboxes.items(INBOX)}
-        return {name: list(items) for name, items in boxes.items()}
+        inboxes = self.m.sandbox.inboxes
+        return {name: inboxes.items(name) for name, _ in inboxes.sizes()}
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a request could change that is not the journal."""

@@ -16,10 +16,12 @@ from starlette.routing import Route
 from mockpost import __version__
 from mockpost.control import models
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
+from mockpost.core.clip import clip
 from mockpost.core.clock import ClockRangeError, parse_duration, parse_instant, reachable
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
+from mockpost.core.inbox import INBOX_BODY_LIMIT
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.core.numbers import parse_int
@@ -191,7 +193,7 @@ class ControlPlane:
                 "path": request.url.path,
                 "query": request.url.query,
                 "headers": dict(request.headers),
-                "body": raw.decode("utf-8", "replace"),
+                "body": clip(raw, INBOX_BODY_LIMIT).decode("utf-8", "replace"),
                 "received_at": self.sandbox.describe_clock()["now"],
             },
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockpost.core.numbers import parse_int
@@ -37,6 +37,16 @@ class ApiError(Exception):
         return JSON(body, status_code=self.status, headers=self.headers)
 
 
+class ClientGone(ApiError):
+    """The client closed the connection before its request was read. Nobody is left to answer: it
+    is recorded with status 499 (as proxies log it) and is not an error of the mock."""
+
+    status = 499
+
+    def body(self) -> Any:
+        return None
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -51,11 +61,14 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
         raise BodyTooLarge(f"request body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(f"request body is larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(f"request body is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ClientGone("the client closed the connection before sending the whole body") from None
     return b"".join(chunks)
 
 

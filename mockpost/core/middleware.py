@@ -2,6 +2,8 @@
 
 A pure ASGI middleware (no BaseHTTPMiddleware) so the cost per request stays small: it reads the
 provider from the path prefix, applies a matching fault, and records the exchange in the journal.
+A request whose header block is larger than `max_header_bytes` is answered 431 in the envelope of
+the provider its path names (the control plane's otherwise) and goes no further.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockpost.core.clip import clip
 from mockpost.core.clock import Clock
+from mockpost.core.control import ControlError
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
-from mockpost.core.journal import BODY_LIMIT, Journal
+from mockpost.core.journal import BODY_LIMIT, Journal, header_bytes, kept_headers
 from mockpost.core.scheduler import Scheduler
 
 TENANT_KEY = "mockpost.tenant"
+MAX_HEADER_BYTES = 64 * 1024
 
 
 class ConnectionDropped(Exception):
@@ -42,6 +47,7 @@ class SandboxMiddleware:
         owner_of: Callable[[str], tuple[str, str]],
         error_body: Callable[[str, int, str], tuple[Any, dict[str, str]]],
         provider_apps: dict[str, ASGIApp] | None = None,
+        max_header_bytes: int = MAX_HEADER_BYTES,
     ) -> None:
         self.app = app
         self.clock = clock
@@ -51,6 +57,7 @@ class SandboxMiddleware:
         self.provider_of = owner_of  # path -> (provider, path below its mount)
         self.provider_apps = provider_apps or {}
         self.error_body = error_body
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,11 +65,16 @@ class SandboxMiddleware:
             return
         path: str = scope["path"]
         provider, sub_path = self.provider_of(path)
+        headers_size = header_bytes(scope.get("headers", ()))
+        too_large = headers_size > self.max_header_bytes
         if not provider and path.startswith("/_mockpost"):
+            if too_large:
+                await self._refuse_headers(None, headers_size, send)
+                return
             await self.app(scope, receive, send)  # the control plane is not journalled
             return
         target = self.app
-        if provider:
+        if provider and not too_large:  # too large: answered below, recorded like any other request
             if self.scheduler.has_due() and not self.scheduler.busy:
                 # a step that fell due a moment ago shows in this answer, as in-process, even if
                 # the server's ticker has not woken yet
@@ -81,28 +93,34 @@ class SandboxMiddleware:
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status_holder = [0]
-        captured = [0]
+        captured = [0, 0]  # request and response bytes seen (only the first BODY_LIMIT are kept)
 
         async def receive_recorded() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and captured[0] < BODY_LIMIT:
+            if message["type"] == "http.request":
                 chunk = message.get("body", b"")
-                request_chunks.append(chunk[: BODY_LIMIT - captured[0]])
+                if captured[0] < BODY_LIMIT:
+                    request_chunks.append(chunk[: BODY_LIMIT - captured[0]])
                 captured[0] += len(chunk)
             return message
 
         async def send_recorded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
-            elif message["type"] == "http.response.body" and len(response_chunks) < 4:
-                response_chunks.append(message.get("body", b"")[:BODY_LIMIT])
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                if captured[1] < BODY_LIMIT:
+                    response_chunks.append(chunk[: BODY_LIMIT - captured[1]])
+                captured[1] += len(chunk)
             await send(message)
 
         fault: FaultRule | None = None
-        if provider and self.faults:
+        if provider and self.faults and not too_large:
             fault = self.faults.match(provider, scope["method"], sub_path)
         try:
-            if fault is not None:
+            if too_large:
+                await self._refuse_headers(provider, headers_size, send_recorded)
+            elif fault is not None:
                 await self._apply_fault(
                     fault, provider, sub_path, scope, receive_recorded, send_recorded, target
                 )
@@ -121,12 +139,22 @@ class SandboxMiddleware:
                     scope.get("query_string", b""),
                     status_holder[0],
                     (time.perf_counter() - started) * 1000,
-                    tuple(scope.get("headers", ())),
-                    b"".join(request_chunks),
-                    b"".join(response_chunks),
+                    kept_headers(scope.get("headers", ()), headers_size),
+                    clip(b"".join(request_chunks), BODY_LIMIT, captured[0]),
+                    clip(b"".join(response_chunks), BODY_LIMIT, captured[1]),
                     fault.id if fault is not None else None,
                 )
             )
+
+    async def _refuse_headers(self, provider: str | None, size: int, send: Send) -> None:
+        message = (
+            f"the request's headers are {size} bytes; at most {self.max_header_bytes} are accepted"
+        )
+        if provider:
+            payload, extra = self.error_body(provider, 431, message)
+        else:
+            payload, extra = ControlError(431, message).body(), {}
+        await _send_raw(send, 431, dumps(payload), {"content-type": "application/json", **extra})
 
     async def _apply_fault(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -25,6 +26,7 @@ class Tenancy:
         self.strict = False
         self._by_credential: dict[tuple[str, str], Account] = {}
         self._accounts: dict[tuple[str, str], Account] = {}
+        self.on_use: Callable[[str, str], None] | None = None  # open mode: told each account used
 
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
@@ -45,7 +47,10 @@ class Tenancy:
             return account.tenant_id
         if self.strict:
             return None
-        return tenant_id_for(provider, credential)
+        tenant_id = tenant_id_for(provider, credential)
+        if self.on_use is not None:
+            self.on_use(provider, tenant_id)
+        return tenant_id
 
     def account(self, provider: str, tenant_id: str) -> Account | None:
         return self._accounts.get((provider, tenant_id))
