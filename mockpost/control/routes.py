@@ -38,6 +38,16 @@ def query_int(request: Request, name: str) -> int | None:
     return number
 
 
+def with_body_errors(endpoint: Endpoint) -> Endpoint:
+    """An endpoint taking a JSON body answers 400 when it is not JSON and 422 when it does not
+    validate (control routes parse with read_json and validate_body): its table says so."""
+    if endpoint.body is None or endpoint.content_type != "application/json":
+        return endpoint
+    return replace(
+        endpoint, errors={400: "The body is not valid JSON", 422: "Invalid request body", **endpoint.errors}
+    )
+
+
 class ControlPlane:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -352,6 +362,7 @@ class ControlPlane:
                 query=filters,
                 response=models.Items,
                 tag="journal",
+                errors={400: "status or limit is not an integer"},
             ),
             E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
             E(
@@ -451,7 +462,11 @@ class ControlPlane:
                 "Force a resource into a state its lifecycle allows (provider's auth headers)",
                 body=models.TransitionRequest,
                 tag="state",
-                errors={404: "Unknown provider or resource"},
+                errors={
+                    404: "Unknown provider or resource",
+                    409: "The lifecycle does not allow that move from the current state",
+                    422: "Invalid request body, or a state the lifecycle does not have",
+                },
             ),
             E(
                 "POST",
@@ -473,7 +488,7 @@ class ControlPlane:
             for provider in self.sandbox.providers.values()
             for endpoint in provider.control_endpoints()
         ]
-        return [*self.endpoints(), *extra]
+        return [with_body_errors(endpoint) for endpoint in [*self.endpoints(), *extra]]
 
     def provider_control_routes(self, name: str) -> list[Route]:
         """/_mockpost/<provider>/...: the provider's own control routes."""

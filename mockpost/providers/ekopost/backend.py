@@ -22,10 +22,10 @@ from mockpost.providers.ekopost.documents import CheckedContent, check_content_f
 from mockpost.providers.ekopost.errors import (
     AddressInvalid,
     CampaignNotFound,
+    ContentNotFound,
     EkopostError,
     EnvelopeNotFound,
     InvalidData,
-    NotFound,
 )
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE, Timeline
 from mockpost.providers.ekopost.state import (
@@ -277,7 +277,7 @@ class EkopostBackend:
         for content in envelope.contents:
             if content.id == content_id:
                 return content
-        raise NotFound(f"content {content_id}")
+        raise ContentNotFound(content_id[:100])
 
     # -- direct sms --------------------------------------------------------------------
     def direct_sms(self, account: Account, body: Any) -> dict[str, Any]:

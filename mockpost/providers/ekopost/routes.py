@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockpost.core.api import Endpoint, Param
+from mockpost.core.api import NO_BODY, Endpoint, Param
 from mockpost.core.http import JSON, read_json
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.core.offload import off_loop
@@ -285,7 +285,7 @@ class EkopostRoutes:
                 body=models.ReachableRequest,
                 response=models.ReachableOut,
                 tag="Reachable",
-                errors={**ERRORS, 404: "Recipient not reachable (no body)"},
+                errors={**ERRORS, 404: ("Recipient not reachable (no body)", NO_BODY)},
             ),
             E(
                 "POST",
