@@ -169,6 +169,7 @@ def scale_rows(s: Any) -> list[tuple[str, str, str, str, str]]:
         ("get campaign", "GET campaign"),
         ("get envelope", "GET envelope"),
         ("list window", "GET campaigns?start&stop (100 hits)"),
+        ("list by name", "GET campaigns?name= over the whole tenant (1 hit)"),
         ("get crowded", "GET campaign holding all N envelopes"),
     ):
         if kind not in last:

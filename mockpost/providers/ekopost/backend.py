@@ -86,11 +86,8 @@ class EkopostBackend:
             raise EkopostError("116", f"start ({begin.isoformat()}) is after stop ({end.isoformat()})")
         if state is not None and state not in CAMPAIGN.states:
             raise EkopostError("115", f"state {state!r} is not one of {CAMPAIGN.states}")
-        return [
-            c
-            for c in account.campaigns_created(begin, end)
-            if (name is None or c.name == name) and (state is None or c.state == state)
-        ]
+        found = account.campaigns_created(begin, end, name)
+        return found if state is None else [c for c in found if c.state == state]
 
     def close_campaign(self, account: Account, campaign_id: str) -> Campaign:
         campaign = self.campaign(account, campaign_id)
