@@ -20,7 +20,7 @@ from mockpost.core.clock import Clock
 from mockpost.core.control import ControlError
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
-from mockpost.core.journal import BODY_LIMIT, Journal, header_bytes, kept_headers
+from mockpost.core.journal import BODY_LIMIT, HEADER_BLOCK_KEPT, Journal, header_bytes, kept_headers
 from mockpost.core.scheduler import Scheduler
 
 TENANT_KEY = "mockpost.tenant"
@@ -127,6 +127,13 @@ class SandboxMiddleware:
             else:
                 await target(scope, receive_recorded, send_recorded)
         finally:
+            headers = scope.get("headers", ())
+            whole = headers_size <= HEADER_BLOCK_KEPT  # the usual case: kept as sent, size known
+            request_body, response_body = b"".join(request_chunks), b"".join(response_chunks)
+            if captured[0] > BODY_LIMIT:
+                request_body = clip(request_body, BODY_LIMIT, captured[0])
+            if captured[1] > BODY_LIMIT:
+                response_body = clip(response_body, BODY_LIMIT, captured[1])
             # a plain tuple in Entry's field order (building the NamedTuple costs more than the rest)
             self.journal.record_row(
                 (
@@ -139,17 +146,16 @@ class SandboxMiddleware:
                     scope.get("query_string", b""),
                     status_holder[0],
                     (time.perf_counter() - started) * 1000,
-                    kept_headers(scope.get("headers", ()), headers_size),
-                    clip(b"".join(request_chunks), BODY_LIMIT, captured[0]),
-                    clip(b"".join(response_chunks), BODY_LIMIT, captured[1]),
+                    tuple(headers) if whole else kept_headers(headers, headers_size),
+                    request_body,
+                    response_body,
                     fault.id if fault is not None else None,
-                )
+                ),
+                headers_size if whole else None,
             )
 
     async def _refuse_headers(self, provider: str | None, size: int, send: Send) -> None:
-        message = (
-            f"the request's headers are {size} bytes; at most {self.max_header_bytes} are accepted"
-        )
+        message = f"the request's headers are {size} bytes; at most {self.max_header_bytes} are accepted"
         if provider:
             payload, extra = self.error_body(provider, 431, message)
         else:

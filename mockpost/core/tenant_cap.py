@@ -23,12 +23,16 @@ class TenantCap:
         self._used: dict[str, OrderedDict[str, None]] = {}  # per provider, least recent first
 
     def touch(self, provider: str, tenant: str) -> None:
-        """`tenant` of `provider` was just used; evict the least recent ones past the limit."""
-        used = self._used.setdefault(provider, OrderedDict())
-        if tenant in used:
+        """`tenant` of `provider` was just used; evict the least recent ones past the limit.
+        Runs on every authenticated request: the known account is the fast path."""
+        used = self._used.get(provider)
+        if used is None:
+            used = self._used[provider] = OrderedDict()
+        try:
             used.move_to_end(tenant)
             return
-        used[tenant] = None
+        except KeyError:
+            used[tenant] = None
         while len(used) > self.limit:
             oldest, _ = used.popitem(last=False)
             self.evict(provider, oldest)
