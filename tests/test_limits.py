@@ -7,12 +7,14 @@ import asyncio
 import contextlib
 import logging
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
 
 from mockpost.app import create_app
 from mockpost.config import Settings
+from mockpost.core import http
 from mockpost.core.asgi import call_asgi
 from mockpost.core.faults import FaultSpec
 from mockpost.core.inbox import INBOX_BODY_LIMIT, Inboxes
@@ -245,3 +247,27 @@ def test_a_drop_fault_is_logged_in_one_line_without_a_traceback(live: LiveServer
     dropped = [record for record in records if "dropped the connection" in record.getMessage()]
     assert len(dropped) == 1 and dropped[0].exc_info is None and dropped[0].levelno == logging.INFO
     assert not [record for record in records if record.exc_info]
+
+
+# -- JSON bodies ----------------------------------------------------------------------------------
+def test_a_json_body_of_a_million_arrays_is_refused_before_it_is_built(mockpost: Mockpost) -> None:
+    body = b"[" + b"[]," * 1_000_000 + b"[]]"
+    response = mockpost.client("ekopost", headers=EKOPOST).post("/campaigns", content=body)
+    assert response.status_code == 400
+    assert "100000 arrays and objects" in response.json()["developer_message"]
+
+
+def test_a_large_json_body_is_parsed_off_the_event_loop(
+    mockpost: Mockpost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsers: list[threading.Thread] = []
+    real = http.parse_json
+
+    def recorded(raw: bytes) -> object:
+        parsers.append(threading.current_thread())
+        return real(raw)
+
+    monkeypatch.setattr(http, "parse_json", recorded)
+    response = mockpost.client("ekopost", headers=EKOPOST).post("/campaigns", json={"name": "n" * 300_000})
+    assert response.status_code == 200
+    assert parsers and threading.current_thread() not in parsers  # the loop runs in this thread
