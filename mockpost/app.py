@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 provider_apps=provider_apps,
                 error_body=error_body,
                 events=sandbox.events,
+                max_header_bytes=settings.max_header_bytes,
             ),
         ],
     )

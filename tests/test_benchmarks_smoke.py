@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from benchmarks import __main__ as runner
-from benchmarks import loadgen, memory, peers, report, scale, soak
+from benchmarks import loadgen, memory, pdf, peers, report, scale, soak
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +62,15 @@ def test_soak_stays_bounded_for_half_a_second() -> None:
     assert result["journal_peak"] <= result["journal_capacity"] == 20
     assert result["samples"]
     assert result["rss_peak_mb"] is None or result["rss_peak_mb"] > 0
+
+
+def test_pdf_reads_while_each_document_is_uploaded() -> None:
+    result = pdf.measure(size=16 * 1024, nirva_pages=5)
+    assert result["baseline"]["reads"] == pdf.BASELINE_READS
+    statuses = {d["document"].split(",")[0]: d["upload_status"] for d in result["documents"]}
+    assert statuses == {"Ekopost content": 400, "EasyPost Connect upload": 200, "Nirva job": 200}
+    assert all(d["bytes"] > 0 and d["upload_ms"] > 0 for d in result["documents"])
+    assert "pdf: slowest other read ms" in report.table({"pdf": result})
 
 
 def test_peers_are_skipped_when_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -266,6 +266,7 @@ PATH_JUNK: list[tuple[str, str]] = [
     ("pct-crlf", "%0D%0AX-Evil:%201"),
     ("unicode", quote("\u00e5\u00e4\u00f6-\U0001f4a5-\u202e")),
     ("uppercase", "EKOPOST"),
+    ("non-ascii-digits", quote("\u00b2\u0663")),
 ]
 QUERY_JUNK: list[tuple[str, str]] = [
     ("empty", ""),
@@ -275,6 +276,8 @@ QUERY_JUNK: list[tuple[str, str]] = [
     ("glob-junk", "[!*?[]"),
     ("long-4096", "x" * 4096),
     ("unicode-and-nul", UNICODE),
+    ("superscript-two", "\u00b2"),
+    ("arabic-indic-three", "\u0663"),
 ]
 BAD_AUTH: list[tuple[str, list[tuple[str, str]]]] = [
     ("missing", []),
@@ -545,10 +548,8 @@ class World:
         return self._campaign(AUTH_B, "2030-03-20T12:00:00", close=False)
 
     def _inboxes(self) -> dict[str, Any]:
-        boxes = getattr(self.m.sandbox.inboxes, "_boxes", None)
-        if boxes is None:  # fall back to the one inbox the world knows about
-            return {INBOX: self.m.sandbox.inboxes.items(INBOX)}
-        return {name: list(items) for name, items in boxes.items()}
+        inboxes = self.m.sandbox.inboxes
+        return {name: inboxes.items(name) for name, _ in inboxes.sizes()}
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a request could change that is not the journal."""

@@ -21,13 +21,16 @@ from mockpost.control.guard import SECURITY_SCHEMES
 from mockpost.control.page_images import DEFAULT_SCALE, MAX_PAGES, PDF_MIME, PageImages, Unrenderable
 from mockpost.control.stream import EventHub, EventStreamResponse
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
-from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.clip import clip
+from mockpost.core.clock import ClockRangeError, parse_duration, parse_instant, reachable
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.har import har_log
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
+from mockpost.core.inbox import INBOX_BODY_LIMIT
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.numbers import parse_int
 from mockpost.core.secrets import mask_credential, mask_headers
 from mockpost.sandbox import Sandbox
 
@@ -38,10 +41,20 @@ def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}") from None
+    number = parse_int(raw, signed=True)
+    if number is None:
+        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}")
+    return number
+
+
+def with_body_errors(endpoint: Endpoint) -> Endpoint:
+    """An endpoint taking a JSON body answers 400 when it is not JSON and 422 when it does not
+    validate (control routes parse with read_json and validate_body): its table says so."""
+    if endpoint.body is None or endpoint.content_type != "application/json":
+        return endpoint
+    return replace(
+        endpoint, errors={400: "The body is not valid JSON", 422: "Invalid request body", **endpoint.errors}
+    )
 
 
 class ControlPlane:
@@ -86,15 +99,22 @@ class ControlPlane:
             )
         except ValueError as exc:
             raise ControlError(422, str(exc)) from None
-        await self.sandbox.advance(seconds)
+        try:
+            await self.sandbox.advance(seconds)
+        except ClockRangeError as exc:
+            raise ControlError(422, str(exc)) from None
         return JSON(self.sandbox.describe_clock())
 
     @staticmethod
     def _instant(text: str) -> Any:
         try:
-            return parse_instant(text)
+            instant = parse_instant(text)
         except ValueError as exc:
             raise ControlError(422, f"{text!r} is not a usable ISO-8601 instant: {exc}") from None
+        try:
+            return reachable(instant)
+        except ClockRangeError as exc:
+            raise ControlError(422, str(exc)) from None
 
     # -- reset --------------------------------------------------------------------
     async def reset(self, request: Request) -> Response:
@@ -340,7 +360,7 @@ class ControlPlane:
                 "path": request.url.path,
                 "query": request.url.query,
                 "headers": dict(request.headers),
-                "body": raw.decode("utf-8", "replace"),
+                "body": clip(raw, INBOX_BODY_LIMIT).decode("utf-8", "replace"),
                 "received_at": self.sandbox.describe_clock()["now"],
             },
         )
@@ -739,7 +759,11 @@ class ControlPlane:
                 "headers, or `account` in the body)",
                 body=models.TransitionRequest,
                 tag="state",
-                errors={404: "Unknown provider or resource"},
+                errors={
+                    404: "Unknown provider or resource",
+                    409: "The lifecycle does not allow that move from the current state",
+                    422: "Invalid request body, or a state the lifecycle does not have",
+                },
             ),
             E(
                 "POST",
@@ -763,7 +787,7 @@ class ControlPlane:
             for endpoint in provider.control_endpoints()
         ]
         return [
-            e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors})
+            with_body_errors(e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors}))
             for e in [*self.endpoints(), *extra]
         ]
 

@@ -14,6 +14,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from mockpost.core.numbers import parse_int
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.afosto.catalog import Catalog, is_param, template
 from mockpost.providers.afosto.errors import bad_request, not_found
@@ -155,8 +156,8 @@ class ItemStore:
                 )
                 key = str(item[field])
         else:
-            numeric = isinstance(item.get(field), int) and key.isdigit() and len(key) <= 18
-            item[field] = int(key) if numeric else key
+            number = parse_int(key) if isinstance(item.get(field), int) else None
+            item[field] = key if number is None else number
         now = iso(self.ctx.now())
         for stamp in ("created_at", "updated_at"):
             if stamp in item:

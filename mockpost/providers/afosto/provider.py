@@ -230,7 +230,7 @@ class AfostoProvider(Provider):
                 operation["requestBody"] = {"content": {"application/json": {"example": op.request}}}
             success = operation["responses"][str(op.success)]
             if op.success_example is not None and op.success != 204:
-                success["content"] = {op.response_type: {"example": op.success_example}}
+                success["content"] = {success_media_type(op): {"example": op.success_example}}
             if op.success_headers:
                 # OpenAPI requires a schema (or content) for every header object
                 success["headers"] = {
@@ -238,6 +238,18 @@ class AfostoProvider(Provider):
                     for h in op.success_headers
                 }
         return document
+
+
+def success_media_type(op: Operation) -> str:
+    """The media type the reference gives a success answer: its Content-Types line, else its
+    documented `content-type` response header (the file reads document theirs only so:
+    application/octet-stream, with the example "file"), else JSON."""
+    if op.content_types.get("response"):
+        return op.response_type
+    for header in op.success_headers:
+        if header["name"].lower() == "content-type" and "/" in header["description"]:
+            return header["description"].split(",")[0].strip()
+    return op.response_type
 
 
 def _openapi_type(param: dict[str, Any]) -> str:

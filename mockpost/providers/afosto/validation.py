@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockpost.core.numbers import parse_int
 from mockpost.providers.afosto.catalog import Operation
 from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.synth import is_placeholder
@@ -18,6 +19,7 @@ from mockpost.providers.afosto.synth import is_placeholder
 OPERATORS = frozenset({"in", "nin", "eq", "gte", "lte", "gt", "lt", "like"})
 PAGE_SIZE_MAX = 1000
 BODY_PATTERNS = frozenset({"create", "update", "upsert", "singleton", "action"})
+INTEGER_DIGITS = 19  # a 64-bit integer
 
 
 def check_parameters(op: Operation, query: dict[str, str], headers: dict[str, str]) -> None:
@@ -39,24 +41,26 @@ def acceptable(param: dict[str, Any], value: str) -> bool:
     """A documented enum holds the value (Accept is content negotiation, not an enum); integers parse."""
     if param.get("enum") and value not in param["enum"] and param["name"].lower() != "accept":
         return False
-    return param["type"] != "integer" or value.lstrip("-").isdigit()
+    return param["type"] != "integer" or parse_int(value, signed=True, max_digits=INTEGER_DIGITS) is not None
 
 
 def paging(headers: dict[str, str]) -> tuple[int, int]:
     """`x-page` (1-based, or the cursor this mock handed out: the same number) and `x-page-size`."""
     raw_page = headers.get("x-page") or "1"
     raw_size = headers.get("x-page-size") or "25"
+    page, size = parse_int(raw_page), parse_int(raw_size)
     invalid = []
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    if page is None or page < 1:
         invalid.append("x-page")
-    if not raw_size.isdigit() or not 1 <= int(raw_size) <= PAGE_SIZE_MAX:
+    if size is None or not 1 <= size <= PAGE_SIZE_MAX:
         invalid.append("x-page-size")
     if invalid:
         raise bad_request(
             f"x-page must be a page number from 1, x-page-size a number from 1 to {PAGE_SIZE_MAX}",
             invalid=invalid,
         )
-    return int(raw_page), int(raw_size)
+    assert page is not None and size is not None
+    return page, size
 
 
 def check_request(op: Operation, body: Any) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockpost.core.numbers import is_digits
 from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.lifecycle import BY_NAME, CLAIM
@@ -239,7 +240,7 @@ class Workflows:
         if secret is None:
             raise AfostoError(404, f"no 2fa secret of type {kind!r}: POST /iam/2fa/secrets/{kind} first")
         otp = call.body.get("otp") if isinstance(call.body, dict) else None
-        if not isinstance(otp, str) or not (len(otp) == 6 and otp.isdigit()):
+        if not (isinstance(otp, str) and len(otp) == 6 and is_digits(otp)):
             raise bad_request("otp is the six digits of the authenticator", required=["otp"])
         verified = otp != FAILING_OTP
         if verified and self.objects.state_of(state, "2fa_secrets", kind) == "unconfirmed":

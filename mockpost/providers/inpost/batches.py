@@ -9,8 +9,9 @@ from typing import Any
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.inpost import models
 from mockpost.providers.inpost.errors import NotFound, ValidationFailed
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.problems import checked
-from mockpost.providers.inpost.shipments import Shipments, is_id
+from mockpost.providers.inpost.shipments import Shipments
 from mockpost.providers.inpost.state import Account, Batch, Organization
 
 
@@ -38,7 +39,8 @@ class Batches:
 
     @staticmethod
     def get(account: Account, raw_id: str) -> Batch:
-        batch = account.batches.get(int(raw_id)) if is_id(raw_id) else None
+        batch_id = as_id(raw_id)
+        batch = account.batches.get(batch_id) if batch_id is not None else None
         if batch is None:
             raise NotFound("batch", raw_id[:64])
         return batch

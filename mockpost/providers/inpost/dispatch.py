@@ -13,6 +13,7 @@ from mockpost.providers.inpost import models
 from mockpost.providers.inpost.dispatch_points import DispatchPoints, address_key
 from mockpost.providers.inpost.errors import InvalidAction, InvalidParameter, NotFound, ValidationFailed
 from mockpost.providers.inpost.flow import is_confirmed
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.lifecycle import DISPATCH_CANCELABLE, DISPATCH_ORDER, DISPATCH_STEPS
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.problems import check, checked
@@ -91,8 +92,9 @@ class DispatchOrders:
         return order
 
     @staticmethod
-    def find(account: Account, raw_id: str) -> DispatchOrder | None:
-        return account.dispatch_orders.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) <= 12 else None
+    def find(account: Account, raw_id: object) -> DispatchOrder | None:
+        order_id = as_id(raw_id)
+        return account.dispatch_orders.get(order_id) if order_id is not None else None
 
     def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> DispatchOrder:
         order = self.find(account, raw_id)
@@ -113,9 +115,9 @@ class DispatchOrders:
         for key in ("id", "shipment_id"):
             raw = filters.get(key)
             if raw:
-                if not all(v.isdigit() and len(v) <= 12 for v in raw.split(",")):
+                numbers = {as_id(v) for v in raw.split(",")}
+                if None in numbers:
                     raise InvalidParameter(key, "invalid_value")
-                numbers = {int(v) for v in raw.split(",")}
                 if key == "id":
                     found = [o for o in found if o.id in numbers]
                 else:

@@ -15,6 +15,7 @@ from mockpost.core.lifecycle import UnknownResource
 from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.inpost import services, wire
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.lifecycle import COURIER_PATH, LOCKER_PATH, OFFER, PROGRESS, SHIPMENT
 from mockpost.providers.inpost.shipment_rules import services_fitting
 from mockpost.providers.inpost.state import Account, Offer, Shipment, Transaction
@@ -152,10 +153,10 @@ class Flow:
     # -- forced transitions ---------------------------------------------------------------
     def find(self, account: Account, raw_id: str) -> Shipment | None:
         """A shipment by its id or its tracking number (what a parcel is known by)."""
-        if raw_id.isdigit() and len(raw_id) < 13:
-            shipment = account.shipments.get(int(raw_id))
-            if shipment is not None:
-                return shipment
+        shipment_id = as_id(raw_id)
+        shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
+        if shipment is not None:
+            return shipment
         shipment_id = account.tracking_numbers.get(raw_id)
         return account.shipments.get(shipment_id) if shipment_id is not None else None
 

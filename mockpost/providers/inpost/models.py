@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from mockpost.providers.inpost import services
+from mockpost.providers.inpost.ids import as_id
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PHONE = r"^\s*\+?[0-9 ()-]{9,20}\s*$"
@@ -96,11 +97,10 @@ def _identifier(value: Any) -> Any:
     """An id as a JSON number or a string of digits."""
     if value is None:
         raise problem("required", "an id is required")
-    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
-        return int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
+    identifier = as_id(value)
+    if identifier is None:
         raise problem("invalid", "an id is a whole number")
-    return value
+    return identifier
 
 
 def _listed(empty: str) -> Any:
@@ -125,11 +125,10 @@ def _ids(limit: int) -> Any:
             raise problem("invalid", f"a list of at most {limit} ids")
         ids = []
         for raw in value:
-            if isinstance(raw, str) and raw.isdigit() and len(raw) <= 12:
-                raw = int(raw)
-            if not isinstance(raw, int) or isinstance(raw, bool):
+            identifier = as_id(raw)
+            if identifier is None:
                 raise problem("does_not_exist", "no such id")
-            ids.append(raw)
+            ids.append(identifier)
         return ids
 
     return check

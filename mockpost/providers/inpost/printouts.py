@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from mockpost.core.pdf import make_pdf
 from mockpost.providers.inpost.errors import InvalidParameter, NotFound, ValidationFailed
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.labels import Label
-from mockpost.providers.inpost.shipments import is_id
 from mockpost.providers.inpost.state import Account, DispatchOrder, Organization, Shipment
 
 
@@ -24,7 +24,8 @@ def orders_for(
     """The organization's order named by id, or the orders carrying the given shipments."""
     mine = [o for o in account.dispatch_orders.values() if o.organization_id == organization.id]
     if order_id:
-        found = [o for o in mine if is_id(order_id.strip()) and o.id == int(order_id.strip())]
+        wanted = as_id(order_id.strip())
+        found = [o for o in mine if wanted is not None and o.id == wanted]
         if not found:
             raise NotFound("dispatch_order", order_id[:64])
         return found

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, create_model
 from pydantic.fields import FieldInfo
 
+from mockpost.core.numbers import is_digits
 from mockpost.core.validation import Problem, validated
 from mockpost.providers.inpost.errors import ValidationFailed
 
@@ -49,7 +50,7 @@ def key_of(problem: Problem) -> str:
 def path_of(problem: Problem) -> Path:
     if not problem.field:
         return ()
-    return tuple(int(part) if part.isdigit() else part for part in problem.field.split("."))
+    return tuple(int(part) if is_digits(part) else part for part in problem.field.split("."))
 
 
 class Details:

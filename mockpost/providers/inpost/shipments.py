@@ -20,6 +20,7 @@ from mockpost.providers.inpost.errors import (
     ValidationFailed,
 )
 from mockpost.providers.inpost.flow import Flow
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.lifecycle import CANCELABLE, SHIPMENT
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.points import Points
@@ -50,10 +51,6 @@ PEER_FILTERS = (
     "address",
 )
 TRACKING_KEPT = timedelta(days=45)  # public tracking forgets a shipment this long after its creation
-
-
-def is_id(raw: Any) -> bool:
-    return isinstance(raw, str) and raw.isdigit() and len(raw) <= 12
 
 
 class Shipments:
@@ -120,7 +117,8 @@ class Shipments:
         return sender
 
     def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> Shipment:
-        shipment = account.shipments.get(int(raw_id)) if is_id(raw_id) else None
+        shipment_id = as_id(raw_id)
+        shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
         if shipment is None or (organization is not None and shipment.organization_id != organization.id):
             raise NotFound("shipment", raw_id[:64])
         return shipment
@@ -162,9 +160,9 @@ class Shipments:
 
         ids = listed("id")
         if ids is not None:
-            if not all(v.isdigit() and len(v) <= 12 for v in ids):
+            wanted_ids = {as_id(v) for v in ids}
+            if None in wanted_ids:
                 raise InvalidParameter("id", "invalid_value")
-            wanted_ids = {int(v) for v in ids}
             tests.append(("id", lambda s: s.id in wanted_ids))
         statuses = listed("status")
         if statuses is not None:
