@@ -39,7 +39,7 @@ from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy, tenant_id_for
-from mockpost.core.webhooks import Delivery, Outbox, RetryPolicy
+from mockpost.core.webhooks import DELIVERY, Delivery, Outbox, RetryPolicy
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -100,11 +100,6 @@ class ProviderContext:
     def schedule(self, account: str, kind: str, id: str, due: datetime, action: str) -> Timer:
         """At `due`, do `action` to the `kind` object `id` of `account` (never earlier than now)."""
         return self.scheduler.schedule(max(due, self.now()), self.name, account, kind, id, action)
-
-    def call_later(self, due: datetime, fn: Callable[[], Any], label: str = "") -> Timer:
-        """Run `fn` at `due`: a closure, which cannot be listed by object or saved. Being
-        replaced by `schedule` (timers as data) provider by provider."""
-        return self.scheduler.call_later(due, fn, self.name)
 
     def cancel(self, account: str, kind: str, id: str, action: str | None = None) -> int:
         """Drop an object's pending timed work (of one action, if given)."""
@@ -240,6 +235,8 @@ class Provider(ABC):
     def kinds(self) -> dict[str, ResourceKind]:
         if self._kinds is None:
             self._kinds = {kind.name: kind for kind in self.resource_kinds()}
+            if DELIVERY in self._kinds:  # the sandbox sends timers of that kind to the outbox
+                raise ValueError(f"{self.name}: {DELIVERY!r} is the outbox's timer kind, not a resource kind")
         return self._kinds
 
     def run_timer(self, timer: Timer) -> Awaitable[None] | None:

@@ -65,8 +65,6 @@ class Timer:
 
 # The sandbox's dispatch: runs one timer's state changes now, and may return the awaitable part.
 Runner = Callable[[Timer], Awaitable[None] | None]
-Call = Callable[[], Awaitable[None] | None]
-CALL = "call"  # the kind of a timer that runs a callable: kept only while providers move to data
 
 
 class Scheduler:
@@ -78,8 +76,6 @@ class Scheduler:
         self._seq = itertools.count()
         self._lock = asyncio.Lock()
         self._after_instant: list[Callable[[list[Timer]], None]] = []
-        self._calls: dict[str, Call] = {}
-        self._call_ids = itertools.count(1)
         self.wakeup = asyncio.Event()  # set whenever work is added, so a runner can re-plan
 
     # -- planning --------------------------------------------------------------------
@@ -98,12 +94,6 @@ class Scheduler:
         self._by_key.setdefault(timer.key, []).append(timer)
         self.wakeup.set()
         return timer
-
-    def call_later(self, due: datetime | float, fn: Call, owner: str) -> Timer:
-        """A timer that runs `fn`: it cannot be saved; timers as data replace it provider by provider."""
-        key = f"call-{next(self._call_ids)}"
-        self._calls[key] = fn
-        return self.schedule(due, owner, None, CALL, key, CALL)
 
     def cancel(
         self, provider: str, account: str | None, kind: str, id: str, action: str | None = None
@@ -142,8 +132,6 @@ class Scheduler:
         self._heap = [timer for timer in self._heap if not timer.cancelled]
         heapq.heapify(self._heap)
         self._by_key = {key: timers for key, timers in self._by_key.items() if not dropped(timers[0])}
-        live = {timer.id for timer in self._heap if timer.kind == CALL}
-        self._calls = {key: fn for key, fn in self._calls.items() if key in live}
 
     def restore(self, timers: Iterable[dict[str, Any]]) -> None:
         """Add saved timers (`as_dict` forms) in their saved order."""
@@ -171,9 +159,7 @@ class Scheduler:
 
     def next_due(self) -> float | None:
         while self._heap and self._heap[0].cancelled:
-            dropped = heapq.heappop(self._heap)
-            if dropped.kind == CALL:
-                self._calls.pop(dropped.id, None)
+            heapq.heappop(self._heap)
         return self._heap[0].due if self._heap else None
 
     @property
@@ -223,11 +209,7 @@ class Scheduler:
             timer = heapq.heappop(self._heap)
             self._unindex(timer)
             try:
-                if timer.kind == CALL:
-                    fn = self._calls.pop(timer.id, None)
-                    result = fn() if fn is not None and not timer.cancelled else None
-                else:
-                    result = self.runner(timer)
+                result = self.runner(timer)
             except Exception:  # one broken step must not stop time for everyone else
                 logger.exception("timed work failed: %s", timer.as_dict())
                 result = None
