@@ -13,10 +13,12 @@ from mockpost.core.control import ControlError
 from mockpost.core.http import JSON
 from mockpost.providers.easypost_connect import models, wire
 from mockpost.providers.easypost_connect.errors import ConnectError, Invalid
-from mockpost.providers.easypost_connect.routes import Http, pid
+from mockpost.providers.easypost_connect.routes import AUTH_ERRORS, HEADERS, Http, pid
 from mockpost.providers.easypost_connect.state import Account, Company
 
 B = TypeVar("B", bound=models.Body)
+# what the acting company can refuse, answered in the control plane's envelope
+ACTING = {403: AUTH_ERRORS[403]}
 
 
 class ControlRoutes:
@@ -45,6 +47,8 @@ class ControlRoutes:
         body=models.PeppolInject,
         response=models.PeppolDocumentOut,
         status=201,
+        headers=HEADERS,
+        errors=ACTING,
         tag="easypost-connect",
     )
     async def inject_peppol(self, request: Request) -> Response:
@@ -57,6 +61,8 @@ class ControlRoutes:
         "Modify an incoming Peppol document: lastModifiedAt becomes now (or the given instant)",
         body=models.PeppolTouch,
         response=models.PeppolDocumentOut,
+        headers=HEADERS,
+        errors={**ACTING, 404: "No such Peppol document in the acting company"},
         tag="easypost-connect",
     )
     async def touch_peppol(self, request: Request) -> Response:
@@ -74,6 +80,8 @@ class ControlRoutes:
         body=models.WorkflowInject,
         response=models.WorkflowOut,
         status=201,
+        headers=HEADERS,
+        errors=ACTING,
         tag="easypost-connect",
     )
     async def add_workflow(self, request: Request) -> Response:
