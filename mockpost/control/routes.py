@@ -497,6 +497,8 @@ class ControlPlane:
         )
         reveal = Param("secrets", "show: raw credential headers (needs a server with a control token)")
         bad = {422: "Invalid request body"}
+        # any name is an inbox, but a path holding a line break (%0A) matches no route at all
+        unroutable = {404: "No such route: the name holds a line break"}
         table = [
             E(
                 "GET",
@@ -669,6 +671,7 @@ class ControlPlane:
                 self.inbox_put,
                 "Store any request (a webhook receiver for tests)",
                 tag="inbox",
+                errors=unroutable,
             ),
             E(
                 "GET",
@@ -677,8 +680,16 @@ class ControlPlane:
                 "Stored requests, oldest first",
                 response=models.Items,
                 tag="inbox",
+                errors=unroutable,
             ),
-            E("DELETE", "/inbox/{name}", self.inbox_delete, "Empty an inbox", tag="inbox"),
+            E(
+                "DELETE",
+                "/inbox/{name}",
+                self.inbox_delete,
+                "Empty an inbox",
+                tag="inbox",
+                errors=unroutable,
+            ),
             E(
                 "GET",
                 "/accounts",
@@ -702,7 +713,10 @@ class ControlPlane:
                 ),
                 response=models.ObjectPage,
                 tag="state",
-                errors={404: "Unknown provider, account or kind"},
+                errors={
+                    400: "offset or limit is not a whole number",
+                    404: "Unknown provider, account or kind",
+                },
             ),
             E(
                 "GET",

@@ -66,3 +66,20 @@ def test_an_easypost_connect_control_route_for_a_company_not_managed_is_a_docume
     answer = control.post(f"/_mockpost{path}", json={}, headers=headers)
     assert answer.status_code == 403
     assert_documented(control, path, answer)
+
+
+@pytest.mark.parametrize("method", ["POST", "GET", "DELETE"])
+def test_an_inbox_name_holding_a_line_break_is_a_documented_404(control, method) -> None:
+    answer = control.request(method, "/_mockpost/inbox/a%0Ab")
+    assert answer.status_code == 404
+    assert_documented(control, "/inbox/{name}", answer)
+
+
+def test_an_object_listing_with_an_offset_that_is_no_number_is_a_documented_400(mockpost) -> None:
+    key = {"Authorization": "api-key k"}
+    assert mockpost.client("ekopost", headers=key).post("/campaigns", json={"name": "x"}).status_code == 200
+    control = mockpost.client()
+    account = control.get("/_mockpost/accounts").json()["items"][0]["account"]
+    answer = control.get(f"/_mockpost/accounts/ekopost/{account}/objects", params={"offset": "5¼"})
+    assert answer.status_code == 400
+    assert_documented(control, "/accounts/{provider}/{account}/objects", answer)
