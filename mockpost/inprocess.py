@@ -9,7 +9,7 @@ only once everything they caused has happened.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,6 +28,7 @@ from mockpost.core.secrets import mask_credential
 from mockpost.sandbox import Sandbox
 
 if TYPE_CHECKING:
+    from mockpost.intercept import Interceptor
     from mockpost.remote import AsyncRemoteMockpost, RemoteMockpost
 
 T = TypeVar("T")
@@ -240,6 +241,17 @@ class Mockpost(handle.Handle):
 
     def mounts(self) -> dict[str, str]:
         return {entry.name: entry.mount for entry in self.sandbox.providers.entries()}
+
+    def intercept(
+        self, hosts: Mapping[str, str] | None = None, passthrough: Iterable[str] = ()
+    ) -> Interceptor:
+        """`with mock.intercept():` (or `@mock.intercept()`): httpx and requests calls to each
+        provider's real hosts reach this sandbox; URLs it hands out are reachable the same way.
+        `hosts={"https://eko.example.com/api": "ekopost"}` serves more; any other host is refused
+        with an error naming it, unless it is in `passthrough` (`["localhost:9000"]`)."""
+        from mockpost.intercept import Interceptor
+
+        return Interceptor(self, hosts, passthrough)
 
     # -- control operations (the same as /_mockpost) ----------------------------------
     @property

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from mockpost.config import Settings
 from mockpost.configfiles import ConfigError, YamlFile, load_yaml
 from mockpost.core.account_webhook import webhook_from
-from mockpost.core.asgi import call_asgi
+from mockpost.core.asgi import DIRECT, call_asgi
 from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
 from mockpost.core.events import Events
 from mockpost.core.faults import Faults
@@ -247,7 +247,8 @@ class Sandbox:
             import httpx  # only once a webhook leaves the process: keeps start-up lean
 
             self._http = httpx.AsyncClient(timeout=self.settings.webhook_timeout, follow_redirects=False)
-        response = await self._http.post(url, content=body, headers=headers)
+        # DIRECT: a webhook leaving the sandbox is never caught by the sandbox's own `intercept()`
+        response = await self._http.post(url, content=body, headers=headers, extensions={DIRECT: True})
         return response.status_code
 
     async def aclose(self) -> None:
