@@ -34,10 +34,22 @@ TIMEOUT = 30.0
 class _Address:
     """Where a remote mockpost is, how it knows itself, and the token its control plane needs."""
 
-    def __init__(self, url: str, control_token: str | None, self_url: str | None) -> None:
+    def __init__(
+        self,
+        url: str,
+        control_token: str | None = None,
+        self_url: str | None = None,
+        timeout: float = TIMEOUT,
+    ) -> None:
         self.base = url.rstrip("/")
         self.self_url = (self_url or self.base).rstrip("/")
         self.control_token = control_token
+        self.timeout = timeout
+        self._open()
+
+    def _open(self) -> None:
+        """Make the handle's clock, faults and control-plane client."""
+        raise NotImplementedError
 
     def url(self, path: str = "") -> str:
         return self.base + path
@@ -107,18 +119,9 @@ class RemoteFaults(Faults):
 class RemoteMockpost(_Address, Handle):
     """A running mockpost at `url`, with the in-process handle's API."""
 
-    def __init__(
-        self,
-        url: str,
-        control_token: str | None = None,
-        self_url: str | None = None,
-        timeout: float = TIMEOUT,
-    ) -> None:
-        super().__init__(url, control_token, self_url)
-        self.timeout = timeout
-        self.clock = RemoteClock(self)
-        self.faults = RemoteFaults(self)
-        self._http = httpx.Client(base_url=self.base, headers=self.control_headers, timeout=timeout)
+    def _open(self) -> None:
+        self.clock, self.faults = RemoteClock(self), RemoteFaults(self)
+        self._http = httpx.Client(base_url=self.base, headers=self.control_headers, timeout=self.timeout)
         self._clients: list[httpx.Client] = []
 
     def send(self, call: Call[T]) -> T:
@@ -227,18 +230,9 @@ class AsyncRemoteMockpost(_Address):
     """`Mockpost.connect_async(url)`: the same operations as `RemoteMockpost`, each awaited; its
     clients are httpx.AsyncClients. Use with `async with`, or `await aclose()`."""
 
-    def __init__(
-        self,
-        url: str,
-        control_token: str | None = None,
-        self_url: str | None = None,
-        timeout: float = TIMEOUT,
-    ) -> None:
-        super().__init__(url, control_token, self_url)
-        self.timeout = timeout
-        self.clock = AsyncClock(self)
-        self.faults = AsyncFaults(self)
-        self._http = httpx.AsyncClient(base_url=self.base, headers=self.control_headers, timeout=timeout)
+    def _open(self) -> None:
+        self.clock, self.faults = AsyncClock(self), AsyncFaults(self)
+        self._http = httpx.AsyncClient(base_url=self.base, headers=self.control_headers, timeout=self.timeout)
         self._clients: list[httpx.AsyncClient] = []
 
     async def send(self, call: Call[T]) -> T:

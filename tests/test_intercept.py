@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
 import pytest
 import requests
 from helpers import START
+from receiver_support import http_receiver
 
 from mockpost.core.pdf import make_pdf
 from mockpost.intercept import Interceptor, provider_hosts
@@ -128,41 +126,17 @@ def test_more_hosts_map_to_a_provider_and_its_base_path(mockpost):
         mockpost.intercept(hosts={"x.example": "ekopst"})
 
 
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, list[bytes]]]:
-    """A webhook receiver outside the sandbox: its URL and the bodies it was sent."""
-    received: list[bytes] = []
-
-    class Receive(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(self.rfile.read(int(self.headers["content-length"])))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Receive)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/hooks", received
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-def test_the_sandboxs_own_webhooks_are_not_intercepted(mockpost, receiver):
-    url, received = receiver
+def test_the_sandboxs_own_webhooks_are_not_intercepted(mockpost):
     mockpost.clock.freeze(START)
     key = {"Authorization": "api-key k"}
     eko = mockpost.client("ekopost", headers=key)
-    mockpost.client().put("/_mockpost/ekopost/webhook", json={"url": url, "secret": "s"}, headers=key)
-    with mockpost.intercept():
-        sent = eko.post("/sms", json={"From": "Eko", "Recipient": "+46701234567", "Text": "hi"}).json()
-        mockpost.clock.advance(duration="1h")
+    with http_receiver() as (url, handler):
+        mockpost.client().put("/_mockpost/ekopost/webhook", json={"url": url, "secret": "s"}, headers=key)
+        with mockpost.intercept():
+            sent = eko.post("/sms", json={"From": "Eko", "Recipient": "+46701234567", "Text": "hi"}).json()
+            mockpost.clock.advance(duration="1h")
     expected = [{"ObjectId": sent["envelope_id"], "StatusName": "posted"}]
-    assert [json.loads(body) for body in received] == [expected]
+    assert [json.loads(body) for body in handler.bodies] == [expected]
 
 
 def test_intercept_is_a_decorator_for_sync_and_async_functions(mockpost):
