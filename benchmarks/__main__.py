@@ -14,10 +14,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inprocess, loadgen, memory, peers, report, scale, soak, startup, throughput
+from benchmarks import (
+    console,
+    inprocess,
+    loadgen,
+    memory,
+    pdf,
+    peers,
+    report,
+    scale,
+    soak,
+    startup,
+    throughput,
+)
 from benchmarks.procs import ROOT, cpu_pinning
 
-MEASUREMENTS = ("throughput", "startup", "inprocess", "scale", "memory", "peers", "soak")
+MEASUREMENTS = ("throughput", "console", "startup", "inprocess", "scale", "memory", "pdf", "peers", "soak")
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -116,10 +128,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "throughput": lambda: throughput.measure(
             args.duration, args.concurrency, args.loadgen, args.threads, args.rounds
         ),
+        "console": lambda: console.measure(
+            args.duration, args.concurrency, args.loadgen, args.threads, args.rounds
+        ),
         "startup": lambda: startup.measure(args.runs),
         "inprocess": lambda: inprocess.measure(args.flows, resets=3 if args.quick else 5),
         "scale": lambda: scale.measure(args.sizes, args.scale_budget, isolated=not args.quick),
         "memory": lambda: memory.measure(args.envelopes, isolated=not args.quick),
+        "pdf": lambda: pdf.measure(
+            *((pdf.SIZE_QUICK, pdf.PAGES_QUICK) if args.quick else (pdf.SIZE, pdf.PAGES))
+        ),
         "peers": lambda: peers.measure(
             args.duration, args.concurrency, args.loadgen, args.threads, args.rounds, args.install_peers
         ),

@@ -92,6 +92,19 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             )
             for figure in ("p50", "p99")
         ]
+    c = results.get("console")
+    if c and "error" not in c:
+        none = c["rps"]["0"]
+        out += [
+            (
+                f"GET campaign req/s, {n} console{'s' if n != '1' else ''} open (cost {c['cost'][n]:.1%})",
+                fmt(c["rps"][n], 0),
+                fmt(none, 0),
+                f"{c['rps'][n] / none:.2f}x" if none else "-",
+                "no console open",
+            )
+            for n in c["cost"]
+        ]
     s = results.get("startup")
     if s and "error" not in s:
         sv, im = s["serve_to_health"], s["import"]
@@ -141,6 +154,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         ]
     out += scale_rows(results.get("scale"))
     out += memory_rows(results.get("memory"))
+    out += pdf_rows(results.get("pdf"))
     out += peers_rows(results.get("peers"))
     out += soak_rows(results.get("soak"))
     return out
@@ -168,6 +182,7 @@ def scale_rows(s: Any) -> list[tuple[str, str, str, str, str]]:
         ("get campaign", "GET campaign"),
         ("get envelope", "GET envelope"),
         ("list window", "GET campaigns?start&stop (100 hits)"),
+        ("list by name", "GET campaigns?name= over the whole tenant (1 hit)"),
         ("get crowded", "GET campaign holding all N envelopes"),
     ):
         if kind not in last:
@@ -234,6 +249,23 @@ def memory_rows(m: Any) -> list[tuple[str, str, str, str, str]]:
             f"{m['ratio_to_parsed_dict']:.2f}x",
             "json.loads(body) kept in a dict",
         ),
+    ]
+
+
+def pdf_rows(p: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(p):
+        return []
+    base = p["baseline"]
+    return [
+        (
+            f"pdf: slowest other read ms while reading {d['document']} ({d['bytes'] / 1024:,.0f} KiB, "
+            f"{d['upload_ms']:,.0f} ms)",
+            fmt(d["read_max_ms"]),
+            fmt(base["read_max_ms"]),
+            f"{d['read_max_ms'] / base['read_max_ms']:.2f}x" if d["read_max_ms"] else "-",
+            "slowest of the same reads, nothing uploaded",
+        )
+        for d in p["documents"]
     ]
 
 

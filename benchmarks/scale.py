@@ -14,12 +14,15 @@ Requests:
   get campaign   GET /ekopost/campaigns/{id}                        ids sampled across the tenant
   get envelope   GET /ekopost/campaigns/{id}/envelopes/{eid}         ids sampled across the tenant
   list window    GET /ekopost/campaigns?start=D&stop=D              100 campaigns created on day D
+  list by name   GET /ekopost/campaigns?start=2000-01-01&stop=2100-01-01&name=campaign%20K
+                 a window holding the whole tenant, a name that one campaign of it has (K sampled)
   get crowded    GET /ekopost/campaigns/{id} of one more campaign that holds all N envelopes (the
                  same Envelope objects, referenced a second time: a campaign that grows with the tenant)
-Ekopost's list has no paging: it filters every campaign of the account by its created_at window, so
-its cost grows with the tenant (O(N)); the window always holds the same 100 campaigns, so the answer
-has the same size at every N and the ratio shows the scan alone. A campaign's rendering includes
-`signing`, which looks at every envelope of the campaign: `get crowded` shows what that costs.
+Ekopost's list has no paging: it answers every campaign of the account created in the window; the
+window is found by bisection in the account's creation-time index, and a name by its name index, so
+the cost is what the answer holds (the window always holds the same 100 campaigns, a name one). A
+campaign's rendering includes `signing`, which looks at every envelope of the campaign: `get crowded`
+shows what that costs.
 
 EasyPost Connect's keyset-paged job list (GET /easypost-connect/jobs?maxItems=100&after=<id>) is
 measured by `connect_jobs_hook` when that provider is registered in the app, and reported as
@@ -53,7 +56,7 @@ ADDRESS = {
     "subject": "Benchmark",
 }
 
-KINDS = ("get campaign", "get envelope", "list window", "get crowded")
+KINDS = ("get campaign", "get envelope", "list window", "list by name", "get crowded")
 Call = Callable[[], Awaitable[int]]
 
 
@@ -138,7 +141,7 @@ class EkopostTenant:
         day = WINDOW_DAY.date().isoformat()
         window = f"start={day}&stop={day}".encode()
         app, headers = self.app, self.headers
-        turn = {"get campaign": 0, "get envelope": 0}
+        turn = {"get campaign": 0, "get envelope": 0, "list by name": 0}
         hits = min(WINDOW, len(self.ids))
 
         def rotating(kind: str, paths: list[bytes]) -> Call:
@@ -155,6 +158,17 @@ class EkopostTenant:
                 return 599  # the window holds the same WINDOW campaigns at every size
             return answer.status
 
+        named = [f"start=2000-01-01&stop=2100-01-01&name=campaign%20{i}".encode() for i in picks]
+
+        async def list_by_name() -> int:
+            turn["list by name"] = (turn["list by name"] + 1) % len(named)
+            answer = await call_asgi(
+                app, "GET", b"/ekopost/campaigns", named[turn["list by name"]], headers, b""
+            )
+            if answer.status == 200 and answer.body.count(b'"id"') != 1:
+                return 599  # each name belongs to one campaign
+            return answer.status
+
         crowded_path = f"/ekopost/campaigns/{self.crowded.id}".encode()
 
         async def get_crowded() -> int:
@@ -165,6 +179,7 @@ class EkopostTenant:
             "get campaign": rotating("get campaign", campaign_paths),
             "get envelope": rotating("get envelope", envelope_paths),
             "list window": list_window,
+            "list by name": list_by_name,
             "get crowded": get_crowded,
         }
 

@@ -10,12 +10,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockpost.config import Settings
-from mockpost.control.dashboard import render_dashboard
+from mockpost.control.console import ASSET_PREFIX, FAVICON, console_asset, console_page, favicon
 from mockpost.control.guard import ControlGuard
 from mockpost.control.routes import ControlPlane
 from mockpost.core.control import ControlError
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
             with contextlib.suppress(BaseException):
                 await warming
             await sandbox.aclose()
+            control.page_images.close()
 
     def unmatched(request: Request, exc: Exception) -> Response:
         """Paths no mount matched (e.g. an encoded newline): answer in the prefix owner's envelope."""
@@ -60,12 +61,11 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
             return sandbox.providers[owner].error(exc.status_code, message).response()
         return ControlError(exc.status_code, message).response()
 
-    async def index(request: Request) -> Response:
-        return HTMLResponse(render_dashboard(sandbox, str(request.base_url).rstrip("/")))
-
     provider_apps = {entry.name: provider_app(sandbox, entry.name) for entry in sandbox.providers.entries()}
     routes = [
-        Route("/", index, methods=["GET"]),
+        Route("/", console_page(sandbox), methods=["GET"]),
+        Route(FAVICON, favicon, methods=["GET"]),
+        Route(ASSET_PREFIX + "{name}", console_asset, methods=["GET"]),
         Mount("/_mockpost", app=control.asgi_app()),
         *[Mount(entry.mount, app=provider_apps[entry.name]) for entry in sandbox.providers.entries()],
     ]
@@ -92,6 +92,8 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
                 owner_of=sandbox.providers.owner_of,
                 provider_apps=provider_apps,
                 error_body=error_body,
+                events=sandbox.events,
+                max_header_bytes=settings.max_header_bytes,
             ),
         ],
     )

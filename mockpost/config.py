@@ -82,6 +82,44 @@ class Settings(BaseModel):
         description="memory kept for webhook deliveries, in MiB; the oldest finished go first",
         json_schema_extra={"metavar": "MB"},
     )
+    journal_max_mb: float = Field(
+        default=64.0,
+        gt=0,
+        description="memory the journal may hold (bodies, headers), in MiB; the oldest requests go first",
+        json_schema_extra={"metavar": "MB"},
+    )
+    max_header_kb: int = Field(
+        default=64,
+        ge=8,
+        le=1024,
+        description="largest request header block, in KiB; a larger one is answered 431",
+        json_schema_extra={"metavar": "KB"},
+    )
+    read_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="seconds a client has to send a whole request (408 after)",
+        json_schema_extra={"metavar": "SECONDS"},
+    )
+    inbox_max_mb: float = Field(
+        default=64.0,
+        gt=0,
+        description="memory all webhook inboxes may hold, in MiB; the oldest items go first",
+        json_schema_extra={"metavar": "MB"},
+    )
+    max_inboxes: int = Field(
+        default=1000,
+        ge=1,
+        description="webhook inboxes kept; the least recently used one goes first",
+        json_schema_extra={"metavar": "N"},
+    )
+    max_tenants: int = Field(
+        default=1000,
+        ge=1,
+        description="open mode: accounts kept per provider; the least recently used one is emptied",
+        json_schema_extra={"metavar": "N"},
+    )
     scenario: list[Path] = Field(
         default_factory=list,
         description="scenario files whose world (clock, accounts, rules) is loaded at start",
@@ -203,6 +241,18 @@ class Settings(BaseModel):
     @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
+
+    @property
+    def journal_max_bytes(self) -> int:
+        return int(self.journal_max_mb * 1024 * 1024)
+
+    @property
+    def inbox_max_bytes(self) -> int:
+        return int(self.inbox_max_mb * 1024 * 1024)
+
+    @property
+    def max_header_bytes(self) -> int:
+        return self.max_header_kb * 1024
 
 
 def parse_option(text: str) -> tuple[str, str, str]:

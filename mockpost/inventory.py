@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mockpost.core.clock import iso_utc
+from mockpost.core.http import dumps
 
 if TYPE_CHECKING:
     from mockpost.core.provider import Provider
+    from mockpost.core.resources import Document, ResourceKind
     from mockpost.sandbox import Sandbox
 
 
@@ -40,20 +42,28 @@ def accounts(sandbox: Sandbox, provider: str | None = None) -> list[dict[str, An
 
 
 def objects(
-    sandbox: Sandbox, provider: str, account: str, kind: str | None = None, state: str | None = None
+    sandbox: Sandbox,
+    provider: str,
+    account: str,
+    kind: str | None = None,
+    state: str | None = None,
+    text: str | None = None,
 ) -> list[dict[str, Any]]:
-    """An account's objects (of one kind, in one state), oldest first."""
+    """An account's objects (of one kind, in one state, whose id or wire JSON holds `text`, any
+    case), oldest first."""
     loaded, _, tenant_state = _account(sandbox, provider, account)
     kinds = list(loaded.kinds.values())
     if kind is not None:
         if kind not in loaded.kinds:
             raise NotFound(f"{provider} has no kind {kind!r}; kinds: {sorted(loaded.kinds)}")
         kinds = [loaded.kinds[kind]]
+    needle = text.lower() if text else None
     found = [
         resource_kind.summary(obj)
         for resource_kind in kinds
         for obj in resource_kind.objects(tenant_state)
-        if state is None or str(obj.state) == state
+        if (state is None or str(obj.state) == state)
+        and (needle is None or _mentions(resource_kind, obj, needle))
     ]
     found.sort(key=lambda item: item["created_at"])
     return found
@@ -68,6 +78,24 @@ def describe(sandbox: Sandbox, provider: str, account: str, kind: str, object_id
     if described is None:
         raise NotFound(f"no {kind} {object_id!r} in this account")
     return described
+
+
+def documents(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: str) -> list[Document]:
+    """The files an object holds or made (a letter's PDF, a label), as `Document`s."""
+    loaded, tenant, _ = _account(sandbox, provider, account)
+    found = loaded.object_documents(tenant, kind, object_id)
+    if found is None:
+        raise NotFound(f"no {kind} {object_id!r} in this account")
+    return found
+
+
+def delete(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: str) -> bool:
+    """Delete an object as its API would; False when its kind cannot be deleted."""
+    loaded, tenant, _ = _account(sandbox, provider, account)
+    deleted = loaded.delete_object(tenant, kind, object_id)
+    if deleted is None:
+        raise NotFound(f"no {kind} {object_id!r} in this account")
+    return deleted
 
 
 def timers(sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -112,6 +140,12 @@ def _account(sandbox: Sandbox, provider: str, account: str) -> tuple[Provider, s
     if state is None:
         raise NotFound(f"{provider} has no account {account!r}")
     return loaded, tenant, state
+
+
+def _mentions(kind: ResourceKind, obj: Any, needle: str) -> bool:
+    if needle in kind.id_of(obj).lower():
+        return True
+    return needle in dumps(kind.wire(obj)).decode("utf-8", "replace").lower()
 
 
 def _iso(epoch: float) -> str:

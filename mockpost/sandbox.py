@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from mockpost.config import Settings
 from mockpost.configfiles import ConfigError, YamlFile, read_checked
 from mockpost.core.asgi import DIRECT, call_asgi
-from mockpost.core.clock import Clock, checked_instant, iso_utc, parse_instant
+from mockpost.core.clock import Clock, iso_utc, parse_instant, reachable
 from mockpost.core.events import Events
 from mockpost.core.faults import Faults
 from mockpost.core.ids import derive_seed
@@ -27,6 +27,7 @@ from mockpost.core.registry import ProviderEntry, Providers
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy
+from mockpost.core.tenant_cap import TenantCap
 from mockpost.core.webhooks import DELIVERY, INBOX_PREFIX, Outbox, refuse_control_plane
 
 if TYPE_CHECKING:
@@ -44,9 +45,11 @@ class Sandbox:
         self.store = Store()
         self.tenancy = Tenancy()
         self.events = Events()
-        self.journal = Journal(settings.journal_size)
+        self.tenant_cap = TenantCap(settings.max_tenants, self._forget_account)
+        self.tenancy.on_use = self.tenant_cap.touch
+        self.journal = Journal(settings.journal_size, settings.journal_max_bytes)
         self.faults = Faults(self._fault_rng())
-        self.inboxes = Inboxes()
+        self.inboxes = Inboxes(settings.inbox_max_bytes, settings.max_inboxes)
         self.outbox = Outbox(
             self.clock,
             self.scheduler,
@@ -108,32 +111,44 @@ class Sandbox:
 
     async def freeze(self, at: datetime | None = None) -> None:
         """Stop time (at an instant: moving there like `set_clock`, due work applied on the way)."""
+        if at is not None:
+            at = reachable(at)  # refuse before anything moves
         self.clock.freeze()
         if at is not None:
             await self.set_clock(at)
         self.scheduler.wakeup.set()
+        self._clock_moved()
 
     def unfreeze(self) -> None:
         self.clock.unfreeze()
         self.scheduler.wakeup.set()
+        self._clock_moved()
 
     async def set_clock(self, at: datetime) -> None:
         """Move to an instant: forward applies due work on the way, backward just jumps."""
+        at = reachable(at)  # refuse before anything moves
         if at.timestamp() >= self.clock.timestamp():
             await self.scheduler.run_until(at.timestamp())
         else:
             self.clock.set(at)
         self.scheduler.wakeup.set()
+        self._clock_moved()
 
     async def advance(self, seconds: float) -> datetime:
         """Move time forward, applying every due transition and delivering its webhooks first."""
         if seconds < 0:
             raise ValueError("the clock only advances forward")
         target = self.clock.timestamp() + seconds
-        checked_instant(target)  # refuse before anything moves
+        reachable(target, f"{seconds:g} seconds forward")  # refuse before anything moves
         await self.scheduler.run_until(target)
         self.scheduler.wakeup.set()
+        self._clock_moved()
         return self.clock.now()
+
+    def _clock_moved(self) -> None:
+        """Tell listeners (the console's clock) where time stands now."""
+        if self.events:
+            self.events.publish("clock", self.describe_clock())
 
     async def run_due(self) -> int:
         return await self.scheduler.run_due()
@@ -144,9 +159,8 @@ class Sandbox:
         clock back to real time; fixtures given at start-up are loaded again."""
         names = [provider] if provider else list(self.providers)
         for name in names:
-            self.store.reset(name, tenant)
-            self.scheduler.clear(name, tenant)
-            self.outbox.clear(name, tenant)
+            self._forget_account(name, tenant)
+            self.tenant_cap.forget(name, tenant)
             if tenant is None:
                 self.tenancy.forget_secrets(name)
             if self.providers.is_loaded(name):  # one never loaded has nothing else to forget
@@ -162,6 +176,13 @@ class Sandbox:
             self._start_clock()
         self._apply_fixtures(only=provider)
         self.events.publish("reset", {"provider": provider, "account": tenant})
+
+    def _forget_account(self, provider: str, tenant: str | None) -> None:
+        """Drop an account's (or, with no tenant, a provider's) state, timers and deliveries: what
+        a reset does, and what the open-mode account cap does to the least recently used."""
+        self.store.reset(provider, tenant)
+        self.scheduler.clear(provider, tenant)
+        self.outbox.clear(provider, tenant)
 
     def _fault_rng(self) -> random.Random:
         return random.Random(derive_seed(self.settings.seed, "faults"))

@@ -13,9 +13,12 @@ from starlette.applications import Starlette
 
 from mockpost.config import Settings
 from mockpost.core.heap import settle_heap
+from mockpost.core.middleware import ConnectionDropped
+from mockpost.guarded_http import guarded_protocol, hard_header_bytes
 from mockpost.logs import log_config
 
 logger = logging.getLogger("mockpost")
+SHUTDOWN_GRACE = 5  # seconds requests still running at SIGTERM get before they are cancelled
 
 
 def fastest_loop() -> tuple[str, str]:
@@ -70,6 +73,20 @@ def _listen_error(host: str, port: int, exc: OSError | UnicodeError) -> ListenEr
     if exc.errno == errno.EADDRNOTAVAIL:
         return ListenError("host", "not an address of this machine")
     return ListenError("host", f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+class DroppedQuietly(logging.Filter):
+    """A `drop` fault cuts its connection by raising ConnectionDropped through uvicorn, which logs
+    any exception from the app with a traceback. This one is on purpose: one line, at info level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, ConnectionDropped):
+            record.msg, record.args = "%s", (str(exc),)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
 
 
 class Server:
@@ -133,15 +150,20 @@ class Server:
 
     def config(self, uvicorn: Any) -> Any:
         loop, http = fastest_loop()
+        errors = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, DroppedQuietly) for f in errors.filters):
+            errors.addFilter(DroppedQuietly())
         return uvicorn.Config(
             self.app,
             loop=loop,
-            http=http,
+            http=guarded_protocol(http, self.settings),  # read timeout, bound on header bytes
+            h11_max_incomplete_event_size=hard_header_bytes(self.settings),
             log_config=log_config(self.settings),
             log_level=self.settings.log_level,
             access_log=self.settings.access_log,
             lifespan="on",
             server_header=False,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
 
     def announce(self) -> None:

@@ -57,7 +57,7 @@ class Walker:
         self.client = client
         self.provider: AfostoProvider = mock.sandbox.providers["afosto"]
         self.catalog = self.provider.catalog
-        self.engine = self.provider.backend
+        self.engine = self.provider.backend.store
 
     # -- path parameters ------------------------------------------------------------------
     def fill_path(self, op: Operation, fresh_last: bool = True) -> tuple[str, list[str]]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from benchmarks import __main__ as runner
-from benchmarks import loadgen, memory, peers, report, scale, soak
+from benchmarks import loadgen, memory, pdf, peers, report, scale, soak
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,15 @@ def test_soak_stays_bounded_for_half_a_second() -> None:
     assert result["rss_peak_mb"] is None or result["rss_peak_mb"] > 0
 
 
+def test_pdf_reads_while_each_document_is_uploaded() -> None:
+    result = pdf.measure(size=16 * 1024, nirva_pages=5)
+    assert result["baseline"]["reads"] == pdf.BASELINE_READS
+    statuses = {d["document"].split(",")[0]: d["upload_status"] for d in result["documents"]}
+    assert statuses == {"Ekopost content": 400, "EasyPost Connect upload": 200, "Nirva job": 200}
+    assert all(d["bytes"] > 0 and d["upload_ms"] > 0 for d in result["documents"])
+    assert "pdf: slowest other read ms" in report.table({"pdf": result})
+
+
 def test_peers_are_skipped_when_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(peers, "moto_cmd", lambda port: None)
     monkeypatch.setattr(peers, "prism_bin", lambda: None)
@@ -98,3 +107,12 @@ def test_asyncio_generator_reads_answers_of_closing_http10_servers() -> None:
 
     assert asyncio.run(read(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nbody")) == (200, False)
     assert asyncio.run(read(b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno")) == (404, True)
+
+
+def test_the_console_cost_is_measured_with_0_1_and_10_open_streams() -> None:
+    from benchmarks import console
+
+    result = console.measure(0.2, concurrency=2, loadgen_choice="asyncio", threads=1, rounds=1)
+    assert set(result["rps"]) == {"0", "1", "10"} and all(rps > 0 for rps in result["rps"].values())
+    assert set(result["cost"]) == {"1", "10"}
+    assert any("console" in row[0] for row in report.rows({"console": result}))

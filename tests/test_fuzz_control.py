@@ -46,6 +46,7 @@ from fuzz_support import (
     route_key,
 )
 
+from mockpost.core.pdf import make_pdf
 from mockpost.testing import Mockpost
 
 PREFIX = "/_mockpost"
@@ -69,6 +70,8 @@ def _load_openapi() -> dict[str, Any]:
         # Other providers' own control routes take those providers' credentials: their suites fuzz them.
         others = tuple(f"/{name}/" for name in m.sandbox.providers if name != PROVIDER)
         document["paths"] = {p: ops for p, ops in document["paths"].items() if not p.startswith(others)}
+        # The console's live feed never ends, so it has no answer to check; test_console_api covers it.
+        document["paths"].pop("/events")
         return document
 
 
@@ -104,9 +107,17 @@ PARAM_TARGET = {
     "account": KEY_A,  # an account is named by its id, label or credential
     "kind": "campaign",
     "id": "@c1",
+    "entry_id": "@entry",  # the newest journal entry (see World.journal_entry)
+    "index": "0",
+    "page": "1",
 }
+# Routes whose well-formed request is still refused here, with the documented status: no Ekopost kind
+# can be deleted through its API (campaigns and envelopes are cancelled instead).
+REFUSED_WHEN_VALID = {("DELETE", "/accounts/{provider}/{account}/objects/{kind}/{id}"): 405}
+# Documents are an envelope's: a campaign holds none.
+DOCUMENT_TARGET = {"kind": "envelope", "id": "@e1"}
 # Path parameters that name something that must exist (junk there is a 4xx); inbox names are free.
-ID_PARAMS = {"fault_id", "delivery_id", "provider", "account", "kind", "id"}
+ID_PARAMS = {"fault_id", "delivery_id", "provider", "account", "kind", "id", "entry_id", "index", "page"}
 
 
 # A valid body per body-taking route. "@c1@" is replaced by tenant A's first campaign id.
@@ -158,7 +169,9 @@ BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 # Documented fields a valid body cannot hold together: field -> the base fields it replaces.
 EXCLUSIVE_FIELDS: dict[tuple[str, str], dict[str, set[str]]] = {
-    ("POST", "/clock/advance"): {"duration": {"seconds"}}
+    ("POST", "/clock/advance"): {"duration": {"seconds"}},
+    # the operator's way of naming the account, instead of the provider's credentials
+    ("POST", "/{provider}/transition"): {"account": set()},
 }
 
 
@@ -253,6 +266,7 @@ PATH_JUNK: list[tuple[str, str]] = [
     ("pct-crlf", "%0D%0AX-Evil:%201"),
     ("unicode", quote("\u00e5\u00e4\u00f6-\U0001f4a5-\u202e")),
     ("uppercase", "EKOPOST"),
+    ("non-ascii-digits", quote("\u00b2\u0663")),
 ]
 QUERY_JUNK: list[tuple[str, str]] = [
     ("empty", ""),
@@ -262,6 +276,8 @@ QUERY_JUNK: list[tuple[str, str]] = [
     ("glob-junk", "[!*?[]"),
     ("long-4096", "x" * 4096),
     ("unicode-and-nul", UNICODE),
+    ("superscript-two", "\u00b2"),
+    ("arabic-indic-three", "\u0663"),
 ]
 BAD_AUTH: list[tuple[str, list[tuple[str, str]]]] = [
     ("missing", []),
@@ -532,10 +548,8 @@ class World:
         return self._campaign(AUTH_B, "2030-03-20T12:00:00", close=False)
 
     def _inboxes(self) -> dict[str, Any]:
-        boxes = getattr(self.m.sandbox.inboxes, "_boxes", None)
-        if boxes is None:  # fall back to the one inbox the world knows about
-            return {INBOX: self.m.sandbox.inboxes.items(INBOX)}
-        return {name: list(items) for name, items in boxes.items()}
+        inboxes = self.m.sandbox.inboxes
+        return {name: inboxes.items(name) for name, _ in inboxes.sizes()}
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a request could change that is not the journal."""
@@ -579,6 +593,13 @@ class World:
                     sandbox.inboxes.put(name, item)
         return bool(self.snapshot() == self.base)
 
+    def journal_entry(self) -> int:
+        """The newest journal entry's id (a fuzz case may have emptied the journal: one refused request
+        fills it, one that the base body of /journal/verify does not count)."""
+        if not len(self.m.sandbox.journal):
+            self.eko.post("/campaigns/__none__/close", headers=AUTH_A)
+        return self.m.sandbox.journal.query(limit=1)[0].id
+
     def send_chunked(
         self, method: str, url: str, body: bytes, headers: list[tuple[str, str]]
     ) -> httpx.Response:
@@ -602,7 +623,7 @@ class World:
 
 
 def _pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj\n<< /Type /Page /MediaBox [0 0 595 842] >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+    return make_pdf([["fuzz"]])  # a PDF that can be drawn: the console's page images need one
 
 
 class Worlds:
@@ -644,7 +665,11 @@ def build_url(world: World, case: Case) -> str:
         name = match.group(1)
         if name in case.params:
             return case.params[name]
+        if name == "entry_id":
+            return str(world.journal_entry())
         target = PARAM_TARGET[name]
+        if "/documents/" in case.route[1]:
+            target = DOCUMENT_TARGET.get(name, target)
         return world.ids[target[1:]] if target.startswith("@") else target
 
     path = PREFIX + PATH_PARAM.sub(fill, case.route[1])
@@ -825,7 +850,11 @@ def test_valid_requests_are_accepted(worlds: Worlds) -> None:
     for route in ROUTES:
         where, outcome = send(world, Case(route, "valid", "base", body=base_body(route)))
         assert isinstance(outcome, httpx.Response), f"{where}: {outcome!r}"
-        assert outcome.status_code < 300, f"{where}: {outcome.status_code} {outcome.text[:300]}"
+        expected = REFUSED_WHEN_VALID.get(route)
+        if expected is not None:
+            assert outcome.status_code == expected, f"{where}: {outcome.status_code} {outcome.text[:300]}"
+        else:
+            assert outcome.status_code < 300, f"{where}: {outcome.status_code} {outcome.text[:300]}"
         world = worlds.reset(world)
 
 

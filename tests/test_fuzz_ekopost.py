@@ -345,6 +345,7 @@ PATH_JUNK: list[tuple[str, Segment]] = [
     ("pct-invalid-utf8", "%FF%FE%25"),
     ("pct-crlf", "%0D%0AX-Evil:%201"),
     ("unicode", quote("\u00e5\u00e4\u00f6-\U0001f4a5-\u202e")),
+    ("non-ascii-digit", quote("\u00b2")),
 ]
 QUERY_JUNK: list[tuple[str, str]] = [
     ("empty", ""),
@@ -355,6 +356,7 @@ QUERY_JUNK: list[tuple[str, str]] = [
     ("long-4096", "x" * 4096),
     ("unicode-and-nul", UNICODE),
     ("array-like", "[]"),
+    ("superscript-two", "\u00b2"),
 ]
 BAD_AUTH: list[tuple[str, list[tuple[str, str]] | None]] = [
     ("missing", []),

@@ -136,7 +136,10 @@ GARBAGE = [
     jbody({"login": deep_object(40), "password": deep_array(40)}),
     b'{"login": "demo", "password": NaN}',
 ]
-ID_JUNK = ["0", "-1", "999999999", "abc", "1e3", "%00", "a" * 4096, "99999999999999999999999", "%F0%9F%92%A5"]
+ID_JUNK = [
+    *("0", "-1", "999999999", "abc", "1e3", "%00", "a" * 4096, "99999999999999999999999"),
+    *("%F0%9F%92%A5", "%C2%B2"),
+]
 PARAMETER_JUNK: list[Any] = [
     {"serviceId": None},
     {"serviceId": ["102"]},

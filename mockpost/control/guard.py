@@ -1,8 +1,9 @@
 """The control token: with `--control-token` set, the control plane and the console need it.
 
 Everything that is not a provider mount (the `/_mockpost` control plane, the console at `/` and
-whatever the console serves) answers `401` without the token; provider mounts keep their own auth,
-and `/_mockpost/health` stays open for probes. The token is accepted as `Authorization: Bearer
+its event stream) answers `401` without the token; provider mounts keep their own auth,
+`/_mockpost/health` stays open for probes, and so do the console's script, style and icon (they
+hold no data; the login form uses them). The token is accepted as `Authorization: Bearer
 TOKEN`, as `X-Mockpost-Token: TOKEN` (for the tenant routes, whose `Authorization` header is the
 provider's), or as the console's cookie, which the console's login form sets. Requests the sandbox
 makes to itself (webhooks to its own inbox) carry the INTERNAL scope flag instead.
@@ -19,14 +20,14 @@ from urllib.parse import parse_qs
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockpost.control.dashboard import render_login
+from mockpost.control.console import ASSET_PREFIX, FAVICON, render_login
 from mockpost.core.asgi import INTERNAL
 from mockpost.core.control import ControlError
 from mockpost.core.secrets import same_secret
 
 TOKEN_HEADER = b"x-mockpost-token"
 COOKIE = "mockpost_console"
-OPEN_PATHS = frozenset({"/_mockpost/health"})  # probes need no token
+OPEN_PATHS = frozenset({"/_mockpost/health", FAVICON})  # probes need no token
 CONTROL_PREFIX = "/_mockpost"
 LOGIN_PATH = "/"
 MAX_LOGIN_BODY = 8 * 1024
@@ -71,7 +72,7 @@ class ControlGuard:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if path in OPEN_PATHS or self.is_provider_path(path):
+        if path in OPEN_PATHS or path.startswith(ASSET_PREFIX) or self.is_provider_path(path):
             await self.app(scope, receive, send)
         elif scope["type"] == "http" and path == LOGIN_PATH and scope["method"] == "POST":
             await self.login(scope, receive, send)

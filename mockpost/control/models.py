@@ -53,6 +53,11 @@ class TransitionRequest(BaseModel):
     )
     state: Annotated[str, BeforeValidator(_integer_as_text)]
     reason: str | None = None
+    account: str | None = Field(
+        default=None,
+        description="The account by id, label or credential, for an operator acting without the "
+        "provider's credentials (the console); absent: the provider's auth headers name it",
+    )
 
 
 class JournalVerifyRequest(Strict):
@@ -92,6 +97,14 @@ class Related(BaseModel):
     id: str
 
 
+class DocumentInfo(BaseModel):
+    index: int = Field(description="Its place in the object's documents: the download's path")
+    name: str
+    mime: str
+    role: str = Field(description="What it is to the object: document, attachment, upload, label...")
+    size: int = Field(description="Bytes")
+
+
 class ObjectDetail(BaseModel):
     kind: str
     id: str
@@ -102,6 +115,20 @@ class ObjectDetail(BaseModel):
     history: list[Change]
     timers: list[PendingTimer]
     related: list[Related]
+    transitions: list[str] = Field(description="States a forced transition may move it to now")
+    deletable: bool = Field(description="Whether its API can delete it")
+    documents: list[DocumentInfo] = Field(description="Files it holds or made (letters, labels...)")
+    address: list[str] | None = Field(description="The recipient's address block as the provider read it")
+
+
+class ObjectPage(BaseModel):
+    items: list[dict[str, Any]]
+    total: int = Field(description="Objects matching the filters, across every page")
+
+
+class PageCount(BaseModel):
+    pages: int = Field(description="Pages in the document")
+    previewed: int = Field(description="Pages that can be fetched as images")
 
 
 class ResetResult(BaseModel):

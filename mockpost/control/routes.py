@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel
 from starlette.applications import Starlette
@@ -16,14 +18,19 @@ from starlette.routing import Route
 from mockpost import __version__, inventory
 from mockpost.control import models
 from mockpost.control.guard import SECURITY_SCHEMES
+from mockpost.control.page_images import DEFAULT_SCALE, MAX_PAGES, PDF_MIME, PageImages, Unrenderable
+from mockpost.control.stream import EventHub, EventStreamResponse
 from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
-from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.clip import clip
+from mockpost.core.clock import ClockRangeError, parse_duration, parse_instant, reachable
 from mockpost.core.control import ControlError, validate_body
 from mockpost.core.faults import FaultRule, FaultSpec
 from mockpost.core.har import har_log
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge, read_body, read_json
+from mockpost.core.inbox import INBOX_BODY_LIMIT
 from mockpost.core.lifecycle import TransitionRefused, UnknownResource, UnknownState
 from mockpost.core.middleware import TENANT_KEY
+from mockpost.core.numbers import parse_int
 from mockpost.core.secrets import mask_credential, mask_headers
 from mockpost.sandbox import Sandbox
 
@@ -34,16 +41,28 @@ def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}") from None
+    number = parse_int(raw, signed=True)
+    if number is None:
+        raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}")
+    return number
+
+
+def with_body_errors(endpoint: Endpoint) -> Endpoint:
+    """An endpoint taking a JSON body answers 400 when it is not JSON and 422 when it does not
+    validate (control routes parse with read_json and validate_body): its table says so."""
+    if endpoint.body is None or endpoint.content_type != "application/json":
+        return endpoint
+    return replace(
+        endpoint, errors={400: "The body is not valid JSON", 422: "Invalid request body", **endpoint.errors}
+    )
 
 
 class ControlPlane:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.max_body = sandbox.settings.max_body_bytes
+        self.hub = EventHub(sandbox.events)
+        self.page_images = PageImages()
 
     async def parse(self, request: Request, model: type[BaseModel]) -> Any:
         return validate_body(model, await read_json(request, self.max_body))
@@ -80,15 +99,22 @@ class ControlPlane:
             )
         except ValueError as exc:
             raise ControlError(422, str(exc)) from None
-        await self.sandbox.advance(seconds)
+        try:
+            await self.sandbox.advance(seconds)
+        except ClockRangeError as exc:
+            raise ControlError(422, str(exc)) from None
         return JSON(self.sandbox.describe_clock())
 
     @staticmethod
     def _instant(text: str) -> Any:
         try:
-            return parse_instant(text)
+            instant = parse_instant(text)
         except ValueError as exc:
             raise ControlError(422, f"{text!r} is not a usable ISO-8601 instant: {exc}") from None
+        try:
+            return reachable(instant)
+        except ClockRangeError as exc:
+            raise ControlError(422, str(exc)) from None
 
     # -- reset --------------------------------------------------------------------
     async def reset(self, request: Request) -> Response:
@@ -104,21 +130,21 @@ class ControlPlane:
         """Credential headers are masked (`api-key ab…yz`) unless `?secrets=show` is asked of a server
         with a control token: without one, anyone who reaches the port could collect every key."""
         q = request.query_params
-        reveal = q.get("secrets") == "show"
-        if reveal and not self.sandbox.settings.control_token:
-            raise ControlError(
-                403,
-                "raw credentials are shown only by a server with a control token",
-                "start it with --control-token TOKEN (MOCKPOST_CONTROL_TOKEN) and send the token",
-            )
+        reveal = self._reveal(request)
         entries = self.sandbox.journal.query(
             provider=q.get("provider") or None,
             method=q.get("method") or None,
             path=q.get("path") or None,
             status=query_int(request, "status"),
             tenant=self._tenant(q.get("tenant") or None, q.get("provider") or None),
-            limit=query_int(request, "limit"),
         )
+        before = query_int(request, "before")
+        if before is not None:
+            entries = [entry for entry in entries if entry.id < before]
+        total = len(entries)
+        limit = query_int(request, "limit")
+        if limit is not None and limit >= 0:
+            entries = entries[-limit:] if limit else []
         shape = q.get("format") or "json"
         if shape == "har":
             return JSON(har_log(entries, __version__, mask=None if reveal else mask_credential))
@@ -128,7 +154,31 @@ class ControlPlane:
         if not reveal:
             for item in items:
                 item["request_headers"] = mask_headers(item["request_headers"])
-        return JSON({"items": items})
+        return JSON({"items": items, "total": total})
+
+    async def journal_entry(self, request: Request) -> Response:
+        """One exchange: request and response, headers and bodies (each bounded)."""
+        reveal = self._reveal(request)
+        entry = self.sandbox.journal.get(request.path_params["entry_id"])
+        if entry is None:
+            raise ControlError(
+                404, f"no journal entry {request.path_params['entry_id']} (it may have aged out)"
+            )
+        item = entry.as_dict()
+        if not reveal:
+            item["request_headers"] = mask_headers(item["request_headers"])
+        return JSON(item)
+
+    def _reveal(self, request: Request) -> bool:
+        reveal = request.query_params.get("secrets") == "show"
+        if reveal and not self.sandbox.settings.control_token:
+            raise ControlError(
+                403,
+                "raw credentials are shown only by a server with a control token",
+                "start it with --control-token TOKEN (MOCKPOST_CONTROL_TOKEN) and send the token",
+            )
+        return reveal
+
     def _tenant(self, text: str | None, provider: str | None) -> str | None:
         """A `tenant=` filter by tenant id, account label or raw credential."""
         return inventory.tenant_named(self.sandbox, text, provider) if text else None
@@ -142,11 +192,86 @@ class ControlPlane:
         p, q = request.path_params, request.query_params
         try:
             found = inventory.objects(
-                self.sandbox, p["provider"], p["account"], q.get("kind") or None, q.get("state") or None
+                self.sandbox,
+                p["provider"],
+                p["account"],
+                q.get("kind") or None,
+                q.get("state") or None,
+                q.get("q") or None,
             )
         except inventory.NotFound as exc:
             raise ControlError(404, str(exc)) from None
-        return JSON({"items": found})
+        offset = max(query_int(request, "offset") or 0, 0)
+        limit = query_int(request, "limit")
+        page = found[offset : offset + limit] if limit is not None and limit >= 0 else found[offset:]
+        return JSON({"items": page, "total": len(found)})
+
+    async def delete_object(self, request: Request) -> Response:
+        p = request.path_params
+        try:
+            deleted = inventory.delete(self.sandbox, p["provider"], p["account"], p["kind"], p["id"])
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        if not deleted:
+            raise ControlError(405, f"{p['provider']} cannot delete a {p['kind']} through its API")
+        await self.sandbox.run_due()
+        return Response(status_code=204)
+
+    def _document(self, request: Request) -> Any:
+        p = request.path_params
+        try:
+            found = inventory.documents(self.sandbox, p["provider"], p["account"], p["kind"], p["id"])
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        index = p["index"]
+        if not 0 <= index < len(found):
+            raise ControlError(404, f"the {p['kind']} has {len(found)} documents; no document {index}")
+        return found[index]
+
+    async def document(self, request: Request) -> Response:
+        """The original bytes; `?inline=true` shows them in the browser instead of saving them."""
+        doc = self._document(request)
+        disposition = "inline" if request.query_params.get("inline") == "true" else "attachment"
+        filename = quote(doc.name, safe="")
+        return Response(
+            doc.data,
+            media_type=doc.mime,
+            headers={
+                "content-disposition": f"{disposition}; filename*=UTF-8''{filename}",
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "sandbox",  # an uploaded HTML or SVG runs nothing here
+            },
+        )
+
+    def _pdf(self, request: Request) -> Any:
+        doc = self._document(request)
+        if doc.mime != PDF_MIME:
+            raise ControlError(415, f"only PDF documents are drawn as pages; this one is {doc.mime}")
+        return doc
+
+    async def document_pages(self, request: Request) -> Response:
+        doc = self._pdf(request)
+        try:
+            pages = await self.page_images.page_count(doc.data)
+        except Unrenderable as exc:
+            raise ControlError(422, str(exc)) from None
+        return JSON({"pages": pages, "previewed": min(pages, MAX_PAGES)})
+
+    async def document_page(self, request: Request) -> Response:
+        """One page as a PNG, drawn off the event loop (`?scale=`: 1.5 by default, at most 3)."""
+        doc = self._pdf(request)
+        raw_scale = request.query_params.get("scale")
+        try:
+            scale = float(raw_scale) if raw_scale else DEFAULT_SCALE
+        except ValueError:
+            scale = math.nan
+        if not math.isfinite(scale):
+            raise ControlError(400, f"scale must be a number, got {raw_scale!r}")
+        try:
+            image = await self.page_images.page(doc.data, request.path_params["page"], scale)
+        except Unrenderable as exc:
+            raise ControlError(404 if "pages" in str(exc) else 422, str(exc)) from None
+        return Response(image, media_type="image/png", headers={"cache-control": "private, max-age=60"})
 
     async def object(self, request: Request) -> Response:
         p = request.path_params
@@ -222,11 +347,16 @@ class ControlPlane:
                 "path": request.url.path,
                 "query": request.url.query,
                 "headers": dict(request.headers),
-                "body": raw.decode("utf-8", "replace"),
+                "body": clip(raw, INBOX_BODY_LIMIT).decode("utf-8", "replace"),
                 "received_at": self.sandbox.describe_clock()["now"],
             },
         )
         return JSON({"received": True})
+
+    async def inbox_list(self, request: Request) -> Response:
+        return JSON(
+            {"items": [{"name": name, "count": count} for name, count in self.sandbox.inboxes.sizes()]}
+        )
 
     async def inbox_get(self, request: Request) -> Response:
         return JSON({"items": self.sandbox.inboxes.items(request.path_params["name"])})
@@ -250,12 +380,19 @@ class ControlPlane:
         return JSON({"provider": provider.name, "tenant": tenant, "state": provider.dump(tenant)})
 
     async def transition(self, request: Request) -> Response:
+        """The account is named by the provider's auth headers, or by `account` in the body (an
+        operator acting for any account, e.g. from the console)."""
         provider = self._provider(request)
-        tenant = provider.authenticate(request)
-        request.scope[TENANT_KEY] = tenant
         body = await self.parse(request, models.TransitionRequest)
+        if body.account is not None:
+            tenant = inventory.tenant_named(self.sandbox, body.account, provider.name)
+            if self.sandbox.store.existing(provider.name, tenant) is None:
+                raise ControlError(404, f"{provider.name} has no account {body.account!r}")
+        else:
+            tenant = provider.authenticate(request)
+        request.scope[TENANT_KEY] = tenant
         try:
-            result = provider.force(tenant, body.model_dump())
+            result = provider.force(tenant, body.model_dump(exclude={"account"}))
         except TransitionRefused as exc:
             raise ControlError(409, exc.reason, {"from": exc.current, "to": exc.target}) from None
         except UnknownState as exc:
@@ -264,6 +401,12 @@ class ControlPlane:
             raise ControlError(404, str(exc.args[0] if exc.args else exc)) from None
         await self.sandbox.run_due()  # cascades due "now" (webhooks, completion) before answering
         return JSON(result)
+
+    # -- the console's live feed ------------------------------------------------------------
+    async def events(self, request: Request) -> Response:
+        """Server-sent events: `hello` (the clock), then `request`, `transition`, `delivery`,
+        `clock` and `reset` as they happen; `resync` when this reader fell behind."""
+        return EventStreamResponse(self.hub, self.sandbox.describe_clock())
 
     # -- scenarios ----------------------------------------------------------------------
     async def load_scenario(self, request: Request) -> Response:
@@ -313,6 +456,7 @@ class ControlPlane:
             Param("status", "Response status", "integer"),
             Param("tenant", "Account: tenant id, label or credential"),
             Param("limit", "Keep only the newest N", "integer"),
+            Param("before", "Only entries with a smaller id (paging back)", "integer"),
         )
         reveal = Param("secrets", "show: raw credential headers (needs a server with a control token)")
         bad = {422: "Invalid request body"}
@@ -398,6 +542,15 @@ class ControlPlane:
                     403: "secrets=show on a server without a control token",
                 },
             ),
+            E(
+                "GET",
+                "/journal/{entry_id:int}",
+                self.journal_entry,
+                "One recorded exchange: request and response headers and bodies, the fault that fired",
+                query=(reveal,),
+                tag="journal",
+                errors={404: "No such entry (or aged out)", 403: "secrets=show without a control token"},
+            ),
             E("DELETE", "/journal", self.clear_journal, "Forget recorded requests", tag="journal"),
             E(
                 "POST",
@@ -466,6 +619,14 @@ class ControlPlane:
                 errors={404: "No such delivery"},
             ),
             E(
+                "GET",
+                "/inbox",
+                self.inbox_list,
+                "Inboxes and how many requests each holds",
+                response=models.Items,
+                tag="inbox",
+            ),
+            E(
                 "POST",
                 "/inbox/{name}",
                 self.inbox_put,
@@ -495,8 +656,14 @@ class ControlPlane:
                 "/accounts/{provider}/{account}/objects",
                 self.objects,
                 "An account's objects (account: its id, label or credential), oldest first",
-                query=(Param("kind", "Only this kind"), Param("state", "Only objects in this state")),
-                response=models.Items,
+                query=(
+                    Param("kind", "Only this kind"),
+                    Param("state", "Only objects in this state"),
+                    Param("q", "Only objects whose id or wire JSON holds this text (any case)"),
+                    Param("offset", "Skip this many", "integer"),
+                    Param("limit", "At most this many", "integer"),
+                ),
+                response=models.ObjectPage,
                 tag="state",
                 errors={404: "Unknown provider, account or kind"},
             ),
@@ -508,6 +675,52 @@ class ControlPlane:
                 response=models.ObjectDetail,
                 tag="state",
                 errors={404: "Unknown provider, account, kind or object"},
+            ),
+            E(
+                "DELETE",
+                "/accounts/{provider}/{account}/objects/{kind}/{id}",
+                self.delete_object,
+                "Delete an object as its API would (only kinds the API can delete)",
+                status=204,
+                tag="state",
+                errors={404: "Unknown provider, account, kind or object", 405: "Its API cannot delete it"},
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects/{kind}/{id}/documents/{index:int}",
+                self.document,
+                "A document the object holds or made, as received or made (?inline=true to view it)",
+                query=(Param("inline", "true: shown by the browser rather than saved"),),
+                tag="state",
+                response_type="application/octet-stream",
+                errors={404: "No such object or document"},
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects/{kind}/{id}/documents/{index:int}/pages",
+                self.document_pages,
+                "How many pages a PDF document has, and how many are drawn as images",
+                response=models.PageCount,
+                tag="state",
+                errors={404: "No such object or document", 415: "Not a PDF", 422: "Not a readable PDF"},
+            ),
+            E(
+                "GET",
+                "/accounts/{provider}/{account}/objects/{kind}/{id}/documents/{index:int}/pages/{page:int}",
+                self.document_page,
+                "One page of a PDF document as a PNG image (1-based)",
+                query=(Param("scale", "1.5 by default (an A4 page 893 px wide), at most 3", "number"),),
+                tag="state",
+                response_type="image/png",
+                errors={404: "No such object, document or page", 415: "Not a PDF", 422: "Not a readable PDF"},
+            ),
+            E(
+                "GET",
+                "/events",
+                self.events,
+                "The console's live feed (server-sent events): request, transition, delivery, clock, reset",
+                tag="meta",
+                response_type="text/event-stream",
             ),
             E(
                 "GET",
@@ -529,10 +742,15 @@ class ControlPlane:
                 "POST",
                 "/{provider}/transition",
                 self.transition,
-                "Force a resource into a state its lifecycle allows (provider's auth headers)",
+                "Force a resource into a state its lifecycle allows (the account: provider's auth "
+                "headers, or `account` in the body)",
                 body=models.TransitionRequest,
                 tag="state",
-                errors={404: "Unknown provider or resource"},
+                errors={
+                    404: "Unknown provider or resource",
+                    409: "The lifecycle does not allow that move from the current state",
+                    422: "Invalid request body, or a state the lifecycle does not have",
+                },
             ),
             E(
                 "POST",
@@ -556,7 +774,7 @@ class ControlPlane:
             for endpoint in provider.control_endpoints()
         ]
         return [
-            e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors})
+            with_body_errors(e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors}))
             for e in [*self.endpoints(), *extra]
         ]
 

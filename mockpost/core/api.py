@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 Handler = Callable[[Request], Awaitable[Response]]
 _PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-z]+)?}")
+NO_BODY = object()  # as an error's schema, errors={404: ("Not reachable", NO_BODY)}: answered without a body
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,10 @@ def openapi_document(
         for status, spec in sorted(endpoint.errors.items()):
             error_text, schema = spec if isinstance(spec, tuple) else (spec, None)
             error: dict[str, Any] = {"description": error_text}
-            body_schema = schema_of(schema) if schema is not None else error_ref
+            if schema is NO_BODY:
+                body_schema = None
+            else:
+                body_schema = schema_of(schema) if schema is not None else error_ref
             if body_schema:
                 error["content"] = {"application/json": {"schema": body_schema}}
             operation["responses"][str(status)] = error

@@ -3,6 +3,12 @@
 Real time by default. It can be frozen (time stands still), set to an instant, and advanced.
 Unfreezing keeps the virtual instant and lets it run on from there, so a sandbox moved into the
 future stays there.
+
+The clock goes only where every provider's own date arithmetic still works: from EARLIEST to LATEST
+(1970-01-02 to 9998-12-31). The margins leave room for what providers compute around "now" — list
+windows a day either side, expiries hours ahead, retry schedules days ahead, records a moment back —
+without leaving the years 1..9999 Python's datetime can hold, or going before the Unix epoch that
+epoch-second and epoch-millisecond fields count from.
 """
 
 from __future__ import annotations
@@ -10,6 +16,32 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
+
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+class ClockRangeError(ValueError):
+    """An instant the clock may not be moved to; the message says which instants it may."""
+
+
+def reachable(at: datetime | float, what: str | None = None) -> datetime:
+    """`at` (a datetime, naive meaning UTC, or epoch seconds) when the clock may go there, else
+    ClockRangeError; `what` names the move in the message (default: the instant itself)."""
+    if isinstance(at, datetime):
+        instant = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        inside = EARLIEST <= instant <= LATEST
+        what = what or f"to {instant.isoformat().replace('+00:00', 'Z')}"
+    else:
+        inside = EARLIEST.timestamp() <= at <= LATEST.timestamp()  # False for NaN too
+        instant = datetime.fromtimestamp(at, UTC) if inside else EARLIEST
+        what = what or "there"
+    if not inside:
+        raise ClockRangeError(
+            f"the clock cannot go {what}: it stays between {iso_utc(EARLIEST)} and {iso_utc(LATEST)}, "
+            "where every provider's date arithmetic still works"
+        )
+    return instant
 
 
 class Clock:
@@ -36,7 +68,7 @@ class Clock:
 
     # -- moving ------------------------------------------------------------------
     def freeze(self, at: datetime | None = None) -> None:
-        self._frozen_at = self.timestamp() if at is None else _epoch(at)
+        self._frozen_at = self.timestamp() if at is None else _epoch(reachable(at))
 
     def unfreeze(self) -> None:
         if self._frozen_at is not None:
@@ -45,7 +77,7 @@ class Clock:
 
     def set(self, at: datetime) -> None:
         """Jump to an instant, keeping the frozen/running mode."""
-        target = _epoch(at)
+        target = _epoch(reachable(at))
         if self._frozen_at is not None:
             self._frozen_at = target
         else:
@@ -115,14 +147,6 @@ def parse_instant(text: str) -> datetime:
         return parsed.astimezone(UTC)
     except OverflowError:
         raise ValueError(f"{text!r} is outside the years 1..9999") from None
-
-
-def checked_instant(epoch: float) -> datetime:
-    """The instant for an epoch second, or ValueError when the clock cannot go there."""
-    try:
-        return datetime.fromtimestamp(epoch, UTC)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError("the clock cannot move beyond the years 1..9999") from None
 
 
 def iso_utc(at: datetime) -> str:

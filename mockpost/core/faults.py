@@ -11,19 +11,22 @@ import itertools
 import random
 import re
 from fnmatch import fnmatchcase
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _FIELD_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")
 _FRAMING_HEADERS = {"content-length", "transfer-encoding", "connection"}
+# A delay longer than any client waits; bounded so a fault cannot hold a request (and with it a
+# server's shutdown) for ever.
+MAX_LATENCY_MS = 600_000.0
 
 
 class Latency(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    min_ms: float = Field(ge=0)
-    max_ms: float = Field(ge=0)
+    min_ms: float = Field(ge=0, le=MAX_LATENCY_MS)
+    max_ms: float = Field(ge=0, le=MAX_LATENCY_MS)
 
     @model_validator(mode="after")
     def _ordered(self) -> Latency:
@@ -39,7 +42,9 @@ class FaultSpec(BaseModel):
     provider: str | None = Field(default=None, description="Provider name; any provider when absent")
     method: str | None = Field(default=None, description="HTTP method; any when absent")
     path: str = Field(default="*", description="Glob on the path below the provider mount, e.g. /campaigns/*")
-    latency_ms: float | Latency | None = Field(default=None, description="Fixed delay, or {min_ms, max_ms}")
+    latency_ms: Annotated[float, Field(ge=0, le=MAX_LATENCY_MS)] | Latency | None = Field(
+        default=None, description="Fixed delay, or {min_ms, max_ms}; at most 600,000 ms (10 minutes)"
+    )
     status: int | None = Field(default=None, ge=200, le=599, description="Answer with this status instead")
     body: Any = Field(default=None, description="Body for `status` (JSON value, or a string sent as is)")
     headers: dict[str, str] = Field(default_factory=dict)

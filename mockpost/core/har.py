@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mockpost.core.journal import BODY_LIMIT, Entry
+from mockpost.core.numbers import parse_int
 from mockpost.core.secrets import CREDENTIAL_HEADERS
 
 RawHeaders = Iterable[tuple[bytes, bytes]]
@@ -111,8 +112,9 @@ def _size(headers: list[tuple[str, str]], kept: bytes, bound: int) -> int:
     """The body's real size: Content-Length when given, else what was kept, unless the journal's
     bound may have cut it (then unknown: -1)."""
     declared = _first(headers, "content-length")
-    if declared is not None and declared.isdigit():
-        return int(declared)
+    size = parse_int(declared) if declared is not None else None
+    if size is not None:
+        return size
     return len(kept) if len(kept) < bound else -1
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+
+from mockpost.core.numbers import parse_int
+from mockpost.core.offload import off_loop
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_JSON_DEPTH = 64  # far beyond any documented body; keeps rendering and copying bounded
+PARSE_OFF_LOOP_BYTES = 256 * 1024  # larger bodies are parsed in a worker thread
+MAX_JSON_CONTAINERS = 100_000  # arrays and objects in one body (orjson builds 100,000 in ~40 ms)
+MAX_JSON_ITEMS = 500_000  # commas in one body: 100,000 sms recipients (Ekopost's limit) fit
 
 
 class JSON(Response):
@@ -35,6 +42,16 @@ class ApiError(Exception):
         return JSON(body, status_code=self.status, headers=self.headers)
 
 
+class ClientGone(ApiError):
+    """The client closed the connection before its request was read. Nobody is left to answer: it
+    is recorded with status 499 (as proxies log it) and is not an error of the mock."""
+
+    status = 499
+
+    def body(self) -> Any:
+        return None
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -44,28 +61,58 @@ class BadJSON(Exception):
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = parse_int(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise BodyTooLarge(f"request body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(f"request body is larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(f"request body is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ClientGone("the client closed the connection before sending the whole body") from None
     return b"".join(chunks)
 
 
-async def read_json(request: Request, limit: int = MAX_BODY_BYTES, empty: Any = None) -> Any:
-    """The parsed JSON body; `empty` when there is no body; BadJSON when it does not parse."""
+async def read_json(
+    request: Request,
+    limit: int = MAX_BODY_BYTES,
+    empty: Any = None,
+    repair: Callable[[bytes], bytes] | None = None,
+) -> Any:
+    """The parsed JSON body; `empty` when there is no body; BadJSON when it does not parse.
+    A large body is parsed in a worker thread: the event loop answers other requests meanwhile.
+    `repair`: what a provider's own parser tolerates (trailing commas), tried when JSON fails."""
     raw = await read_body(request, limit)
     if not raw.strip():
         return empty
+    if len(raw) > PARSE_OFF_LOOP_BYTES:
+        return (await off_loop(parse_json, raw, repair)).get()
+    return parse_json(raw, repair)
+
+
+def parse_json(raw: bytes, repair: Callable[[bytes], bytes] | None = None) -> Any:
+    """The JSON value, or BadJSON: not JSON, nested too deep, or more arrays, objects or items than
+    any API here takes (building millions of them would hold the interpreter for seconds)."""
+    if len(raw) > PARSE_OFF_LOOP_BYTES:
+        containers = raw.count(b"[") + raw.count(b"{")  # an upper bound: brackets in strings count too
+        if containers > MAX_JSON_CONTAINERS or raw.count(b",") > MAX_JSON_ITEMS:
+            raise BadJSON(
+                f"the body holds more than {MAX_JSON_CONTAINERS} arrays and objects or "
+                f"{MAX_JSON_ITEMS} items; no request to this API is that large"
+            )
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise BadJSON(f"the body is not valid JSON: {exc}") from None
+        if repair is None:
+            raise BadJSON(f"the body is not valid JSON: {exc}") from None
+        try:
+            value = orjson.loads(repair(raw))
+        except orjson.JSONDecodeError:
+            raise BadJSON(f"the body is not valid JSON: {exc}") from None
     if too_deep(value, MAX_JSON_DEPTH):
         raise BadJSON(f"the body is nested more than {MAX_JSON_DEPTH} levels deep")
     return value

@@ -2,6 +2,8 @@
 
 A pure ASGI middleware (no BaseHTTPMiddleware) so the cost per request stays small: it reads the
 provider from the path prefix, applies a matching fault, and records the exchange in the journal.
+A request whose header block is larger than `max_header_bytes` is answered 431 in the envelope of
+the provider its path names (the control plane's otherwise) and goes no further.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockpost.core.clip import clip
 from mockpost.core.clock import Clock
+from mockpost.core.control import ControlError
+from mockpost.core.events import Events
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
-from mockpost.core.journal import BODY_LIMIT, Journal
+from mockpost.core.journal import BODY_LIMIT, HEADER_BLOCK_KEPT, Journal, header_bytes, kept_headers
 from mockpost.core.scheduler import Scheduler
 
 TENANT_KEY = "mockpost.tenant"
+QUIET_PATHS = frozenset({"/", "/favicon.ico"})  # the console's own pages: never journalled
+MAX_HEADER_BYTES = 64 * 1024
 
 
 class ConnectionDropped(Exception):
@@ -42,6 +49,8 @@ class SandboxMiddleware:
         owner_of: Callable[[str], tuple[str, str]],
         error_body: Callable[[str, int, str], tuple[Any, dict[str, str]]],
         provider_apps: dict[str, ASGIApp] | None = None,
+        events: Events | None = None,
+        max_header_bytes: int = MAX_HEADER_BYTES,
     ) -> None:
         self.app = app
         self.clock = clock
@@ -51,6 +60,8 @@ class SandboxMiddleware:
         self.provider_of = owner_of  # path -> (provider, path below its mount)
         self.provider_apps = provider_apps or {}
         self.error_body = error_body
+        self.events = events if events is not None else Events()
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,11 +69,16 @@ class SandboxMiddleware:
             return
         path: str = scope["path"]
         provider, sub_path = self.provider_of(path)
-        if not provider and path.startswith("/_mockpost"):
-            await self.app(scope, receive, send)  # the control plane is not journalled
+        headers_size = header_bytes(scope.get("headers", ()))
+        too_large = headers_size > self.max_header_bytes
+        if not provider and (path.startswith("/_mockpost") or path in QUIET_PATHS):
+            if too_large:
+                await self._refuse_headers(None, headers_size, send)
+                return
+            await self.app(scope, receive, send)  # the control plane and the console are not journalled
             return
         target = self.app
-        if provider:
+        if provider and not too_large:  # too large: answered below, recorded like any other request
             if self.scheduler.has_due() and not self.scheduler.busy:
                 # a step that fell due a moment ago shows in this answer, as in-process, even if
                 # the server's ticker has not woken yet
@@ -82,13 +98,14 @@ class SandboxMiddleware:
         response_chunks: list[bytes] = []
         status_holder = [0]
         response_headers: list[Any] = [()]
-        captured = [0]
+        captured = [0, 0]  # request and response bytes seen (only the first BODY_LIMIT are kept)
 
         async def receive_recorded() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and captured[0] < BODY_LIMIT:
+            if message["type"] == "http.request":
                 chunk = message.get("body", b"")
-                request_chunks.append(chunk[: BODY_LIMIT - captured[0]])
+                if captured[0] < BODY_LIMIT:
+                    request_chunks.append(chunk[: BODY_LIMIT - captured[0]])
                 captured[0] += len(chunk)
             return message
 
@@ -96,25 +113,38 @@ class SandboxMiddleware:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
                 response_headers[0] = message.get("headers", ())
-            elif message["type"] == "http.response.body" and len(response_chunks) < 4:
-                response_chunks.append(message.get("body", b"")[:BODY_LIMIT])
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                if captured[1] < BODY_LIMIT:
+                    response_chunks.append(chunk[: BODY_LIMIT - captured[1]])
+                captured[1] += len(chunk)
             await send(message)
 
         fault: FaultRule | None = None
-        if provider and self.faults:
+        if provider and self.faults and not too_large:
             fault = self.faults.match(provider, scope["method"], sub_path)
         try:
-            if fault is not None:
+            if too_large:
+                await self._refuse_headers(provider, headers_size, send_recorded)
+            elif fault is not None:
                 await self._apply_fault(
                     fault, provider, sub_path, scope, receive_recorded, send_recorded, target
                 )
             else:
                 await target(scope, receive_recorded, send_recorded)
         finally:
+            headers = scope.get("headers", ())
+            whole = headers_size <= HEADER_BLOCK_KEPT  # the usual case: kept as sent, size known
+            request_body, response_body = b"".join(request_chunks), b"".join(response_chunks)
+            if captured[0] > BODY_LIMIT:
+                request_body = clip(request_body, BODY_LIMIT, captured[0])
+            if captured[1] > BODY_LIMIT:
+                response_body = clip(response_body, BODY_LIMIT, captured[1])
             # a plain tuple in Entry's field order (building the NamedTuple costs more than the rest)
+            entry_id = self.journal.next_id()
             self.journal.record_row(
                 (
-                    self.journal.next_id(),
+                    entry_id,
                     at,
                     provider,
                     scope.get(TENANT_KEY),
@@ -123,13 +153,34 @@ class SandboxMiddleware:
                     scope.get("query_string", b""),
                     status_holder[0],
                     (time.perf_counter() - started) * 1000,
-                    tuple(scope.get("headers", ())),
-                    b"".join(request_chunks),
-                    b"".join(response_chunks),
+                    tuple(headers) if whole else kept_headers(headers, headers_size),
+                    request_body,
+                    response_body,
                     fault.id if fault is not None else None,
                     tuple(response_headers[0]),  # a tuple: rows of atoms are not tracked by the GC
-                )
+                ),
+                headers_size if whole else None,
             )
+            if self.events:  # the console's live view; costs one truth test when nobody listens
+                self.events.publish(
+                    "request",
+                    {
+                        "id": entry_id,
+                        "provider": provider,
+                        "account": scope.get(TENANT_KEY),
+                        "method": scope["method"],
+                        "path": path,
+                        "status": status_holder[0],
+                    },
+                )
+
+    async def _refuse_headers(self, provider: str | None, size: int, send: Send) -> None:
+        message = f"the request's headers are {size} bytes; at most {self.max_header_bytes} are accepted"
+        if provider:
+            payload, extra = self.error_body(provider, 431, message)
+        else:
+            payload, extra = ControlError(431, message).body(), {}
+        await _send_raw(send, 431, dumps(payload), {"content-type": "application/json", **extra})
 
     async def _apply_fault(
         self,

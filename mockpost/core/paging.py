@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockpost.core.numbers import parse_int
+
 Key = tuple[Any, str]  # (sort value, id)
 
 
@@ -157,11 +159,11 @@ def page_params(
     limit = default
     raw = query.get(size_name)
     if raw is not None:
-        text = raw.strip()
-        if not text.lstrip("-").isdigit() or len(text) > 12:
+        number = parse_int(raw.strip(), signed=True, max_digits=12)
+        if number is None:
             problems.append(f"{size_name} must be an integer number")
         else:
-            limit = int(text)
+            limit = number
             if limit < 1:
                 problems.append(f"{size_name} must not be less than 1")
             elif limit > maximum:

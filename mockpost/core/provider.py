@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -34,11 +34,11 @@ from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge
 from mockpost.core.ids import Ids, derive_seed
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.middleware import TENANT_KEY
-from mockpost.core.resources import Change, ResourceKind, acting_as
+from mockpost.core.resources import Change, Document, ResourceKind, acting_as
 from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
-from mockpost.core.tenancy import Tenancy
+from mockpost.core.tenancy import Tenancy, tenant_id_for
 from mockpost.core.webhooks import Delivery, Outbox, RetryPolicy
 
 if TYPE_CHECKING:
@@ -270,6 +270,19 @@ class Provider(ABC):
         with acting_as("fixture"):
             self.load_fixtures(data)
 
+    def fixture_accounts(self, data: Any, needs: str) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """`(index, entry, tenant)` for each entry of a fixture section's `accounts:` list, the
+        tenant being the one its first credential reaches (`needs` says what a credential is)."""
+        if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
+            raise ValueError(f"{self.name} fixtures: expected {{accounts: [...]}}")
+        for index, entry in enumerate(data.get("accounts", [])):
+            credentials = self.credentials_of(entry) if isinstance(entry, dict) else set()
+            if not credentials:
+                raise ValueError(f"{self.name} fixtures: accounts[{index}] needs {needs}")
+            credential = sorted(credentials)[0]
+            tenant = self.ctx.tenancy.resolve(self.name, credential) or tenant_id_for(self.name, credential)
+            yield index, entry, tenant
+
     def set_timeline(self, overrides: dict[str, Any]) -> None:
         """The one way to change the timeline: the server's options with these on top (empty:
         back to the server's own). Applies to every step planned from now on."""
@@ -284,12 +297,12 @@ class Provider(ABC):
         return self.ctx.tenancy.label(self.name, tenant)
 
     def describe_object(self, tenant: str, kind_name: str, object_id: str) -> dict[str, Any] | None:
-        """`{kind, id, state, wire, history, timers, related}` for the control plane, or None."""
-        state = self.ctx.store.existing(self.name, tenant)
-        kind = self.kinds.get(kind_name)
-        obj = kind.find(state, object_id) if state is not None and kind is not None else None
-        if obj is None or kind is None:
+        """`{kind, id, state, wire, history, timers, related, transitions, deletable, documents,
+        address}` for the control plane, or None."""
+        found = self._find_object(tenant, kind_name, object_id)
+        if found is None:
             return None
+        kind, state, obj = found
         return {
             **kind.summary(obj),
             "wire": kind.wire(obj),
@@ -299,7 +312,42 @@ class Provider(ABC):
                 for t in self.ctx.timers(tenant, kind.name, kind.id_of(obj))
             ],
             "related": [{"kind": k, "id": i} for k, i in kind.related(state, obj)],
+            "transitions": sorted(kind.lifecycle.transitions.get(obj.state, ())) if kind.lifecycle else [],
+            "deletable": kind.delete is not None,
+            "documents": [
+                {"index": index, "name": doc.name, "mime": doc.mime, "role": doc.role, "size": len(doc.data)}
+                for index, doc in enumerate(kind.documents(state, obj))
+            ],
+            "address": kind.address(state, obj),
         }
+
+    def object_documents(self, tenant: str, kind_name: str, object_id: str) -> list[Document] | None:
+        """The files an object holds or made, or None when there is no such object."""
+        found = self._find_object(tenant, kind_name, object_id)
+        return None if found is None else found[0].documents(found[1], found[2])
+
+    def delete_object(self, tenant: str, kind_name: str, object_id: str) -> bool | None:
+        """Delete an object as the API would: None when there is none, False when its kind cannot be
+        deleted."""
+        found = self._find_object(tenant, kind_name, object_id)
+        if found is None:
+            return None
+        kind, state, obj = found
+        if kind.delete is None:
+            return False
+        with acting_as("forced"):
+            kind.delete(state, obj)
+        return True
+
+    def _find_object(
+        self, tenant: str, kind_name: str, object_id: str
+    ) -> tuple[ResourceKind, Any, Any] | None:
+        state = self.ctx.store.existing(self.name, tenant)
+        kind = self.kinds.get(kind_name)
+        obj = kind.find(state, object_id) if state is not None and kind is not None else None
+        if obj is None or kind is None:
+            return None
+        return kind, state, obj
 
     def openapi(self, server_url: str) -> dict[str, Any]:
         return openapi_document(

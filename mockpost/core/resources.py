@@ -71,6 +71,18 @@ class Stateful:
     history: list[Change] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file the sandbox received or made for an object (a letter's PDF, a label, a proof of
+    delivery), as its bytes. `role` says what it is to the object in the provider's words
+    (`document`, `attachment`, `upload`, `label`...)."""
+
+    name: str
+    mime: str
+    data: bytes
+    role: str = "document"
+
+
 @dataclass(frozen=True)
 class ResourceKind:
     """One kind of object of a provider, in the provider's own word (`campaign`, `shipment`).
@@ -78,7 +90,11 @@ class ResourceKind:
     `objects(state)` lists an account's objects of this kind, `find(state, id)` finds one,
     `wire(obj)` renders it exactly as the provider's API returns it. `related(state, obj)` names
     the objects it holds or belongs to, as (kind, id) pairs. `deletable` says whether the API can
-    delete one (`delete(state, obj)` does it as the API would)."""
+    delete one (`delete(state, obj)` does it as the API would).
+
+    `documents(state, obj)` lists the files the object holds or made (`Document`s), and
+    `address(state, obj)` the recipient's address block as the provider read it, one line each
+    (None when the object has no postal address): what the console shows beside a letter."""
 
     name: str
     objects: Callable[[Any], Iterable[Any]]
@@ -88,6 +104,8 @@ class ResourceKind:
     related: Callable[[Any, Any], Iterable[tuple[str, str]]] = lambda state, obj: ()
     lifecycle: Any = None  # the kind's Lifecycle, when its states follow a table
     delete: Callable[[Any, Any], None] | None = None
+    documents: Callable[[Any, Any], list[Document]] = lambda state, obj: []
+    address: Callable[[Any, Any], list[str] | None] = lambda state, obj: None
 
     def summary(self, obj: Any) -> dict[str, Any]:
         return {

@@ -25,9 +25,10 @@ def _raw(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
 
 
-def same_secret(given: str | bytes | None, expected: str | bytes) -> bool:
-    """Whether `given` is `expected`, in time that depends on neither (both are hashed first)."""
-    if given is None:
+def same_secret(given: str | bytes | None, expected: str | bytes | None) -> bool:
+    """Whether `given` is `expected`, in time that depends on neither (both are hashed first).
+    None on either side is never a match."""
+    if given is None or expected is None:
         return False
     return hmac.compare_digest(hashlib.sha256(_raw(given)).digest(), hashlib.sha256(_raw(expected)).digest())
 

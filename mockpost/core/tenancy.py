@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mockpost.core.secrets import credential_label, same_secret
@@ -35,6 +36,7 @@ class Tenancy:
         self._secrets: dict[tuple[str, str], str] = {}  # (provider, identity) -> its fixed secret
         self._labels: dict[tuple[str, str], str] = {}  # (provider, tenant) -> masked credential
         self._raw: dict[tuple[str, str], str] = {}  # (provider, credential without its kind) -> tenant
+        self.on_use: Callable[[str, str], None] | None = None  # open mode: told each account used
 
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
@@ -57,6 +59,8 @@ class Tenancy:
         if provider in self._strict:
             return None
         tenant = tenant_id_for(provider, credential)
+        if self.on_use is not None:
+            self.on_use(provider, tenant)
         if (provider, tenant) not in self._labels:
             self._labels[(provider, tenant)] = credential_label(credential)
             self._raw[(provider, credential.partition(":")[2] or credential)] = tenant

@@ -23,6 +23,6 @@ PROVIDERS: list[ProviderEntry] = [
         "mockpost.providers.nirva.provider",
         "NirvaProvider",
     ),
-    E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto", "AfostoProvider"),
-    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost", "InpostProvider"),
+    E("afosto", "/afosto", "Afosto API", "mockpost.providers.afosto.provider", "AfostoProvider"),
+    E("inpost", "/inpost", "InPost ShipX API", "mockpost.providers.inpost.provider", "InpostProvider"),
 ]

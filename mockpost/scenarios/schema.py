@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from mockpost.core.clock import parse_duration, parse_instant
+from mockpost.core.clock import parse_duration, parse_instant, reachable
 from mockpost.core.faults import FaultSpec
 from mockpost.core.urls import check_url
 from mockpost.scenarios import jsonpath
@@ -56,11 +56,12 @@ def _instant(value: Any, placeholder: bool = False) -> Any:
     if value is None or (placeholder and isinstance(value, str) and "{{" in value):
         return value
     try:
-        parse_instant(value)
+        instant = parse_instant(value)
     except (ValueError, TypeError, AttributeError):
         raise ValueError(
             f"expected an ISO-8601 instant such as 2030-03-04T09:00:00Z, got {value!r}"
         ) from None
+    reachable(instant)  # inside the window the sandbox's clock can go to
     return value
 
 

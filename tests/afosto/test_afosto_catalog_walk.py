@@ -116,3 +116,18 @@ def test_created_objects_repeat_under_a_seed(mockpost: Any) -> None:
     mockpost.clock.freeze(START)
     again = mockpost.client("afosto", headers=TOKEN).post("/lcs/parcels", json={"number": "P-1"}).json()
     assert first == again
+
+
+def test_every_catalog_route_answers_the_media_type_its_openapi_documents(mockpost: Any) -> None:
+    mockpost.clock.freeze(START)
+    client = mockpost.client("afosto", headers=TOKEN)
+    walker = Walker(mockpost, client)
+    paths = client.get("/openapi.json").json()["paths"]
+    mismatches = []
+    for op in walker.catalog.operations:
+        response = call_route(mockpost, walker, op)
+        documented = paths[op.path][op.method.lower()]["responses"][str(op.success)].get("content", {})
+        answered = response.headers.get("content-type", "").split(";")[0]
+        if response.status_code == op.success and documented and answered not in documented:
+            mismatches.append(f"{op.method} {op.path}: answers {answered}, documents {sorted(documented)}")
+    assert mismatches == []

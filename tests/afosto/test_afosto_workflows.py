@@ -79,6 +79,17 @@ def test_payment_then_partial_refunds(mockpost: Any) -> None:
     assert rest["amount"] == 700
 
 
+def test_a_refund_is_not_a_pending_payment_the_provider_can_report_paid(mockpost: Any) -> None:
+    afosto = afosto_client(mockpost)
+    secret = afosto.post("/odr/transactions", json={"amount": 1000}).json()["secret"]
+    afosto.post(f"/odr/transactions/{secret}/payments", json={"method_code": "ideal", "amount": 1000})
+    paid = afosto.post(f"/odr/payments/{secret}/paid").json()
+    afosto.post(f"/odr/transactions/{secret}/refunds", json={"payment_id": paid["id"], "amount": 300})
+    again = afosto.post(f"/odr/payments/{secret}/paid")
+    assert again.status_code == 400 and again.json()["errors"]["invalid value"] == ["state"]
+    assert afosto.get(f"/odr/transactions/{secret}").json()["amount_paid"] == 700
+
+
 def test_identity_exists_and_duplicates_conflict(mockpost: Any) -> None:
     afosto = afosto_client(mockpost)
     who = {"audience": "shop", "email": "Ann@example.com"}

@@ -124,3 +124,27 @@ def test_envelope_count_and_signing_follow_the_envelopes(eko, campaign, envelope
 
 def test_seed_samples_with_trailing_slash_work(eko):
     assert eko.post("/campaigns/", json={"name": "slash"}).status_code == 200
+
+
+def test_listing_by_name_reads_only_the_campaigns_of_that_name(frozen, eko):
+    """The name is looked up in an index: the other campaigns of the window are never read."""
+    for n in range(200):
+        eko.post("/campaigns", json={"name": f"bulk {n}"})
+    wanted = [eko.post("/campaigns", json={"name": "Invoice March"}).json() for _ in range(2)]
+    eko.post(f"/campaigns/{wanted[0]['id']}/cancel")
+    account = next(state for _, state in frozen.sandbox.store.tenants("ekopost"))
+    reads = []
+
+    class Counting(dict):
+        def __getitem__(self, key):
+            reads.append(key)
+            return super().__getitem__(key)
+
+    account.campaigns = Counting(account.campaigns)
+    window = {"start": "2030-01-01", "stop": "2030-12-31", "name": "Invoice March"}
+    listed = eko.get("/campaigns", params=window).json()
+    assert [c["id"] for c in listed] == [wanted[1]["id"], wanted[0]["id"]]
+    assert sorted(reads) == sorted(c["id"] for c in wanted)
+    cancelled = eko.get("/campaigns", params={**window, "state": "cancelled"}).json()
+    assert [c["id"] for c in cancelled] == [wanted[0]["id"]]
+    assert eko.get("/campaigns", params={**window, "name": "nobody"}).json() == []

@@ -33,6 +33,24 @@ def test_unknown_content_is_a_404(eko, target):
     assert eko.get(content_path(c, e) + "/d2c5fedd-0749-482c-94b9-7f13bd442a04").status_code == 404
 
 
+def test_unknown_content_is_a_404_with_the_error_object_its_openapi_promises(eko, target):
+    c, e = target
+    response = eko.get(content_path(c, e) + "/d2c5fedd-0749-482c-94b9-7f13bd442a04")
+    assert response.status_code == 404
+    body = response.json()
+    assert set(body) == {"error_code", "error_message", "developer_message"}
+    assert "d2c5fedd-0749-482c-94b9-7f13bd442a04" in body["developer_message"]
+    operation = eko.get("/openapi.json").json()["paths"][
+        "/campaigns/{campaign_id}/envelopes/{envelope_id}/content/{content_id}"
+    ]["get"]
+    assert "content" in operation["responses"]["404"]
+
+
+def test_an_unreachable_recipient_is_a_bodiless_404_as_its_openapi_says(eko):
+    operation = eko.get("/openapi.json").json()["paths"]["/reachable/{type}"]["post"]
+    assert "content" not in operation["responses"]["404"]
+
+
 def test_one_document_103_and_one_markup_110_but_many_attachments(eko, target):
     c, e = target
     assert eko.post(content_path(c, e), json=PDF).status_code == 200

@@ -15,12 +15,12 @@ from datetime import timedelta
 from typing import Any
 
 from mockpost.core.pdf import make_pdf
-from mockpost.providers.afosto.engine import Call
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 BARCODE_HEIGHT = 40
 SIGNATURE_LIFETIME = timedelta(hours=1)
@@ -61,7 +61,11 @@ def barcode_png(value: str) -> bytes:
     return png([row] * BARCODE_HEIGHT, len(row))
 
 
-class Binaries(HandModelled):
+class Binaries:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
         self.engine.handlers.update(
             {
@@ -85,10 +89,7 @@ class Binaries(HandModelled):
 
     def html_inline(self, state: TenantState, call: Call) -> Answer:
         """The rendered PDF itself; the mock prints the HTML's text lines instead of laying it out."""
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("content"), str) or not body["content"]:
-            raise bad_request("content (base64 HTML) is required", required=["content"])
-        check_body(call.op, body)
+        body = require_fields(call.body, ("content",), "content (base64 HTML) is required")
         try:
             html = base64.b64decode(body["content"], validate=True).decode("utf-8", "replace")
         except (binascii.Error, ValueError):
@@ -97,7 +98,7 @@ class Binaries(HandModelled):
         return Answer(call.op.success, make_pdf([lines]), media_type="application/pdf")
 
     def file_read(self, state: TenantState, call: Call) -> Answer:
-        self.engine.require_parents(state, call, len(call.op.segments))
+        self.store.require_parents(state, call, len(call.op.segments))
         path = call.query.get("path") or (call.body.get("path") if isinstance(call.body, dict) else "") or ""
         content = f"mock file {path or call.params.get('id', '')}\n".encode()
         return Answer(200, content, {"content-type": "application/octet-stream"}, "application/octet-stream")
@@ -109,7 +110,7 @@ class Binaries(HandModelled):
 
     def signature(self, state: TenantState, call: Call) -> Answer:
         """An upload signature, valid for SIGNATURE_LIFETIME on the sandbox clock."""
-        answer = self.engine.action(state, call)
+        answer = self.engine.documents.action(state, call)
         expires = self.engine.ctx.now() + SIGNATURE_LIFETIME
         answer.body.update(signature=self.engine.ctx.ids.token(48), expires_at=iso(expires))
         settings = call.body if isinstance(call.body, dict) else {}
@@ -126,8 +127,8 @@ class Binaries(HandModelled):
         if b"filename=" not in call.raw:
             raise bad_request("send the file as multipart/form-data field 'file'", required=["file"])
         name = call.raw.split(b"filename=", 1)[1].split(b"\r\n", 1)[0].strip(b'"').decode("utf-8", "replace")
-        files = self.engine.items(state, "/cnt/files", ())
-        record: dict[str, Any] = self.engine.new_item(state, "/cnt/files", (), {"filename": name or "upload"})
+        files = self.store.items(state, "/cnt/files", ())
+        record: dict[str, Any] = self.store.new_item(state, "/cnt/files", (), {"filename": name or "upload"})
         record["mime"] = "application/octet-stream"
         for flag in ("is_public", "is_listed"):
             if isinstance(signed.get(flag), bool):

@@ -46,6 +46,21 @@ SEARCH_TARGETS = {
     ("POST", "/odr/search/coupons"): "/odr/coupons/codes",  # coupons are their codes
 }
 
+# What the compiler writes of each endpoint: the fields an Operation is made of.
+ENTRY_FIELDS = (
+    "method",
+    "path",
+    "title",
+    "description",
+    "parameters",
+    "request",
+    "success",
+    "examples",
+    "headers",
+    "content_types",
+    "statuses",
+    "enums",
+)
 COLLECTION_PATTERNS = ("list", "create", "read", "update", "delete", "upsert", "search")
 
 
@@ -119,8 +134,9 @@ class Operation:
 
 
 class FieldTable:
-    """What the reference says of its examples' fields beyond the placeholders (see compile.py): the
-    enums of fields, found by the example object they sit in, and the format of some field names."""
+    """What the reference says of its examples' fields beyond the placeholders (see the compiler,
+    tools/compile_afosto_catalog.py): the enums of fields, found by the example object they sit in,
+    and the format of some field names."""
 
     def __init__(self, operations: Sequence[Operation] = (), formats: dict[str, str] | None = None) -> None:
         self.formats = formats or {}
@@ -189,21 +205,7 @@ def _read_catalog() -> Catalog:
     raw = resources.files(__package__).joinpath(CATALOG_FILE).read_bytes()
     data = json.loads(gzip.decompress(raw))
     operations = [
-        Operation(
-            method=e["method"],
-            path=e["path"],
-            title=e["title"],
-            description=e["description"],
-            parameters=e["parameters"],
-            request=e["request"],
-            success=e["success"],
-            examples=e["examples"],
-            headers=e["headers"],
-            content_types=e["content_types"],
-            statuses=e["statuses"],
-            enums=e["enums"],
-            segments=e["path"].strip("/").split("/"),
-        )
+        Operation(**{name: e[name] for name in ENTRY_FIELDS}, segments=e["path"].strip("/").split("/"))
         for e in data["endpoints"]
     ]
     classify(operations)

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import SOFT_DELETE, Operation
 from mockpost.providers.afosto.errors import bad_request
 from mockpost.providers.afosto.items import ItemStore
-from mockpost.providers.afosto.state import Answer, Parents, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import iso
-from mockpost.providers.afosto.validation import check_body
 
 
-class Crud(ItemStore):
+class Crud:
+    """Create, read, update, upsert and delete, over the items of the store it is given."""
+
+    def __init__(self, store: ItemStore) -> None:
+        self.store = store
+
     def create(self, state: TenantState, call: Call) -> Answer:
         op = call.op
-        self.require_parents(state, call, len(op.segments))
-        check_body(op, call.body)
-        parents = tuple(self.values(call))
+        self.store.require_parents(state, call, len(op.segments))
+        parents = tuple(self.store.values(call))
         bodies = call.body if isinstance(call.body, list) else [call.body or {}]
         self.refuse_taken_keys(state, op.collection, parents, bodies)
         example = op.success_example
         shape = example[0] if isinstance(example, list) and example else example
-        made = [self.new_item(state, op.collection, parents, body, shape) for body in bodies]
+        made = [self.store.new_item(state, op.collection, parents, body, shape) for body in bodies]
         if op.success == 204:
             return Answer(204)
         return Answer(op.success, made if isinstance(example, list) else made[0])
@@ -32,15 +35,15 @@ class Crud(ItemStore):
         self, state: TenantState, collection: str, parents: Parents, bodies: list[Any]
     ) -> None:
         """Checked for every object before any is stored, so a refused batch changes nothing."""
-        field = self.key_field(collection)
-        found = self.items(state, collection, parents)
+        field = self.store.key_field(collection)
+        found = self.store.items(state, collection, parents)
         given = [str(b[field]) for b in bodies if isinstance(b, dict) and b.get(field) not in (None, "")]
         taken = [key for index, key in enumerate(given) if key in found or key in given[:index]]
         if taken:
             raise bad_request(f"{field} {taken[0]!r} already exists", invalid=[field])
 
     def read(self, state: TenantState, call: Call) -> Answer:
-        item, _ = self.item_of(state, call)
+        item, _ = self.store.item_of(state, call)
         return Answer(call.op.success, self.rendered(call.op, item))
 
     def rendered(self, op: Operation, item: dict[str, Any]) -> Any:
@@ -51,35 +54,33 @@ class Crud(ItemStore):
 
     def update(self, state: TenantState, call: Call) -> Answer:
         op = call.op
-        check_body(op, call.body)
-        if self.catalog.creatable(op.collection):
-            item, _ = self.item_of(state, call)
+        if self.store.catalog.creatable(op.collection):
+            item, _ = self.store.item_of(state, call)
         else:  # nothing creates these: PUT on an id sets it (an upsert)
-            self.require_parents(state, call, len(op.segments) - 1)
-            values = self.values(call)
-            found = self.items(state, op.collection, tuple(values[:-1]))
-            item = found.get(values[-1]) or self.new_item(
+            self.store.require_parents(state, call, len(op.segments) - 1)
+            values = self.store.values(call)
+            found = self.store.items(state, op.collection, tuple(values[:-1]))
+            item = found.get(values[-1]) or self.store.new_item(
                 state, op.collection, tuple(values[:-1]), {}, key=values[-1]
             )
-        self.change(item, call.body)
+        self.store.change(item, call.body)
         return Answer(op.success, self.rendered(op, item))
 
     def upsert(self, state: TenantState, call: Call) -> Answer:
         op = call.op
-        check_body(op, call.body)
-        self.require_parents(state, call, len(op.segments))
-        parents = tuple(self.values(call))
-        field = self.key_field(op.collection)
-        found = self.items(state, op.collection, parents)
+        self.store.require_parents(state, call, len(op.segments))
+        parents = tuple(self.store.values(call))
+        field = self.store.key_field(op.collection)
+        found = self.store.items(state, op.collection, parents)
         bodies = call.body if isinstance(call.body, list) else [call.body or {}]
         done = []
         for body in bodies:
             key = body.get(field) if isinstance(body, dict) else None
             if key not in (None, "") and str(key) in found:
-                self.change(found[str(key)], body)
+                self.store.change(found[str(key)], body)
                 done.append(found[str(key)])
             else:
-                done.append(self.new_item(state, op.collection, parents, body))
+                done.append(self.store.new_item(state, op.collection, parents, body))
         if not done:
             raise bad_request("send at least one object to set", required=["body"])
         if op.success == 204:
@@ -88,12 +89,12 @@ class Crud(ItemStore):
 
     def delete(self, state: TenantState, call: Call) -> Answer:
         op = call.op
-        item, found = self.item_of(state, call)
+        item, _ = self.store.item_of(state, call)
         if op.key in SOFT_DELETE:
-            item["deleted_at"] = iso(self.ctx.now())
+            item["deleted_at"] = iso(self.store.ctx.now())
             if "is_deleted" in item:
                 item["is_deleted"] = True
         else:
-            key = self.values(call)[-1]
-            found.pop(key, None)
+            values = self.store.values(call)
+            self.store.remove(state, op.collection, tuple(values[:-1]), values[-1])
         return Answer(op.success, self.rendered(op, item))

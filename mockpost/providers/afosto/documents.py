@@ -6,29 +6,32 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Operation, is_param, template
 from mockpost.providers.afosto.items import ItemStore, merge
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import is_placeholder
-from mockpost.providers.afosto.validation import check_body
 
 
-class Documents(ItemStore):
+class Documents:
+    """Singletons and actions, over the store it is given."""
+
+    def __init__(self, store: ItemStore) -> None:
+        self.store = store
+
     def singleton(self, state: TenantState, call: Call) -> Answer:
         op = call.op
-        self.require_parents(state, call, len(op.segments))
-        slot = (op.collection, tuple(self.values(call)))
+        self.store.require_parents(state, call, len(op.segments))
+        slot = (op.collection, tuple(self.store.values(call)))
         if op.method == "DELETE":
             state.singletons.pop(slot, None)
             return Answer(op.success, self.answer_body(op, call.body))
         current = state.singletons.get(slot)
         if current is None:
-            getter = self.catalog.by_key.get(("GET", op.path))
+            getter = self.store.catalog.by_key.get(("GET", op.path))
             shape = getter.success_example if getter is not None else op.success_example
-            current = state.singletons[slot] = self.synth.fill(shape) if shape is not None else {}
+            current = state.singletons[slot] = self.store.synth.fill(shape) if shape is not None else {}
         if op.method != "GET":
-            check_body(op, call.body)
             selected = self.select(current, call.body)
             if selected is not None:
                 return Answer(op.success, None if op.success == 204 else selected)
@@ -55,8 +58,7 @@ class Documents(ItemStore):
     def action(self, state: TenantState, call: Call) -> Answer:
         """An operation on an item or a computation: the documented answer, echoing the request."""
         op = call.op
-        self.require_parents(state, call, len(op.segments))
-        check_body(op, call.body)
+        self.store.require_parents(state, call, len(op.segments))
         self.set_on_parent(state, call)
         return Answer(op.success, self.answer_body(op, call.body))
 
@@ -68,21 +70,21 @@ class Documents(ItemStore):
         if op.method != "PUT" or len(segments) < 3 or not is_param(segments[-2]):
             return
         collection = template(segments[:-2])
-        if not self.known(collection):
+        if not self.store.known(collection):
             return
-        values = self.values(call)
-        item = self.find(state, collection, tuple(values[:-1]), values[-1])
+        values = self.store.values(call)
+        item = self.store.find(state, collection, tuple(values[:-1]), values[-1])
         field, body = segments[-1], call.body
         if isinstance(body, list) and field in item:
             item[field] = copy.deepcopy(body)
         elif isinstance(body, dict):
-            self.change(item, {k: v for k, v in body.items() if k in item})
+            self.store.change(item, {k: v for k, v in body.items() if k in item})
 
     def answer_body(self, op: Operation, body: Any) -> Any:
         example = op.success_example
         if op.success == 204 or example is None:
             return None
-        answer = self.synth.fill(example)
+        answer = self.store.synth.fill(example)
         if isinstance(answer, dict) and isinstance(body, dict):
             for key, value in body.items():
                 if key in answer and not is_placeholder(value):

@@ -10,8 +10,9 @@ afosto:
         /spl/hubs: [{name: Warehouse hub}]
 ```
 Each object is the collection's documented example with the given fields laid over it, as if it
-had been created through the API. `lifecycle` (orders, parcels, print jobs, batches) moves the new
-object along its lifecycle table to that state, as the control plane's forced transition does.
+had been created through the API. `lifecycle` (orders, parcels, print jobs, batches ...) moves the
+new object along its lifecycle table to that state, as the control plane's forced transition does;
+loaded through `Provider.seed`, every such change is recorded with the cause `fixture`.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from pydantic import Field
 
 from mockpost.core.filemodels import AccountName, FileModel
 from mockpost.core.lifecycle import TransitionRefused, UnknownState
-from mockpost.providers.afosto.lifecycles import COLLECTIONS, force
+from mockpost.providers.afosto.lifecycle import BY_COLLECTION
 from mockpost.providers.afosto.state import TenantState
 
 if TYPE_CHECKING:
-    from mockpost.providers.afosto import AfostoProvider
+    from mockpost.providers.afosto.provider import AfostoProvider
 
 
 class FixtureError(ValueError):
@@ -36,14 +37,14 @@ class FixtureError(ValueError):
 def move_to(
     provider: AfostoProvider, state: TenantState, collection: str, item: dict[str, Any], target: str
 ) -> None:
-    resources = [name for name, where in COLLECTIONS.items() if where == collection]
-    if not resources:
+    kind = BY_COLLECTION.get(collection)
+    if kind is None:
         raise FixtureError(
-            f"afosto fixtures: {collection} has no lifecycle; lifecycles: {sorted(COLLECTIONS)}"
+            f"afosto fixtures: {collection} has no lifecycle; lifecycles: {sorted(BY_COLLECTION)}"
         )
-    key = str(item[provider.backend.key_field(collection)])
+    key = str(item[provider.backend.store.key_field(collection)])
     try:
-        force(provider.backend, state, {"resource": resources[0], "id": key, "state": target})
+        provider.backend.objects.force(state, {"resource": kind.name, "id": key, "state": target})
     except (TransitionRefused, UnknownState) as exc:
         raise FixtureError(f"afosto fixtures: {exc}") from None
 
@@ -53,6 +54,7 @@ def load_fixtures(provider: AfostoProvider, data: Any) -> None:
         return
     if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
         raise FixtureError("afosto fixtures: expected {accounts: [...]}")
+    store = provider.backend.store
     for entry in data.get("accounts", []):
         credentials = sorted(provider.credentials_of(entry))
         if not credentials:
@@ -64,12 +66,12 @@ def load_fixtures(provider: AfostoProvider, data: Any) -> None:
         for collection, objects in (entry.get("collections") or {}).items():
             if collection not in provider.catalog.collections:
                 raise FixtureError(f"afosto fixtures: {collection!r} is not a collection of the catalog")
-            provider.backend.items(state, collection, ())  # fixture items of read-only collections first
+            store.items(state, collection, ())  # fixture items of read-only collections first
             for body in objects or []:
                 if not isinstance(body, dict):
                     raise FixtureError(f"afosto fixtures: objects of {collection} must be mappings")
                 fields = {k: v for k, v in body.items() if k != "lifecycle"}
-                item = provider.backend.new_item(state, collection, (), fields)
+                item = store.new_item(state, collection, (), fields)
                 if "lifecycle" in body:
                     move_to(provider, state, collection, item, str(body["lifecycle"]))
 

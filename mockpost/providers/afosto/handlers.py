@@ -1,7 +1,7 @@
 """Hand-modelled endpoints: orders, parcels, the print queue and content batches.
 
-Each handler validates, then moves the object through its lifecycle table (lifecycles.py) and answers
-in the documented shape. The CRUD around these resources stays generic.
+Each handler validates, then moves the object through its lifecycle table (lifecycle.py, objects.py)
+and answers in the documented shape. The CRUD around these resources stays generic.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from mockpost.providers.afosto.engine import Call
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.lifecycles import PRINT_JOB, current, move
-from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.lifecycle import PRINT_JOB
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
+from mockpost.providers.afosto.validation import require_fields
 
 ORDERS = "/odr/orders"
 PARCELS = "/lcs/parcels"
@@ -28,7 +29,12 @@ STATUS_ALIASES = {"success": "printed", "received": "pending"}  # SplJobResult /
 RESULT_WORDS = {"printed": "success"}  # SplJobResult says `success` where a job (SplJob) says `printed`
 
 
-class Handlers(HandModelled):
+class Handlers:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.objects = engine.objects
+
     def register(self) -> None:
         table = {
             ("POST", "/odr/orders/{id}/calculation"): self.order_calculation,
@@ -54,36 +60,33 @@ class Handlers(HandModelled):
 
     # -- orders ---------------------------------------------------------------------------
     def order(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, ORDERS, (), call.params["id"])
+        return self.store.find(state, ORDERS, (), call.params["id"])
 
     def order_calculation(self, state: TenantState, call: Call) -> Answer:
         """A new calculation for the order: also readable at /odr/calculations/{id}, valid one hour."""
         order = self.order(state, call)
-        answer = self.engine.singleton(state, call)
+        answer = self.engine.documents.singleton(state, call)
         calculation = answer.body
         calculation["id"] = self.engine.ctx.ids.uuid4()
         if not (isinstance(call.body, dict) and call.body.get("expires_at")):
             calculation["expires_at"] = iso(self.engine.ctx.now() + CALCULATION_LIFETIME)
         calculation["order_id"] = order["id"]
-        self.engine.items(state, CALCULATIONS, ())[calculation["id"]] = calculation
+        self.store.items(state, CALCULATIONS, ())[calculation["id"]] = calculation
         return answer
 
     def order_authorize(self, state: TenantState, call: Call) -> Answer:
         """Lock the order on its newest calculation and open a transaction for the amount due."""
         order = self.order(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not body.get("calculation_id"):
-            raise bad_request(
-                "authorize needs the calculation_id of the order's calculation", required=["calculation_id"]
-            )
+        needs = "authorize needs the calculation_id of the order's calculation"
+        body = require_fields(call.body, ("calculation_id",), needs)
         calculation = state.singletons.get(("/odr/orders/{}/calculation", (call.params["id"],)))
         if not isinstance(calculation, dict) or calculation.get("id") != body["calculation_id"]:
             raise bad_request(
                 "calculation_id is not the order's newest calculation: POST .../calculation first",
                 invalid=["calculation_id"],
             )
-        move(self.engine, state, "order", order["id"], order, "locked")
-        transaction = self.engine.new_item(state, TRANSACTIONS, (), {"order_id": order["id"]})
+        self.objects.move(state, "orders", order["id"], order, "locked")
+        transaction = self.store.new_item(state, TRANSACTIONS, (), {"order_id": order["id"]})
         flags = order["state"]
         return Answer(
             call.op.success,
@@ -98,15 +101,15 @@ class Handlers(HandModelled):
     def order_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
             order = self.order(state, call)
-            move(self.engine, state, "order", order["id"], order, target)
+            self.objects.move(state, "orders", order["id"], order, target)
             return Answer(call.op.success)
 
         return step
 
     def order_cancel(self, state: TenantState, call: Call) -> Answer:
         order = self.order(state, call)
-        was = current(state, "order", order["id"])
-        move(self.engine, state, "order", order["id"], order, "canceled")
+        was = self.objects.state_of(state, "orders", order["id"])
+        self.objects.move(state, "orders", order["id"], order, "canceled")
         warnings = [f"the order was {was}: its allocation is released"] if was == "allocated" else []
         return Answer(
             call.op.success,
@@ -135,7 +138,7 @@ class Handlers(HandModelled):
                 "actions": [],
             }
             flow.append(step)
-        now = iso(self.engine.ctx.now())
+        now = self.engine.now()
         for change in actions:
             handled = bool(change.get("is_handled", True))
             known = next((a for a in step["actions"] if a.get("code") == change["code"]), None)
@@ -147,12 +150,12 @@ class Handlers(HandModelled):
 
     # -- parcels --------------------------------------------------------------------------
     def parcel(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, PARCELS, (), call.params["id"])
+        return self.store.find(state, PARCELS, (), call.params["id"])
 
     def parcel_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
             parcel = self.parcel(state, call)
-            move(self.engine, state, "parcel", call.params["id"], parcel, target)
+            self.objects.move(state, "parcels", call.params["id"], parcel, target)
             return Answer(call.op.success)
 
         return step
@@ -162,51 +165,45 @@ class Handlers(HandModelled):
         parcel = self.parcel(state, call)
         label = parcel.setdefault("label", {})
         if isinstance(label, dict):
-            label.update(requested_at=iso(self.engine.ctx.now()), file_id=self.engine.ctx.ids.uuid4())
+            label.update(requested_at=self.engine.now(), file_id=self.engine.ctx.ids.uuid4())
         return Answer(call.op.success)
 
     # -- print queue ----------------------------------------------------------------------
     def queue_push(self, state: TenantState, call: Call) -> Answer:
-        body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("a print job is an object", required=["hub_id", "job"])
-        missing = [f for f in ("hub_id", "job") if not body.get(f)]
-        if missing:
-            raise bad_request("a print job needs the hub and the job", required=missing)
-        if str(body["hub_id"]) not in self.engine.items(state, HUBS, ()):
+        body = require_fields(call.body, ("hub_id", "job"), "a print job needs the hub and the job")
+        if str(body["hub_id"]) not in self.store.items(state, HUBS, ()):
             raise AfostoError(404, "Hub not found")
-        answer = self.engine.create(state, call)
+        answer = self.engine.crud.create(state, call)
         job = answer.body
         job.update(status="scheduled", printed_at=None)
         if not body.get("schedule_at"):
-            job["schedule_at"] = iso(self.engine.ctx.now())
+            job["schedule_at"] = self.engine.now()
         return answer
 
     def queue_status(self, state: TenantState, call: Call) -> Answer:
         reference = call.params["reference"]
-        job = self.engine.find(state, QUEUE, (), reference)
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("status"), str):
-            raise bad_request("send the job's new status", required=["status"])
+        job = self.store.find(state, QUEUE, (), reference)
+        body = require_fields(call.body, ("status",), "send the job's new status")
         target = STATUS_ALIASES.get(body["status"], body["status"])
         lifecycle_states = PRINT_JOB.states
         if target not in lifecycle_states:
             raise bad_request(f"status must be one of {sorted(lifecycle_states)}", invalid=["status"])
-        move(self.engine, state, "print job", reference, job, target)
+        self.objects.move(state, "print_jobs", reference, job, target)
         result = RESULT_WORDS.get(job["status"], job["status"])
         return Answer(call.op.success, {"reference": reference, "status": result})
 
     def queue_list(self, state: TenantState, call: Call) -> Answer:
         """`status` defaults to `scheduled`, as documented."""
         query = {**call.query, "status": call.query.get("status") or "scheduled"}
-        return self.engine.list_items(state, Call(call.op, call.params, query, call.headers, call.body))
+        listed = Call(call.op, call.params, query, call.headers, call.body)
+        return self.engine.listing.list_items(state, listed)
 
     # -- content batches ------------------------------------------------------------------
     def batch_step(self, target: str) -> Any:
         def step(state: TenantState, call: Call) -> Answer:
-            batch = self.engine.find(state, BATCHES, (), call.params["id"])
-            move(self.engine, state, "batch", call.params["id"], batch, target)
-            task_id = self.engine.new_task(state, call.op)
+            batch = self.store.find(state, BATCHES, (), call.params["id"])
+            self.objects.move(state, "batches", call.params["id"], batch, target)
+            task_id = self.engine.tasks.new_task(state, call.op)
             batch["task_id"] = task_id
             return Answer(call.op.success, headers={"x-task-id": task_id})
 
@@ -214,6 +211,6 @@ class Handlers(HandModelled):
 
     def batch_delete(self, state: TenantState, call: Call) -> Answer:
         """Only unconfirmed batches can be deleted."""
-        batch = self.engine.find(state, BATCHES, (), call.params["id"])
-        move(self.engine, state, "batch", call.params["id"], batch, "deleted")
-        return self.engine.delete(state, call)
+        batch = self.store.find(state, BATCHES, (), call.params["id"])
+        self.objects.move(state, "batches", call.params["id"], batch, "deleted")
+        return self.engine.crud.delete(state, call)

@@ -14,14 +14,16 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from mockpost.core.numbers import parse_int
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Catalog, is_param, template
 from mockpost.providers.afosto.errors import bad_request, not_found
+from mockpost.providers.afosto.models import Call
 from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import Synthesizer, iso
 
 FIXTURE_ITEMS = 2
+Hook = Callable[[TenantState, Parents, str, dict[str, Any]], None]  # (account, parents, key, object)
 
 
 def merge(base: Any, change: Any) -> Any:
@@ -39,8 +41,10 @@ class ItemStore:
         self.ctx = ctx
         self.catalog = catalog
         self.synth = Synthesizer(ctx, catalog.fields)
-        # collection -> called with each new object (lifecycle resources show their initial state)
-        self.on_create: dict[str, Callable[[dict[str, Any]], None]] = {}
+        # collection -> called with each new object, in order (lifecycled objects begin theirs)
+        self.on_create: dict[str, list[Hook]] = {}
+        # collection -> called with each object deleted for good (its lifecycle ends with it)
+        self.on_delete: dict[str, list[Hook]] = {}
         # read-only collections whose items the reference itself lists (the OAuth2 scopes)
         self.known_items: dict[str, list[dict[str, Any]]] = {}
         self.item_templates = {name: self._item_template(name) for name in catalog.collections}
@@ -152,17 +156,23 @@ class ItemStore:
                 )
                 key = str(item[field])
         else:
-            numeric = isinstance(item.get(field), int) and key.isdigit() and len(key) <= 18
-            item[field] = int(key) if numeric else key
+            number = parse_int(key) if isinstance(item.get(field), int) else None
+            item[field] = key if number is None else number
         now = iso(self.ctx.now())
         for stamp in ("created_at", "updated_at"):
             if stamp in item:
                 item[stamp] = now
         found[key] = item
-        hook = self.on_create.get(collection)
-        if hook is not None:
-            hook(item)
+        for hook in self.on_create.get(collection, ()):
+            hook(state, parents, key, item)
         return item
+
+    def remove(self, state: TenantState, collection: str, parents: Parents, key: str) -> None:
+        """Delete an object for good (not a soft delete: that is a change of its fields)."""
+        item = state.collection(collection, parents).pop(key, None)
+        if item is not None:
+            for hook in self.on_delete.get(collection, ()):
+                hook(state, parents, key, item)
 
     # -- path parameters ------------------------------------------------------------------
     def values(self, call: Call) -> list[str]:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Operation
 from mockpost.providers.afosto.errors import bad_request, not_found
 from mockpost.providers.afosto.items import ItemStore
-from mockpost.providers.afosto.state import Answer, TenantState
-from mockpost.providers.afosto.validation import check_search_fields, constraints_of, matches, paging
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
+from mockpost.providers.afosto.validation import constraints_of, matches, paging
 
 
-class Listing(ItemStore):
+class Listing:
+    """Lists and searches, over the items of the store it is given."""
+
+    def __init__(self, store: ItemStore) -> None:
+        self.store = store
+
     def list_items(self, state: TenantState, call: Call) -> Answer:
-        self.require_parents(state, call, len(call.op.segments))
-        found = list(self.items(state, call.op.collection, tuple(self.values(call))).values())
+        self.store.require_parents(state, call, len(call.op.segments))
+        found = list(self.store.items(state, call.op.collection, tuple(self.store.values(call))).values())
         found = [item for item in found if self._query_allows(call, item)]
         return self.page(call, found)
 
@@ -46,7 +51,7 @@ class Listing(ItemStore):
         example = op.success_example
         if not isinstance(example, dict):
             return found
-        answer = self.synth.fill(example)
+        answer = self.store.synth.fill(example)
         for key, value in example.items():
             if isinstance(value, list) and (not value or isinstance(value[0], dict)):
                 answer[key] = found
@@ -60,15 +65,14 @@ class Listing(ItemStore):
         """Constraints, a list of keys, or fields to equal: the stored items that satisfy all of them."""
         op = call.op
         body = call.body
-        self.require_parents(state, call, len(op.segments))
-        check_search_fields(op, body)
+        self.store.require_parents(state, call, len(op.segments))
         collection = op.collection
-        parents = tuple(self.values(call))
+        parents = tuple(self.store.values(call))
         stored = self.searched(state, collection, parents)
         if isinstance(body, list):
             if any(isinstance(v, dict | list) for v in body):
                 raise bad_request("search by a list of keys: strings or numbers", invalid=["body"])
-            field = self.key_field(collection)
+            field = self.store.key_field(collection)
             wanted = {str(v) for v in body}
             found = [i for i in stored if str(i.get(field)) in wanted]
         else:
@@ -97,12 +101,12 @@ class Listing(ItemStore):
     def searched(self, state: TenantState, collection: str, parents: tuple[str, ...]) -> list[Any]:
         """The items a search looks through: the collection's, or for `/lcs/search/shipments/items`
         (no collection of its own) the `items` of every shipment."""
-        if self.known(collection):
-            return list(self.items(state, collection, parents).values())
+        if self.store.known(collection):
+            return list(self.store.items(state, collection, parents).values())
         outer, _, field = collection.rpartition("/")
-        if not self.known(outer):
+        if not self.store.known(outer):
             return []
-        nested = (item.get(field) for item in self.items(state, outer, parents).values())
+        nested = (item.get(field) for item in self.store.items(state, outer, parents).values())
         lists = [found for found in nested if isinstance(found, list)]
         return [entry for found in lists for entry in found if isinstance(entry, dict)]
 

@@ -10,34 +10,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request
-from mockpost.providers.afosto.lifecycles import LIFECYCLES, SHOW, current, move
-from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.lifecycle import SHIPMENT
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import Parents, TenantState
+from mockpost.providers.afosto.validation import require_fields
 
 SHIPMENTS = "/lcs/shipments"
 LISTS = "/lcs/lists"
+SHIPMENT_KIND, LIST_KIND = "shipments", "handling_lists"
 ITEM_FLAGS = ("is_handled", "is_serviced", "is_finished")
 ITEM_FIELDS = (*ITEM_FLAGS, "position", "lot_number", "expires_at")
 ITEM_STATES = ("is_missing", "is_handled", "is_finished", "is_listed", "is_boxed", "is_in_transit")
 ITEM_LINES = ("backorders", "overage")  # PUT .../items/<line>: the shipment's list of that name
 
 
-def objects_with_ids(body: Any, what: str) -> list[dict[str, Any]]:
-    if not isinstance(body, list) or not all(isinstance(entry, dict) for entry in body):
-        raise bad_request(f"send a list of {what}", invalid=["body"])
-    if any(entry.get("id") in (None, "") for entry in body):
-        raise bad_request(f"every one of the {what} names its id", required=["id"])
-    if not all(isinstance(entry["id"], str) for entry in body):
-        raise bad_request("an id is text", invalid=["id"])
-    return body
+class Logistics:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.objects = engine.objects
 
-
-class Logistics(HandModelled):
     def register(self) -> None:
-        self.engine.on_create[SHIPMENTS] = self.new_shipment
+        self.store.on_create.setdefault(SHIPMENTS, []).append(self.new_shipment)
         self.engine.handlers.update(
             {
                 ("DELETE", "/lcs/shipments/{id}"): self.shipment_cancel,
@@ -53,10 +49,9 @@ class Logistics(HandModelled):
         )
 
     # -- shipments ------------------------------------------------------------------------
-    def new_shipment(self, shipment: dict[str, Any]) -> None:
+    def new_shipment(self, state: TenantState, parents: Parents, key: str, shipment: dict[str, Any]) -> None:
         """Each item gets an id (the request documents none) and starts neither missing nor handled;
         the order and claim item it ships are the first of the `references` the request gave it."""
-        SHOW["shipment"](shipment, LIFECYCLES["shipment"].initial, self.now())
         items = shipment.get("items")
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict):
@@ -70,19 +65,19 @@ class Logistics(HandModelled):
                         item.setdefault(key, first[key])
 
     def shipment(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, SHIPMENTS, (), call.params["id"])
+        return self.store.find(state, SHIPMENTS, (), call.params["id"])
 
     def editable(self, state: TenantState, call: Call) -> dict[str, Any]:
         """The shipment, if its state still takes item changes (400 naming `state` otherwise)."""
         shipment = self.shipment(state, call)
         key = call.params["id"]
-        move(self.engine, state, "shipment", key, shipment, current(state, "shipment", key))
+        self.objects.allow_change(state, SHIPMENT_KIND, key, shipment)
         return shipment
 
     def shipment_cancel(self, state: TenantState, call: Call) -> Answer:
         """DELETE cancels a shipment: it stays readable, with is_canceled set."""
         shipment = self.shipment(state, call)
-        move(self.engine, state, "shipment", call.params["id"], shipment, "canceled")
+        self.objects.move(state, SHIPMENT_KIND, call.params["id"], shipment, "canceled")
         return Answer(call.op.success)
 
     def refresh_positions(self, state: TenantState, call: Call) -> Answer:
@@ -91,7 +86,7 @@ class Logistics(HandModelled):
         for item in shipment.get("items") or []:
             if isinstance(item, dict) and not item.get("position"):
                 item["position"] = self.engine.synth.fill("string", "position")
-        shipment["updated_at"] = self.now()
+        shipment["updated_at"] = self.engine.now()
         return Answer(call.op.success)
 
     def item_lines(self, line: str) -> Any:
@@ -99,7 +94,6 @@ class Logistics(HandModelled):
 
         def replace(state: TenantState, call: Call) -> Answer:
             shipment = self.editable(state, call)
-            check_body(call.op, call.body)
             shipment[line] = [dict(entry) for entry in call.body]
             if line == "overage":
                 shipment["is_overcomplete"] = bool(call.body)
@@ -109,8 +103,7 @@ class Logistics(HandModelled):
 
     def missing_items(self, state: TenantState, call: Call) -> Answer:
         shipment = self.editable(state, call)
-        changes = objects_with_ids(call.body, "items")
-        check_body(call.op, call.body)
+        changes = require_fields(call.body, ("id",), "every one of the items names its id")
         items = {item.get("id"): item for item in shipment.get("items") or [] if isinstance(item, dict)}
         unknown = [entry["id"] for entry in changes if entry["id"] not in items]
         if unknown:
@@ -123,29 +116,28 @@ class Logistics(HandModelled):
     # -- handling lists -------------------------------------------------------------------
     def list_create(self, state: TenantState, call: Call) -> Answer:
         """A list over open shipments: their items become its items, the shipments become listed."""
-        body = call.body if isinstance(call.body, dict) else {}
-        wanted = body.get("shipments") or []
-        if not isinstance(wanted, list) or not all(isinstance(s, dict) and s.get("id") for s in wanted):
+        wanted = call.body.get("shipments") or []
+        if not all(entry.get("id") for entry in wanted):
             raise bad_request("shipments is a list of {id, label}", invalid=["shipments"])
         named = [str(entry["id"]) for entry in wanted]
         if len(set(named)) != len(named):
             raise bad_request("a shipment appears twice in shipments", invalid=["shipments"])
-        shipments = self.engine.items(state, SHIPMENTS, ())
+        shipments = self.store.items(state, SHIPMENTS, ())
         for entry in wanted:
             shipment = shipments.get(str(entry["id"]))
             if shipment is None:
                 raise bad_request(f"no shipment {entry['id']!r} in this account", invalid=["shipments"])
-            now = current(state, "shipment", str(entry["id"]))
-            if now == "listed" or not LIFECYCLES["shipment"].allows(now, "listed"):
+            now = self.objects.state_of(state, SHIPMENT_KIND, str(entry["id"]))
+            if now == "listed" or not SHIPMENT.allows(now, "listed"):
                 raise bad_request(f"shipment {entry['id']!r} is {now}, not open", invalid=["shipments"])
-        answer = self.engine.create(state, call)
+        answer = self.engine.crud.create(state, call)
         handling = answer.body
         handling["shipments"] = named
         handling["sorting_labels"] = [{"shipment_id": str(e["id"]), "label": e.get("label")} for e in wanted]
         handling["items"] = []
         for entry in wanted:
             shipment = shipments[str(entry["id"])]
-            move(self.engine, state, "shipment", shipment["id"], shipment, "listed")
+            self.objects.move(state, SHIPMENT_KIND, shipment["id"], shipment, "listed")
             handling["items"].extend(self.list_lines(shipment, entry.get("label")))
         for rank, line in enumerate(handling["items"], start=1):
             line["rank"] = rank  # the picking order: the order the shipments and their items were given
@@ -164,13 +156,12 @@ class Logistics(HandModelled):
         return lines
 
     def handling_list(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, LISTS, (), call.params["id"])
+        return self.store.find(state, LISTS, (), call.params["id"])
 
     def list_items(self, state: TenantState, call: Call) -> Answer:
         """Picking progress: the first handled item starts the list, the last finished one ends it."""
         handling = self.handling_list(state, call)
-        changes = objects_with_ids(call.body, "list items")
-        check_body(call.op, call.body)
+        changes = require_fields(call.body, ("id",), "every one of the list items names its id")
         if handling.get("is_on_hold"):
             raise bad_request("the handling list is on hold: resume it first", invalid=["is_on_hold"])
         lines = {line.get("id"): line for line in handling.get("items") or [] if isinstance(line, dict)}
@@ -178,7 +169,7 @@ class Logistics(HandModelled):
         if unknown:
             raise bad_request(f"{unknown[0]!r} is not an item of this handling list", invalid=["id"])
         key = call.params["id"]
-        move(self.engine, state, "handling list", key, handling, current(state, "handling list", key))
+        self.objects.allow_change(state, LIST_KIND, key, handling)
         for entry in changes:
             line = lines[entry["id"]]
             line.update({k: v for k, v in entry.items() if k in ITEM_FIELDS})
@@ -186,36 +177,29 @@ class Logistics(HandModelled):
                 line["handled_ids"] = list(line.get("ids") or [line["id"]])
         started = any(line.get(flag) for line in lines.values() for flag in ITEM_FLAGS)
         done = bool(lines) and all(line.get("is_finished") for line in lines.values())
-        target = "finished" if done else "in_progress" if started else current(state, "handling list", key)
-        if target != current(state, "handling list", key):
-            move(self.engine, state, "handling list", key, handling, target)
+        was = self.objects.state_of(state, LIST_KIND, key)
+        target = "finished" if done else "in_progress" if started else was
+        if target != was:
+            self.objects.move(state, LIST_KIND, key, handling, target)
         if done:
             self.release(state, handling, "handled")
         return Answer(call.op.success)
 
     def release(self, state: TenantState, handling: dict[str, Any], target: str) -> None:
         """The list's shipments leave it: handled when it finished, open again when it is deleted."""
-        shipments = self.engine.items(state, SHIPMENTS, ())
+        shipments = self.store.items(state, SHIPMENTS, ())
         for shipment_id in handling.get("shipments") or []:
             shipment = shipments.get(str(shipment_id))
-            if shipment is not None and current(state, "shipment", str(shipment_id)) == "listed":
-                move(self.engine, state, "shipment", str(shipment_id), shipment, target)
+            key = str(shipment_id)
+            if shipment is not None and self.objects.state_of(state, SHIPMENT_KIND, key) == "listed":
+                self.objects.move(state, SHIPMENT_KIND, key, shipment, target)
 
     def list_state(self, state: TenantState, call: Call) -> Answer:
         """Hold a handling list or assign it to a user (`sub`)."""
         handling = self.handling_list(state, call)
         body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("send is_on_hold and/or sub", required=["is_on_hold"])
-        invalid = [
-            k
-            for k, kind in (("is_on_hold", bool), ("sub", str))
-            if k in body and not isinstance(body[k], kind)
-        ]
-        if invalid:
-            raise bad_request("is_on_hold is a boolean, sub a user id", invalid=invalid)
         key = call.params["id"]
-        move(self.engine, state, "handling list", key, handling, current(state, "handling list", key))
+        self.objects.allow_change(state, LIST_KIND, key, handling)
         if "is_on_hold" in body:
             handling["is_on_hold"] = body["is_on_hold"]
         if "sub" in body:
@@ -224,6 +208,6 @@ class Logistics(HandModelled):
 
     def list_delete(self, state: TenantState, call: Call) -> Answer:
         handling = self.handling_list(state, call)
-        if current(state, "handling list", call.params["id"]) != "finished":
+        if self.objects.state_of(state, LIST_KIND, call.params["id"]) != "finished":
             self.release(state, handling, "open")
-        return self.engine.delete(state, call)
+        return self.engine.crud.delete(state, call)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
 from mockpost.providers.afosto.items import merge
-from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 
 PROFILES = "/iam/profiles"
 DEFINITIONS = "/iam/profiles/{}/definition"
@@ -58,7 +58,10 @@ def json_object(body: Any, what: str) -> dict[str, Any]:
     return body
 
 
-class Profiles(HandModelled):
+class Profiles:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
     def register(self) -> None:
         self.engine.handlers.update(
             {

@@ -1,29 +1,31 @@
-"""HTTP <-> the Afosto engine: one catch-all route, a trie lookup, parse, authorise, call, render.
+"""HTTP <-> the Afosto backend: one catch-all route, a trie lookup, parse, authorise, call, render.
 
 The catalog's 544 endpoints are not 544 Starlette routes evaluated one after another: the compiled
-`Router` finds the operation by method, segment count and literal-first segments.
+`Router` finds the operation by method, segment count and literal-first segments. No business rule
+lives here: the caller's account comes from `Provider.resolve` (or, for the client-credentials
+login that finds the account from its body, `tag`), everything else from the backend.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockpost.core.api import Endpoint
+from mockpost.core.api import Endpoint, endpoints_of, route
 from mockpost.core.http import JSON, BadJSON, read_body, read_json
-from mockpost.core.middleware import TENANT_KEY
-from mockpost.providers.afosto.engine import Call
+from mockpost.core.provider import tag
+from mockpost.providers.afosto.auth import bearer_token
 from mockpost.providers.afosto.errors import AfostoError
+from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.router import Router
-from mockpost.providers.afosto.state import Answer
 
 if TYPE_CHECKING:
-    from mockpost.providers.afosto import AfostoProvider
+    from mockpost.providers.afosto.provider import AfostoProvider
 
 CATCH_ALL = "/{path:path}"
-METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+SERVED = "Every catalog endpoint"
 
 
 class AfostoRoutes:
@@ -32,8 +34,14 @@ class AfostoRoutes:
         self.router = router
 
     def endpoints(self) -> list[Endpoint]:
-        return [Endpoint(method, CATCH_ALL, self.dispatch, "Every catalog endpoint") for method in METHODS]
+        return endpoints_of(self)
 
+    @route("GET", CATCH_ALL, SERVED)
+    @route("POST", CATCH_ALL, SERVED)
+    @route("PUT", CATCH_ALL, SERVED)
+    @route("DELETE", CATCH_ALL, SERVED)
+    @route("PATCH", CATCH_ALL, SERVED)
+    @route("OPTIONS", CATCH_ALL, SERVED)
     async def dispatch(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]
         method = "GET" if request.method == "HEAD" else request.method  # the server drops HEAD's body
@@ -44,18 +52,22 @@ class AfostoRoutes:
                 raise AfostoError(405, f"{request.method} is not allowed on {path}; use {', '.join(allowed)}")
             raise AfostoError(404, f"No such route: {request.method} {path}")
         op, params = found
+        provider = self.provider
         try:
-            if self.provider.is_public(op):
-                return render(self.provider.authorize(await read_json(request, self.provider.ctx.max_body)))
-            tenant, scopes = self.provider.authenticate_bearer(request)
-            request.scope[TENANT_KEY] = tenant
-            self.provider.check_scope(op, scopes)
-            body: Any = None
+            if provider.is_public(op):
+                body = await read_json(request, provider.ctx.max_body)
+                tenant, answer = provider.credentials.authorize(body)
+                tag(request, tenant)
+                return render(answer)
+            state = provider.resolve(request)
+            token = bearer_token(request)
+            provider.credentials.check_scope(op, token)
+            body = None
             raw = b""
             if any(p["in"] == "formData" for p in op.parameters):
-                raw = await read_body(request, self.provider.ctx.max_body)
+                raw = await read_body(request, provider.ctx.max_body)
             else:
-                body = await read_json(request, self.provider.ctx.max_body)
+                body = await read_json(request, provider.ctx.max_body)
             call = Call(
                 op=op,
                 params=params,
@@ -63,9 +75,9 @@ class AfostoRoutes:
                 headers={k.lower(): v for k, v in request.headers.items()},
                 body=body,
                 raw=raw,
-                token=self.provider.bearer_token(request),
+                token=token,
             )
-            response = render(self.provider.backend.handle(self.provider.tenant_state(tenant), call))
+            response = render(provider.backend.handle(state, call))
             if request.method == "HEAD":
                 headers = {k: v for k, v in response.headers.items() if k != "content-length"}
                 return Response(status_code=response.status_code, headers=headers)

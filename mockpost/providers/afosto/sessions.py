@@ -2,23 +2,25 @@
 
 A session is `open` until a contact is on it (`authenticate`, `authenticated`, or a new `contact`),
 then `authenticated`; `authorize` with the session's calculation hands it to payment (`authorized`).
-It `expired` once the clock passes its `expires_at`. Every change to the session or its documents
-is a self-loop in the lifecycle table, so an authorized or expired session refuses them all.
+It `expired` once the clock passes its `expires_at`: a timed step planned when it is made. Every
+change to the session or its documents is a self-loop in the lifecycle table, so an authorized or
+expired session refuses them all.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mockpost.providers.afosto.call import Call, Handler
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.lifecycles import LIFECYCLES, current, move
-from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call, Handler
+from mockpost.providers.afosto.objects import Found
+from mockpost.providers.afosto.state import Parents, TenantState
 from mockpost.providers.afosto.synth import iso
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.validation import require_fields
 
 SESSIONS = "/odr/sessions"
 SESSION_PATH = "/odr/sessions/{id}"
@@ -29,7 +31,7 @@ CALCULATION = "/odr/sessions/{}/calculation"
 SESSION_LIFETIME = timedelta(hours=1)  # the reference gives no default; one hour of checkout
 CONTACT_FIELDS = ("id", "email", "given_name", "family_name", "additional_name")
 PAYMENT_PAGE = "https://pay.example.com/transactions/"  # stands in for the payment provider's page
-RESOURCE = "checkout session"
+KIND = "checkout_sessions"
 
 
 def password_digest(password: str) -> str:
@@ -50,20 +52,12 @@ def parse_moment(value: Any) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else None
 
 
-def text_fields(body: Any, required: tuple[str, ...], message: str) -> dict[str, Any]:
-    """The body as an object whose `required` fields are non-empty strings, else a 400 naming them."""
-    if not isinstance(body, dict):
-        raise bad_request(message, required=list(required))
-    missing = [f for f in required if body.get(f) in (None, "")]
-    if missing:
-        raise bad_request(message, required=missing)
-    invalid = [f for f in required if not isinstance(body[f], str)]
-    if invalid:
-        raise bad_request(f"{', '.join(invalid)} must be text", invalid=invalid)
-    return body
+class Sessions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.objects = engine.objects
 
-
-class Sessions(HandModelled):
     def register(self) -> None:
         own: dict[tuple[str, str], Handler] = {
             ("POST", SESSIONS): self.start,
@@ -77,6 +71,8 @@ class Sessions(HandModelled):
             ("PUT", f"{SESSION_PATH}/order"): self.attach_order,
         }
         self.engine.handlers.update(own)
+        self.store.on_create.setdefault(SESSIONS, []).append(self.plan_expiry)
+        self.engine.timer_actions[(KIND, "expire")] = self.expire
         # The session's other documents (shipping, billing, phone numbers ...) stay generic
         # `{active, options}` choices, but only while the session takes changes.
         for op in self.engine.catalog.operations:
@@ -85,21 +81,23 @@ class Sessions(HandModelled):
                 self.engine.handlers[op.key] = self.while_open(served)
 
     # -- the session ----------------------------------------------------------------------
-    def session(self, state: TenantState, call: Call) -> dict[str, Any]:
-        """The session the path names, `expired` first if the clock has passed its expires_at."""
-        key = call.params["id"]
-        session = self.engine.find(state, SESSIONS, (), key)
+    def plan_expiry(self, state: TenantState, parents: Parents, key: str, session: dict[str, Any]) -> None:
         expires = parse_moment(session.get("expires_at"))
-        due = expires is not None and self.engine.ctx.now() >= expires
-        if due and LIFECYCLES[RESOURCE].allows(current(state, RESOURCE, key), "expired"):
-            move(self.engine, state, RESOURCE, key, session, "expired")
-        return session
+        if expires is not None:
+            self.engine.ctx.schedule(state.tenant, KIND, key, expires, "expire")
+
+    def expire(self, state: TenantState, session: Found) -> None:
+        """The clock passed the session's expires_at (authorizing it first ends its timed work)."""
+        self.objects.move(state, KIND, session.id, session.item, "expired")
+
+    def session(self, state: TenantState, call: Call) -> dict[str, Any]:
+        return self.store.find(state, SESSIONS, (), call.params["id"])
 
     def changing(self, state: TenantState, call: Call) -> dict[str, Any]:
         """The session, if its state still takes changes (400 naming `state` otherwise)."""
         session = self.session(state, call)
         key = call.params["id"]
-        move(self.engine, state, RESOURCE, key, session, current(state, RESOURCE, key))
+        self.objects.allow_change(state, KIND, key, session)
         return session
 
     def while_open(self, served: Handler) -> Handler:
@@ -110,13 +108,13 @@ class Sessions(HandModelled):
         return guarded
 
     def start(self, state: TenantState, call: Call) -> Answer:
-        body = call.body if isinstance(call.body, dict) else {}
-        expires = parse_moment(body.get("expires_at")) if body.get("expires_at") is not None else None
-        if body.get("expires_at") is not None and (expires is None or expires <= self.engine.ctx.now()):
+        """A session expires at the future `expires_at` given, else an hour after it starts."""
+        given = call.body.get("expires_at")
+        expires = parse_moment(given) if given is not None else None
+        if given is not None and (expires is None or expires <= self.engine.ctx.now()):
             raise bad_request("expires_at is a future ISO-8601 date-time", invalid=["expires_at"])
-        answer = self.engine.create(state, call)
-        answer.body["expires_at"] = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
-        return answer
+        lasting = iso(expires or self.engine.ctx.now() + SESSION_LIFETIME)
+        return self.engine.crud.create(state, replace(call, body={**call.body, "expires_at": lasting}))
 
     def read(self, state: TenantState, call: Call) -> Answer:
         return Answer(call.op.success, self.session(state, call))
@@ -128,21 +126,22 @@ class Sessions(HandModelled):
     def put_contact(self, state: TenantState, call: Call, session: dict[str, Any], contact_id: str) -> None:
         session["contact_id"] = contact_id
         key = call.params["id"]
-        move(self.engine, state, RESOURCE, key, session, "authenticated")
+        self.objects.move(state, KIND, key, session, "authenticated")
 
     def authenticate(self, state: TenantState, call: Call) -> Answer:
         """Email and password of an identity of the session's audience (`POST /rel/identity/create`)."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("email", "password"), "authenticate with email and password")
+        login = ("email", "password")
+        body = require_fields(call.body, login, "authenticate with email and password")
         identities = state.collection(IDENTITIES, ())
         audience = str(session.get("audience") or "")
         identity = identities.get(identity_key(audience, body["email"]))
         if identity is None or identity.get("password_sha256") != password_digest(body["password"]):
             raise bad_request("no identity with this email and password", invalid=["email", "password"])
         contact_id = identity.get("contact_id")
-        contacts = self.engine.items(state, CONTACTS, ())
+        contacts = self.store.items(state, CONTACTS, ())
         if contact_id not in contacts:
-            contact = self.engine.new_item(state, CONTACTS, (), {"email": identity["email"]})
+            contact = self.store.new_item(state, CONTACTS, (), {"email": identity["email"]})
             contact_id = identity["contact_id"] = contact["id"]
         self.put_contact(state, call, session, contact_id)
         return Answer(call.op.success, self.contact_answer(contacts[contact_id]))
@@ -150,8 +149,8 @@ class Sessions(HandModelled):
     def authenticated(self, state: TenantState, call: Call) -> Answer:
         """A contact the shop has already authenticated itself."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("contact_id",), "name the authenticated contact_id")
-        contact = self.engine.items(state, CONTACTS, ()).get(body["contact_id"])
+        body = require_fields(call.body, ("contact_id",), "name the authenticated contact_id")
+        contact = self.store.items(state, CONTACTS, ()).get(body["contact_id"])
         if contact is None:
             raise bad_request(f"no contact {body['contact_id']!r} in this account", invalid=["contact_id"])
         self.put_contact(state, call, session, contact["id"])
@@ -160,7 +159,7 @@ class Sessions(HandModelled):
     def identity(self, state: TenantState, call: Call) -> Answer:
         """204 when an identity with this email exists for the session's audience, else 404."""
         session = self.session(state, call)
-        body = text_fields(call.body, ("email",), "send the email to look up")
+        body = require_fields(call.body, ("email",), "send the email to look up")
         audience = str(session.get("audience") or "")
         if identity_key(audience, body["email"]) not in state.collection(IDENTITIES, ()):
             raise AfostoError(404, f"no identity {body['email']!r} for this session's audience")
@@ -169,16 +168,15 @@ class Sessions(HandModelled):
     def new_contact(self, state: TenantState, call: Call) -> Answer:
         """A guest: a new contact, made from the body, becomes the session's contact."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("email",), "a new contact needs at least an email")
-        check_body(call.op, call.body)
+        body = require_fields(call.body, ("email",), "a new contact needs at least an email")
         fields = {k: v for k, v in body.items() if k in CONTACT_FIELDS and k != "id"}
-        contact = self.engine.new_item(state, CONTACTS, (), fields)
+        contact = self.store.new_item(state, CONTACTS, (), fields)
         self.put_contact(state, call, session, contact["id"])
         return Answer(call.op.success)
 
     def contact(self, state: TenantState, call: Call) -> Answer:
         session = self.session(state, call)
-        contact = self.engine.items(state, CONTACTS, ()).get(str(session.get("contact_id")))
+        contact = self.store.items(state, CONTACTS, ()).get(str(session.get("contact_id")))
         if contact is None:
             raise AfostoError(404, "the session has no contact yet: authenticate or add a contact first")
         return Answer(call.op.success, contact)
@@ -187,8 +185,8 @@ class Sessions(HandModelled):
     def attach_order(self, state: TenantState, call: Call) -> Answer:
         """Attach an existing order to the session."""
         session = self.changing(state, call)
-        body = text_fields(call.body, ("order_id",), "send the order_id to attach")
-        if body["order_id"] not in self.engine.items(state, "/odr/orders", ()):
+        body = require_fields(call.body, ("order_id",), "send the order_id to attach")
+        if body["order_id"] not in self.store.items(state, "/odr/orders", ()):
             raise bad_request(f"no order {body['order_id']!r} in this account", invalid=["order_id"])
         session["order_id"] = body["order_id"]
         return Answer(call.op.success, {"order_id": body["order_id"]})
@@ -196,15 +194,16 @@ class Sessions(HandModelled):
     def authorize(self, state: TenantState, call: Call) -> Answer:
         """The session's calculation, accepted: a transaction to pay, and where to pay it."""
         session = self.session(state, call)
-        body = text_fields(call.body, ("calculation_id",), "authorize names the session's calculation_id")
+        needs = "authorize names the session's calculation_id"
+        body = require_fields(call.body, ("calculation_id",), needs)
         calculation = state.singletons.get((CALCULATION, (call.params["id"],)))
         if not isinstance(calculation, dict) or calculation.get("id") != body["calculation_id"]:
             raise bad_request(
                 "calculation_id is not this session's calculation: GET .../calculation first",
                 invalid=["calculation_id"],
             )
-        move(self.engine, state, RESOURCE, call.params["id"], session, "authorized")
-        transaction = self.engine.new_item(state, TRANSACTIONS, (), {"order_id": session.get("order_id")})
+        self.objects.move(state, KIND, call.params["id"], session, "authorized")
+        transaction = self.store.new_item(state, TRANSACTIONS, (), {"order_id": session.get("order_id")})
         session["transaction_secret"] = transaction["secret"]
         return Answer(
             call.op.success, {"accepted": True, "forward_uri": PAYMENT_PAGE + transaction["secret"]}

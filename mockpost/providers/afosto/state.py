@@ -1,25 +1,34 @@
-"""One Afosto tenant's data, and the answer type the engine hands back to the HTTP layer."""
+"""One Afosto account's data.
+
+Afosto's objects are stored as the JSON documents the API answers (dicts, in `items`): 544
+endpoints over a few hundred collections, most served generically from the catalog, so there is no
+dataclass per resource. An object with a lifecycle (an order, a shipment, a checkout session ...)
+also has a `Record`, kept beside its document and keyed by its kind and key: its lifecycle state,
+when it was made and last changed, and the history of its changes. The document shows the state in
+Afosto's own fields (wire.py); the record is what the resource model reads, and the only place the
+state itself is kept. A record names where its document is (its kind's collection and the path
+values above it), so both stay plain data.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockpost.core.resources import Stateful
+from mockpost.providers.afosto.models import Answer
+
 Parents = tuple[str, ...]  # the path parameter values above a nested collection
 
 
-@dataclass
-class Answer:
-    """What the engine answers, independent of HTTP: a status, a JSON body (or bytes), headers."""
+@dataclass(slots=True, kw_only=True)
+class Record(Stateful):
+    """The lifecycle of one stored object: `kind` (lifecycle.KINDS) and `id`, its key in its
+    collection (what the API's paths call it by: an order's id, a print job's reference)."""
 
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    media_type: str = "application/json"
-
-    @property
-    def binary(self) -> bool:
-        return isinstance(self.body, bytes)
+    kind: str
+    id: str
+    parents: Parents = ()  # the path values above its collection (a transport's transfer id)
 
 
 @dataclass
@@ -33,7 +42,7 @@ class TenantState:
     seeded: set[tuple[str, Parents]] = field(default_factory=set)
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)  # x-task-id -> task
     replies: dict[tuple[str, str, str], Answer] = field(default_factory=dict)  # idempotency cache
-    states: dict[tuple[str, str], str] = field(default_factory=dict)  # (lifecycle, id) -> state
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)  # kind -> key -> record
     sequence: int = 0  # integer ids
 
     def collection(self, template: str, parents: Parents) -> dict[str, dict[str, Any]]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from mockpost.providers.afosto.call import Call
 from mockpost.providers.afosto.catalog import Operation
 from mockpost.providers.afosto.errors import not_found
 from mockpost.providers.afosto.items import ItemStore
-from mockpost.providers.afosto.state import Answer, TenantState
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
 from mockpost.providers.afosto.synth import iso
 from mockpost.providers.afosto.validation import paging
 
 TASK_PATH = ("GET", "/mes/tasks/{id}")
 
 
-class Tasks(ItemStore):
+class Tasks:
+    """The tasks other endpoints hand out, and the headers their answers document."""
+
+    def __init__(self, store: ItemStore) -> None:
+        self.store = store
+
     def task(self, state: TenantState, call: Call) -> Answer:
         found = state.tasks.get(call.params["id"])
         if found is None:
@@ -21,10 +26,10 @@ class Tasks(ItemStore):
         return Answer(call.op.success, found)
 
     def new_task(self, state: TenantState, op: Operation) -> str:
-        getter = self.catalog.by_key[TASK_PATH]
-        task = self.synth.fill(getter.success_example)
-        now = iso(self.ctx.now())
-        task_id = self.ctx.ids.uuid4()
+        getter = self.store.catalog.by_key[TASK_PATH]
+        task = self.store.synth.fill(getter.success_example)
+        now = iso(self.store.ctx.now())
+        task_id = self.store.ctx.ids.uuid4()
         task.update(
             id=task_id,
             name=op.title,

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.call import Call
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import bad_request, not_found
-from mockpost.providers.afosto.modelled import HandModelled
-from mockpost.providers.afosto.state import Answer, TenantState
-from mockpost.providers.afosto.validation import check_body
+from mockpost.providers.afosto.models import Answer, Call
+from mockpost.providers.afosto.state import TenantState
+from mockpost.providers.afosto.validation import require_fields
 
 FILTERS = "/odr/filters"
 LOCATIONS = "/wms/locations"
@@ -27,9 +27,13 @@ POSITIONS = "/wms/locations/{}/positions"
 MAX_UNITS = 1000  # one inventory item per unit: a bound on what one request books
 
 
-class ValueLists(HandModelled):
+class ValueLists:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+
     def register(self) -> None:
-        self.engine.known_items[POSITIONS] = []  # a location's positions are the ones holding stock
+        self.store.known_items[POSITIONS] = []  # a location's positions are the ones holding stock
         self.engine.handlers.update(
             {
                 ("PUT", "/odr/filters"): self.set_filters,
@@ -42,9 +46,8 @@ class ValueLists(HandModelled):
 
     # -- product filters ------------------------------------------------------------------
     def set_filters(self, state: TenantState, call: Call) -> Answer:
-        check_body(call.op, call.body)
         entries = call.body if isinstance(call.body, list) else [call.body]
-        stored = self.engine.items(state, FILTERS, ())
+        stored = self.store.items(state, FILTERS, ())
         applied = [
             entry for entry in entries if isinstance(entry, dict) and entry.get("sku") not in (None, "")
         ]
@@ -57,14 +60,14 @@ class ValueLists(HandModelled):
         return Answer(call.op.success, {"success": len(applied), "failed": len(entries) - len(applied)})
 
     def filter_keys(self, state: TenantState, call: Call) -> Answer:
-        keys = {key for item in self.engine.items(state, FILTERS, ()).values() for key in item["filters"]}
+        keys = {key for item in self.store.items(state, FILTERS, ()).values() for key in item["filters"]}
         return Answer(call.op.success, sorted(keys))
 
     def filter_values(self, state: TenantState, call: Call) -> Answer:
         key = call.params["key"]
         values = {
             str(item["filters"][key])
-            for item in self.engine.items(state, FILTERS, ()).values()
+            for item in self.store.items(state, FILTERS, ()).values()
             if key in item["filters"]
         }
         if not values:
@@ -73,29 +76,25 @@ class ValueLists(HandModelled):
 
     # -- warehouse stock ------------------------------------------------------------------
     def book_overage(self, state: TenantState, call: Call) -> Answer:
-        location = self.engine.find(state, LOCATIONS, (), call.params["id"])
-        check_body(call.op, call.body)
-        if not isinstance(call.body, list) or not all(
-            isinstance(entry, dict) and entry.get("sku") and entry.get("position") for entry in call.body
-        ):
-            raise bad_request("send a list of {sku, position, quantity}", required=["sku", "position"])
+        location = self.store.find(state, LOCATIONS, (), call.params["id"])
+        require_fields(call.body, ("sku", "position"), "send a list of {sku, position, quantity}")
         units = [int(entry.get("quantity") or 1) for entry in call.body]
         if any(count < 1 for count in units) or sum(units) > MAX_UNITS:
             raise bad_request(
                 f"quantity is a number of units from 1 (at most {MAX_UNITS})", invalid=["quantity"]
             )
         booked: list[dict[str, Any]] = []
-        positions = self.engine.items(state, POSITIONS, (call.params["id"],))
+        positions = self.store.items(state, POSITIONS, (call.params["id"],))
         for entry, count in zip(call.body, units, strict=True):
             fields = {k: entry[k] for k in ("sku", "position", "lot_number", "expires_at") if k in entry}
             code = str(entry["position"])
             positions.setdefault(code, {"id": code, "code": code})
             for _ in range(count):
-                item = self.engine.new_item(state, INVENTORY, (), fields)
+                item = self.store.new_item(state, INVENTORY, (), fields)
                 item.update(location_id=location["id"], state="available", claim_id=None)
                 booked.append(item)
         return Answer(call.op.success, booked)
 
     def positions(self, state: TenantState, call: Call) -> Answer:
-        self.engine.find(state, LOCATIONS, (), call.params["id"])
-        return Answer(call.op.success, sorted(self.engine.items(state, POSITIONS, (call.params["id"],))))
+        self.store.find(state, LOCATIONS, (), call.params["id"])
+        return Answer(call.op.success, sorted(self.store.items(state, POSITIONS, (call.params["id"],))))

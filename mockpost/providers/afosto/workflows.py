@@ -1,20 +1,21 @@
 """More hand-modelled endpoints: warehouse claims, invoices, transactions and payments, 2FA secrets,
 identities, subtenant invites and authorization requests, purges, app installs.
 
-Every state change goes through `lifecycles.move`, so the lifecycle tables decide what is allowed.
+Every state change goes through `Objects.move`, so the lifecycle tables decide what is allowed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mockpost.providers.afosto.engine import Call
+from mockpost.core.numbers import is_digits
+from mockpost.providers.afosto.backend import Engine
 from mockpost.providers.afosto.errors import AfostoError, bad_request
-from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES, SHOW, current, move
-from mockpost.providers.afosto.modelled import HandModelled
+from mockpost.providers.afosto.lifecycle import BY_NAME, CLAIM
+from mockpost.providers.afosto.models import Answer, Call
 from mockpost.providers.afosto.sessions import identity_key, password_digest
-from mockpost.providers.afosto.state import Answer, TenantState
-from mockpost.providers.afosto.synth import iso
+from mockpost.providers.afosto.state import Parents, TenantState
+from mockpost.providers.afosto.validation import require_fields
 
 CLAIMS = "/wms/claims"
 TRANSACTIONS = "/odr/transactions"
@@ -23,20 +24,23 @@ SECRETS = "/iam/2fa/secrets"
 INTEGRATIONS = "/int/apps/integrations"
 PURGES = "/iam/purges"
 SUBTENANT_STATES = {
-    ("PUT", "/iam/subtenants/invites/{id}"): ("invite", ("approved", "declined")),
+    ("PUT", "/iam/subtenants/invites/{id}"): ("invites", ("approved", "declined")),
     ("PUT", "/iam/subtenants/authorizations/requests/{id}"): (
-        "authorization request",
+        "authorization_requests",
         ("approved", "declined", "revoked"),
     ),
 }
 FAILING_OTP = "000000"  # any other six digits verify: the mock has no authenticator app to agree with
 
 
-class Workflows(HandModelled):
+class Workflows:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.objects = engine.objects
+
     def register(self) -> None:
-        for resource, collection in COLLECTIONS.items():
-            self.engine.on_create[collection] = self.shows_initial_state(resource)
-        self.engine.on_create[TRANSACTIONS] = self.new_transaction
+        self.store.on_create.setdefault(TRANSACTIONS, []).append(self.new_transaction)
         self.engine.handlers.update(
             {
                 ("GET", "/wms/claims/{id}/status"): self.claim_status,
@@ -58,48 +62,38 @@ class Workflows(HandModelled):
             }
         )
 
-    def shows_initial_state(self, resource: str) -> Any:
-        def show(item: dict[str, Any]) -> None:
-            SHOW[resource](item, LIFECYCLES[resource].initial, iso(self.engine.ctx.now()))
-
-        return show
-
     # -- claims ---------------------------------------------------------------------------
     def claim(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, CLAIMS, (), call.params["id"])
+        return self.store.find(state, CLAIMS, (), call.params["id"])
 
     def claim_status(self, state: TenantState, call: Call) -> Answer:
         self.claim(state, call)
-        now = current(state, "claim", call.params["id"])
+        now = self.objects.state_of(state, "claims", call.params["id"])
         return Answer(
             200,
             {
-                "is_cancelable": LIFECYCLES["claim"].allows(now, "cancelled"),
+                "is_cancelable": CLAIM.allows(now, "cancelled"),
                 "with_warning": now == "confirmed",
             },
         )
 
     def claim_cancel(self, state: TenantState, call: Call) -> Answer:
-        move(self.engine, state, "claim", call.params["id"], self.claim(state, call), "cancelled")
+        self.objects.move(state, "claims", call.params["id"], self.claim(state, call), "cancelled")
         return Answer(call.op.success)
 
     def claim_extend(self, state: TenantState, call: Call) -> Answer:
         claim = self.claim(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("expires_at"), str):
-            raise bad_request("send the new expires_at", required=["expires_at"])
+        body = require_fields(call.body, ("expires_at",), "send the new expires_at")
         key = call.params["id"]
-        move(self.engine, state, "claim", key, claim, current(state, "claim", key))
+        self.objects.allow_change(state, "claims", key, claim)
         claim["expires_at"] = body["expires_at"]
         return Answer(call.op.success, claim)
 
     def claim_confirm(self, state: TenantState, call: Call) -> Answer:
         """A reservation becomes an actual claim on the target (an order, a transfer ...)."""
         claim = self.claim(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("target_id"), str) or not body["target_id"]:
-            raise bad_request("send the target_id the claim is for", required=["target_id"])
-        move(self.engine, state, "claim", call.params["id"], claim, "confirmed")
+        body = require_fields(call.body, ("target_id",), "send the target_id the claim is for")
+        self.objects.move(state, "claims", call.params["id"], claim, "confirmed")
         claim["target"] = body["target_id"]
         return Answer(call.op.success, claim)
 
@@ -108,8 +102,7 @@ class Workflows(HandModelled):
         (`pending_authentication`, `success`, `failed`) follows the app's `authentication`: a
         `redirect` app waits for its user to authenticate at `redirect_url`; a `post` app is
         installed with the credentials the request posts, and waits for them when it posts none."""
-        app = self.engine.find(state, "/int/apps/store", (), call.params["code"])
-        self.engine.action(state, call)  # validates the body's documented types
+        app = self.store.find(state, "/int/apps/store", (), call.params["code"])
         body = call.body if isinstance(call.body, dict) else {}
         method = (app.get("authentication") or {}).get("type")
         installed = not method or (method == "post" and bool(body.get("credentials")))
@@ -117,8 +110,8 @@ class Workflows(HandModelled):
         fields = {"app_code": app["code"], "is_installed": installed, "name": name}
         if isinstance(body.get("configuration"), dict):
             fields["configuration"] = body["configuration"]
-        integration = self.engine.new_item(state, INTEGRATIONS, (), fields)
-        integration.update(active_at=self.now() if installed else None, deleted_at=None)
+        integration = self.store.new_item(state, INTEGRATIONS, (), fields)
+        integration.update(active_at=self.engine.now() if installed else None, deleted_at=None)
         page = f"https://app.afosto.io/integrations/{integration['id']}"
         answer = {
             "redirect_url": page if installed else f"{page}/authenticate",
@@ -128,17 +121,14 @@ class Workflows(HandModelled):
 
     # -- invoices, transactions and payments ----------------------------------------------
     def invoice_paid(self, state: TenantState, call: Call) -> Answer:
-        invoice = self.engine.find(state, INVOICES, (), call.params["id"])
-        body = call.body if isinstance(call.body, dict) else {}
-        paid_at = body.get("paid_at")
-        if paid_at is not None and not isinstance(paid_at, str):
-            raise bad_request("paid_at is a date", invalid=["paid_at"])
-        move(self.engine, state, "invoice", call.params["id"], invoice, "paid")
-        invoice["paid_at"] = paid_at or self.now()
+        invoice = self.store.find(state, INVOICES, (), call.params["id"])
+        paid_at = call.body.get("paid_at")
+        self.objects.move(state, "invoices", call.params["id"], invoice, "paid")
+        invoice["paid_at"] = paid_at or self.engine.now()
         return Answer(call.op.success, invoice)
 
     @staticmethod
-    def new_transaction(transaction: dict[str, Any]) -> None:
+    def new_transaction(state: TenantState, parents: Parents, key: str, transaction: dict[str, Any]) -> None:
         """A new transaction has no payments yet: all of its amount is due."""
         amount = transaction.get("amount")
         due = (
@@ -147,43 +137,37 @@ class Workflows(HandModelled):
         transaction.update(payments=[], amount_paid=0, amount_due=due)
 
     def transaction(self, state: TenantState, call: Call) -> dict[str, Any]:
-        return self.engine.find(state, TRANSACTIONS, (), call.params["secret"])
+        return self.store.find(state, TRANSACTIONS, (), call.params["secret"])
 
     def payment_start(self, state: TenantState, call: Call) -> Answer:
         """A payment attempt for the transaction: pending until the provider reports it paid."""
         transaction = self.transaction(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not body.get("method_code"):
-            raise bad_request("a payment needs its method_code", required=["method_code"])
-        self.engine.action(state, call)  # validates the documented field types
+        body = require_fields(call.body, ("method_code",), "a payment needs its method_code")
         amount = body.get("amount", transaction.get("amount_due", 0))
         payment = self.engine.synth.fill(call.op.success_example)
         payment.update({k: v for k, v in body.items() if k in payment}, amount=amount, is_refund=False)
-        payment.update(id=self.engine.ctx.ids.uuid4(), created_at=self.now())
-        SHOW["payment"](payment, "pending", self.now())
+        payment.update(id=self.engine.ctx.ids.uuid4(), created_at=self.engine.now())
         payment.update(is_pending=True, is_paid=False, is_captured=False, is_authorized=False, paid_at=None)
         transaction.setdefault("payments", []).append(payment)
+        self.objects.begin(state, "payments", payment["id"], payment, parents=(call.params["secret"],))
         return Answer(call.op.success, payment)
 
     def payment_paid(self, state: TenantState, call: Call) -> Answer:
         transaction = self.transaction(state, call)
-        pending = [
-            p for p in transaction.get("payments", []) if current(state, "payment", p["id"]) == "pending"
-        ]
+        payments = [p for p in transaction.get("payments", []) if not p.get("is_refund")]
+        pending = [p for p in payments if self.objects.state_of(state, "payments", p["id"]) == "pending"]
         if not pending:
             raise AfostoError(400, "the transaction has no pending payment", invalid=["state"])
         payment = pending[-1]
-        move(self.engine, state, "payment", payment["id"], payment, "paid")
+        self.objects.move(state, "payments", payment["id"], payment, "paid")
         self.settle(transaction)
         return Answer(call.op.success, payment)
 
     def refund(self, state: TenantState, call: Call) -> Answer:
         transaction = self.transaction(state, call)
-        body = call.body
-        if not isinstance(body, dict) or not body.get("payment_id"):
-            raise bad_request("a refund names the payment_id it refunds", required=["payment_id"])
+        body = require_fields(call.body, ("payment_id",), "a refund names the payment_id it refunds")
         amount = body.get("amount")
-        if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
+        if amount is not None and amount <= 0:
             raise bad_request("amount is a positive integer (cents)", invalid=["amount"])
         payment = next((p for p in transaction.get("payments", []) if p["id"] == body["payment_id"]), None)
         if payment is None or payment.get("is_refund"):
@@ -192,9 +176,9 @@ class Workflows(HandModelled):
         amount = payment["amount"] - refunded if amount is None else amount
         if amount > payment["amount"] - refunded:
             raise bad_request("the refund is more than what is left of the payment", invalid=["amount"])
-        move(self.engine, state, "payment", payment["id"], payment, "refunded")
+        self.objects.move(state, "payments", payment["id"], payment, "refunded")
         refund = {**payment, "id": self.engine.ctx.ids.uuid4(), "amount": amount, "is_refund": True}
-        refund.update(created_at=self.now(), paid_at=self.now(), refunds=payment["id"])
+        refund.update(created_at=self.engine.now(), paid_at=self.engine.now(), refunds=payment["id"])
         transaction["payments"].append(refund)
         self.settle(transaction)
         return Answer(call.op.success, refund)
@@ -212,13 +196,8 @@ class Workflows(HandModelled):
 
     # -- identities and 2FA ---------------------------------------------------------------
     def identity_of(self, call: Call) -> tuple[str, str]:
-        body = call.body
-        if not isinstance(body, dict):
-            raise bad_request("send the identity's audience and email", required=["audience", "email"])
-        missing = [f for f in ("audience", "email") if not body.get(f)]
-        if missing:
-            raise bad_request("an identity is an audience and an email", required=missing)
-        if not all(isinstance(body[f], str) for f in ("audience", "email")) or "@" not in body["email"]:
+        body = require_fields(call.body, ("audience", "email"), "an identity is an audience and an email")
+        if "@" not in body["email"]:
             raise bad_request("email must be an address", invalid=["email"])
         return body["audience"], body["email"].lower()
 
@@ -228,15 +207,16 @@ class Workflows(HandModelled):
         key = identity_key(audience, email)
         if key in identities:
             raise AfostoError(409, "Identity already exists")
-        if not isinstance(call.body.get("password"), str) or len(call.body["password"]) < 8:
+        if len(call.body.get("password") or "") < 8:
             raise bad_request("password needs at least 8 characters", invalid=["password"])
         identities[key] = {
             "audience": audience,
             "email": email,
-            "created_at": self.now(),
+            "created_at": self.engine.now(),
             "password_sha256": password_digest(call.body["password"]),
         }
-        return Answer(call.op.success, {"expires_at": self.now(), "token": self.engine.ctx.ids.token(40)})
+        token = self.engine.ctx.ids.token(40)
+        return Answer(call.op.success, {"expires_at": self.engine.now(), "token": token})
 
     def identity_exists(self, state: TenantState, call: Call) -> Answer:
         audience, email = self.identity_of(call)
@@ -246,54 +226,52 @@ class Workflows(HandModelled):
 
     def secret_create(self, state: TenantState, call: Call) -> Answer:
         """Enable 2FA of a type: the secret and its QR url are shown once, then only the last 4."""
-        self.engine.action(state, call)
         kind = call.params["type"]
         secret = self.engine.ctx.ids.token(32).upper()
-        stored = self.engine.new_item(state, SECRETS, (), call.body or {}, key=kind)
+        stored = self.store.new_item(state, SECRETS, (), call.body or {}, key=kind)
         stored.update(type=kind, secret_last_4=secret[-4:], deleted_at=None, is_confirmed=False)
-        state.states.pop(("2fa secret", kind), None)
         answer = {k: stored.get(k) for k in call.op.success_example}
         answer.update(secret=secret, qr_url=f"otpauth://totp/Afosto:{kind}?secret={secret}&issuer=Afosto")
         return Answer(call.op.success, answer)
 
     def secret_verify(self, state: TenantState, call: Call) -> Answer:
         kind = call.params["type"]
-        secret = self.engine.items(state, SECRETS, ()).get(kind)
+        secret = self.store.items(state, SECRETS, ()).get(kind)
         if secret is None:
             raise AfostoError(404, f"no 2fa secret of type {kind!r}: POST /iam/2fa/secrets/{kind} first")
         otp = call.body.get("otp") if isinstance(call.body, dict) else None
-        if not isinstance(otp, str) or not (len(otp) == 6 and otp.isdigit()):
+        if not (isinstance(otp, str) and len(otp) == 6 and is_digits(otp)):
             raise bad_request("otp is the six digits of the authenticator", required=["otp"])
         verified = otp != FAILING_OTP
-        if verified and current(state, "2fa secret", kind) == "unconfirmed":
-            move(self.engine, state, "2fa secret", kind, secret, "confirmed")
+        if verified and self.objects.state_of(state, "2fa_secrets", kind) == "unconfirmed":
+            self.objects.move(state, "2fa_secrets", kind, secret, "confirmed")
         return Answer(call.op.success, {"is_verified": verified})
 
     # -- subtenants and purges ------------------------------------------------------------
     def subtenant_state(self, state: TenantState, call: Call) -> Answer:
-        resource, allowed = SUBTENANT_STATES[call.op.key]
-        item = self.engine.find(state, COLLECTIONS[resource], (), call.params["id"])
+        kind, allowed = SUBTENANT_STATES[call.op.key]
+        item = self.store.find(state, BY_NAME[kind].collection, (), call.params["id"])
         body = call.body
         wanted = body.get("state") if isinstance(body, dict) else None
         if not isinstance(wanted, str) or wanted not in allowed:
             raise bad_request(f"state must be one of {', '.join(allowed)}", invalid=["state"])
-        move(self.engine, state, resource, call.params["id"], item, wanted)
+        self.objects.move(state, kind, call.params["id"], item, wanted)
         return Answer(call.op.success, item)
 
     def purge_request(self, state: TenantState, call: Call) -> Answer:
         """A purge token for the domains (`IamPurgeToken`: its `id` is a number, it expires a day
         later); it is signed when it is applied. The answer is the token data, as described."""
         body = call.body
-        if not isinstance(body, dict) or not isinstance(body.get("domains"), list) or not body["domains"]:
+        if not body.get("domains"):
             raise bad_request("send the domains to purge", required=["domains"])
-        if not all(isinstance(domain, str) and domain for domain in body["domains"]):
+        if not all(body["domains"]):
             raise bad_request("domains is a list of host names", invalid=["domains"])
-        purge = self.engine.new_item(state, PURGES, (), {"domains": list(body["domains"])})
+        purge = self.store.new_item(state, PURGES, (), {"domains": list(body["domains"])})
         purge["signer"] = None
         return Answer(call.op.success, dict(purge))  # a copy: the answer gains the documented extras
 
     def purge_apply(self, state: TenantState, call: Call) -> Answer:
-        purge = self.engine.find(state, PURGES, (), call.params["token"])
-        move(self.engine, state, "purge", call.params["token"], purge, "applied")
+        purge = self.store.find(state, PURGES, (), call.params["token"])
+        self.objects.move(state, "purges", call.params["token"], purge, "applied")
         purge["signer"] = purge["requester"]  # the account applies its own purge
         return Answer(call.op.success, purge)

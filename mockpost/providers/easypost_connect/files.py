@@ -9,7 +9,12 @@ The rule (README: "EasyPost Connect: choices"):
   common names such as `email`, `phone`, `zip` are mapped), then one SendingEvent per data row.
 - XML: one SendingEvent per child of the root element; its children named after channel identifier
   kinds are the identifiers (`<recipient><EMAIL_ADDRESS>a@b.be</EMAIL_ADDRESS></recipient>`).
-A file that is not what its name says, empty, or without any recipient fails the job.
+A file that is not what its name says, empty, or without any recipient fails the job, and so does a
+PDF of more than MAX_PAGES pages.
+
+A file is read once, when it arrives (`read_file`, which the upload route runs off the event loop),
+and split into recipients when the job is processed (`recipients_in`, by the workflow of that
+moment).
 """
 
 from __future__ import annotations
@@ -19,14 +24,15 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from xml.etree import ElementTree
 
+from mockpost.core import pdfscan
+
 MAX_RECIPIENTS = 10_000
+MAX_PAGES = MAX_RECIPIENTS  # one recipient per page at most
 MAX_UNZIPPED = 64 * 1024 * 1024
 
-_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-_TEXT = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*(?:Tj|')")
 _IDENTIFIER_LINE = re.compile(r"^\s*([A-Z][A-Z0-9_]{1,60})\s*:\s*(.+?)\s*$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -49,36 +55,58 @@ def file_type(filename: str) -> str:
     return extension.upper() if dot and extension and "/" not in extension else ""
 
 
-def read_recipients(kind: str, data: bytes, pages_per_event: int) -> list[Recipient]:
+@dataclass(frozen=True)
+class ReadFile:
+    """A file as read before it is split: a PDF's page texts (one per page), or the recipients of a
+    ZIP, CSV or XML file."""
+
+    kind: str
+    page_texts: list[str] = field(default_factory=list)
+    recipients: list[Recipient] = field(default_factory=list)
+
+
+def read_file(kind: str, data: bytes) -> ReadFile:
+    """The file read as its kind says, or UnreadableFile saying why it cannot be."""
     if not data:
         raise UnreadableFile("the uploaded file is empty")
     if kind == "PDF":
-        found = _pdf(data, pages_per_event)
-    elif kind == "ZIP":
-        found = _zip(data)
-    elif kind == "CSV":
-        found = _csv(data)
-    elif kind == "XML":
-        found = _xml(data)
-    else:
-        raise UnreadableFile(f"files of type {kind or 'unknown'} cannot be processed")
+        return ReadFile(kind, page_texts=pdf_page_texts(data))
+    if kind == "ZIP":
+        return ReadFile(kind, recipients=_zip(data))
+    if kind == "CSV":
+        return ReadFile(kind, recipients=_csv(data))
+    if kind == "XML":
+        return ReadFile(kind, recipients=_xml(data))
+    raise UnreadableFile(f"files of type {kind or 'unknown'} cannot be processed")
+
+
+def recipients_in(read: ReadFile, pages_per_event: int) -> list[Recipient]:
+    """The file split into recipients: a PDF every `pages_per_event` pages (0: the whole file)."""
+    found = _pdf(read.page_texts, pages_per_event) if read.kind == "PDF" else read.recipients
     if not found:
-        raise UnreadableFile(f"the {kind} file holds no recipient")
+        raise UnreadableFile(f"the {read.kind} file holds no recipient")
     if len(found) > MAX_RECIPIENTS:
         raise UnreadableFile(f"the file holds {len(found)} recipients; at most {MAX_RECIPIENTS} per job")
     return found
 
 
-def pdf_pages(data: bytes) -> int:
-    """The page count of a PDF, or UnreadableFile when the bytes are not a PDF."""
-    if not data.lstrip()[:5] == b"%PDF-":
+def pdf_page_texts(data: bytes) -> list[str]:
+    """The text of each page of a PDF, or UnreadableFile when the bytes are not a PDF or it has
+    more than MAX_PAGES pages."""
+    if not _is_pdf(data):
         raise UnreadableFile("the uploaded file is not a PDF (it does not start with %PDF-)")
-    return max(1, len(_PAGE.findall(data)))
+    pages = max(1, pdfscan.count_page_objects(data, MAX_PAGES))
+    if pages > MAX_PAGES:
+        raise UnreadableFile(f"the PDF has more than {MAX_PAGES} pages")
+    return _page_texts(data, pages)
 
 
-def _pdf(data: bytes, pages_per_event: int) -> list[Recipient]:
-    pages = pdf_pages(data)
-    texts = _page_texts(data, pages)
+def _is_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip()[:5] == b"%PDF-"
+
+
+def _pdf(texts: list[str], pages_per_event: int) -> list[Recipient]:
+    pages = len(texts)
     step = pages if pages_per_event <= 0 else pages_per_event
     recipients = []
     for first in range(0, pages, step):
@@ -97,11 +125,8 @@ def _pdf(data: bytes, pages_per_event: int) -> list[Recipient]:
 def _page_texts(data: bytes, pages: int) -> list[str]:
     """Text shown on each page, for uncompressed content streams (one stream per page); pages
     whose text cannot be read are empty."""
-    streams = [m.group(1) for m in _STREAM.finditer(data) if b"Tj" in m.group(1) or b"'" in m.group(1)]
-    texts = []
-    for stream in streams[:pages]:
-        parts = [_unescape(m.group(1)) for m in _TEXT.finditer(stream)]
-        texts.append("\n".join(parts))
+    showing = (stream for stream in pdfscan.streams(data) if b"Tj" in stream or b"'" in stream)
+    texts = ["\n".join(map(_unescape, pdfscan.shown_strings(stream))) for stream in islice(showing, pages)]
     return texts + [""] * (pages - len(texts))
 
 
@@ -131,6 +156,7 @@ def _zip(data: bytes) -> list[Recipient]:
         raise UnreadableFile(f"the uploaded file is not a ZIP archive ({exc})") from None
     recipients = []
     budget = MAX_UNZIPPED
+    pages = 0
     for info in entries[: MAX_RECIPIENTS + 1]:
         try:
             with archive.open(info) as handle:
@@ -140,13 +166,15 @@ def _zip(data: bytes) -> list[Recipient]:
         budget -= len(content)
         if budget < 0:
             raise UnreadableFile(f"the ZIP unpacks to more than {MAX_UNZIPPED} bytes")
-        try:
-            pages = pdf_pages(content)
-        except UnreadableFile:
-            raise UnreadableFile(f"{info.filename} in the ZIP is not a PDF") from None
-        text = "\n".join(_page_texts(content, pages))
+        if not _is_pdf(content):
+            raise UnreadableFile(f"{info.filename} in the ZIP is not a PDF")
+        texts = pdf_page_texts(content)
+        pages += len(texts)
+        if pages > MAX_PAGES:
+            raise UnreadableFile(f"the PDFs in the ZIP have more than {MAX_PAGES} pages together")
+        text = "\n".join(texts)
         recipients.append(
-            Recipient(identifiers=_identifiers_in(text), pages=pages, text=text, from_document=True)
+            Recipient(identifiers=_identifiers_in(text), pages=len(texts), text=text, from_document=True)
         )
     return recipients
 

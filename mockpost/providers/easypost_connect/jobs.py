@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mockpost.core.clock import parse_instant
+from mockpost.core.offload import Outcome, attempt
 from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.providers.easypost_connect import models, query
 from mockpost.providers.easypost_connect.errors import (
@@ -18,11 +19,12 @@ from mockpost.providers.easypost_connect.errors import (
     found,
 )
 from mockpost.providers.easypost_connect.files import (
+    ReadFile,
     Recipient,
     UnreadableFile,
     file_type,
-    pdf_pages,
-    read_recipients,
+    read_file,
+    recipients_in,
 )
 from mockpost.providers.easypost_connect.hooks import Hooks
 from mockpost.providers.easypost_connect.lifecycle import (
@@ -191,7 +193,26 @@ class Jobs:
         return [company.jobs[i] for i in ids]
 
     # -- the upload (pre-signed PUT) -------------------------------------------------------------------
-    def receive_upload(self, account: Account, company: Company, job_id: str, data: bytes) -> Job:
+    @staticmethod
+    def upload_kind(company: Company, job_id: str) -> str:
+        """What a file uploaded for this job is read as: PDF, ZIP, CSV, XML ('' when there is no
+        such job, or it takes no file)."""
+        job = company.jobs.get(job_id)
+        if job is None or job.input_source == "PAYLOAD_WORD":
+            return ""
+        return "PDF" if job.input_source == "PAYLOAD_PDF" else file_type(job.filename or "")
+
+    def receive_upload(
+        self,
+        account: Account,
+        company: Company,
+        job_id: str,
+        data: bytes,
+        read_ahead: Outcome[ReadFile] | None = None,
+    ) -> Job:
+        """Take the job's file. `read_ahead`: the file already read as `upload_kind` says (off the
+        event loop); without it, it is read here. What reading found is kept with the job as data
+        (its pages or recipients, or why it cannot be read) for processing to use."""
         job = self.get(company, job_id)
         if job.state != AWAITING_FOR_FILE:
             raise Conflict(f"Job '{job.id}' already received its file (status {job.state})")
@@ -200,6 +221,11 @@ class Jobs:
         self.ctx.cancel(account.tenant, KIND, job.id, EXPIRE)
         job.file_size = len(data)
         job.upload = data
+        outcome = read_ahead or attempt(read_file, self.upload_kind(company, job_id), data)
+        try:
+            job.read = outcome.get()
+        except UnreadableFile as exc:
+            job.unreadable = str(exc)
         self._move(account, company, job, PROCESSING)
         self._plan(account, job, PROCESS)
         return job
@@ -209,9 +235,8 @@ class Jobs:
         if job.state != PROCESSING or company.jobs.get(job.id) is not job:
             return
         workflow = company.workflows.get(job.workflow_id)
-        data, job.upload = job.upload, None
         try:
-            recipients = self._recipients(job, workflow, data)
+            recipients = self._recipients(job, workflow)
         except UnreadableFile as exc:
             job.failure_reason = str(exc)
             job.end_date = self.ctx.now()
@@ -221,16 +246,19 @@ class Jobs:
         self._move(account, company, job, IN_PROGRESS)
         self.sending.start(account, company, job, recipients)
 
-    def _recipients(self, job: Job, workflow: Workflow | None, data: bytes | None) -> list[Recipient]:
+    def _recipients(self, job: Job, workflow: Workflow | None) -> list[Recipient]:
         if workflow is None:
             raise UnreadableFile("the job's workflow no longer exists")
         payload = job.payload or {}
         if job.input_source == "PAYLOAD_WORD":
             return [Recipient(identifiers=list(payload.get("channelIdentifiers", [])), pages=1)]
+        if job.unreadable is not None:
+            raise UnreadableFile(job.unreadable)
+        read = job.read or read_file("", b"")  # forced to PROCESSING without a file: "empty"
         if job.input_source == "PAYLOAD_PDF":
-            pages = pdf_pages(data or b"")
+            pages = len(read.page_texts)
             return [Recipient(identifiers=list(payload.get("channelIdentifiers", [])), pages=pages)]
-        return read_recipients(file_type(job.filename or ""), data or b"", workflow.pages_per_sending_event)
+        return recipients_in(read, workflow.pages_per_sending_event)
 
     def settle(self, account: Account, company: Company, job_id: str) -> None:
         """A SendingEvent of the job became final: the job is COMPLETED once all of them are."""
@@ -275,7 +303,6 @@ class Jobs:
         company = account.companies[job.company_id]
         self.ctx.cancel(account.tenant, KIND, job.id)
         if status == PROCESSING:
-            job.upload = job.upload or b""
             self._move(account, company, job, PROCESSING, reason)
             self._plan(account, job, PROCESS)
         elif status == FAILED:

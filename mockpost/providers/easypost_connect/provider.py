@@ -16,7 +16,7 @@ from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
-from mockpost.providers.easypost_connect import models, wire
+from mockpost.providers.easypost_connect import letters, models, wire
 from mockpost.providers.easypost_connect.account_routes import AccountRoutes
 from mockpost.providers.easypost_connect.backend import ConnectBackend
 from mockpost.providers.easypost_connect.control_routes import ControlRoutes
@@ -131,6 +131,8 @@ class EasyPostConnectProvider(Provider):
                 wire=wire.job,
                 related=events_of,
                 lifecycle=JOB,
+                documents=letters.job_documents,
+                address=letters.job_address,
             ),
             ResourceKind(
                 SENDING_EVENT.resource,
@@ -139,6 +141,8 @@ class EasyPostConnectProvider(Provider):
                 wire=wire.sending_event,
                 related=job_of,
                 lifecycle=SENDING_EVENT,
+                documents=letters.sending_event_documents,
+                address=letters.sending_event_address,
             ),
         ]
 

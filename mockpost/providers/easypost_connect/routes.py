@@ -17,10 +17,12 @@ from starlette.responses import Response
 
 from mockpost.core.api import Param, route
 from mockpost.core.http import JSON, read_body, read_json
+from mockpost.core.offload import off_loop
 from mockpost.core.provider import tag
 from mockpost.providers.easypost_connect import models, oauth, wire
 from mockpost.providers.easypost_connect.backend import ConnectBackend
 from mockpost.providers.easypost_connect.errors import ConnectError, Forbidden
+from mockpost.providers.easypost_connect.files import read_file
 from mockpost.providers.easypost_connect.jobs import upload_path
 from mockpost.providers.easypost_connect.peppol import peppol_path
 from mockpost.providers.easypost_connect.sending import sending_file_path
@@ -331,7 +333,9 @@ class ConnectRoutes:
         p = request.path_params
         account, company = self._signed(request, "PUT", upload_path(p["tenant"], p["companyId"], p["jobId"]))
         data = await read_body(request, self.http.max_body)
-        self.backend.jobs.receive_upload(account, company, p["jobId"], data)
+        kind = self.backend.jobs.upload_kind(company, p["jobId"])
+        read = await off_loop(read_file, kind, data)  # reading a large or crafted file can be slow
+        self.backend.jobs.receive_upload(account, company, p["jobId"], data, read)
         return Response(status_code=200, headers={"ETag": f'"{hashlib.md5(data).hexdigest()}"'})
 
     @route(

@@ -269,19 +269,7 @@ class SendingEvents:
         stored = next((f for f in event.files if f.reference == reference), None)
         if stored is None:
             raise NotFound("File", reference)
-        title = (
-            "Submission report" if reference == "SUBMISSION_REPORT" else "Electronic proof of delivery (ePod)"
-        )
-        lines = [
-            f"EasyPost Connect - {title}",
-            f"SendingEvent: {event.id}",
-            f"Job: {event.job_id}",
-            f"Channel: {event.channel or '-'}",
-            f"Business status: {event.state}",
-            f"Generated: {iso(stored.created_at)}",
-        ]
-        lines += [f"{item['kind']}: {item['value']}"[:120] for item in event.identifiers[:20]]
-        return make_pdf([lines])
+        return stored_file_pdf(event, stored)
 
     # -- forced transitions (control plane, scenario rules) ------------------------------------------------
     def force(self, account: Account, event: SendingEvent, status: str, reason: str | None) -> None:
@@ -303,6 +291,22 @@ class SendingEvents:
             self._move(account, event, FAILED, event.failure_reason)
         else:
             self._move(account, event, status, reason)
+
+
+def stored_file_pdf(event: SendingEvent, stored: StoredFile) -> bytes:
+    """A SendingEvent's generated file (submission report or ePod) as the PDF the API serves."""
+    reference = stored.reference
+    title = "Submission report" if reference == "SUBMISSION_REPORT" else "Electronic proof of delivery (ePod)"
+    lines = [
+        f"EasyPost Connect - {title}",
+        f"SendingEvent: {event.id}",
+        f"Job: {event.job_id}",
+        f"Channel: {event.channel or '-'}",
+        f"Business status: {event.state}",
+        f"Generated: {iso(stored.created_at)}",
+    ]
+    lines += [f"{item['kind']}: {item['value']}"[:120] for item in event.identifiers[:20]]
+    return make_pdf([lines])
 
 
 def sending_file_path(tenant: str, company_id: str, event_id: str, reference: str) -> str:

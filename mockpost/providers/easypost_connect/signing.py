@@ -10,6 +10,8 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from mockpost.core.ids import derive_seed
+from mockpost.core.numbers import parse_int
+from mockpost.core.secrets import same_secret
 
 
 class Signer:
@@ -30,11 +32,11 @@ class Signer:
         """Why the URL may not be used, or '' when it may."""
         if not expires or not signature:
             return "The URL is not signed (expires and signature are required)"
-        if not expires.isdigit() or len(expires) > 12:
+        expiry = parse_int(expires, max_digits=12)
+        if expiry is None:
             return "The URL's expires parameter is invalid"
-        expected = self.signature(method, path, int(expires))
-        if not hmac.compare_digest(expected, signature.strip().lower()):
+        if not same_secret(signature.strip().lower(), self.signature(method, path, expiry)):
             return "The request signature does not match (the URL was altered)"
-        if now >= int(expires):
+        if now >= expiry:
             return "The pre-signed URL has expired"
         return ""

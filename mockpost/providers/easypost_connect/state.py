@@ -10,6 +10,7 @@ from typing import Any
 from mockpost.core.paging import KeysetIndex
 from mockpost.core.resources import Stateful
 from mockpost.providers.easypost_connect.delivery import Plan
+from mockpost.providers.easypost_connect.files import ReadFile
 
 
 @dataclass
@@ -57,7 +58,9 @@ class Job(Stateful):
     page_count: int | None = None
     failure_reason: str | None = None
     sending_event_ids: list[str] = field(default_factory=list)
-    upload: bytes | None = None  # the received file, until it is processed
+    upload: bytes | None = None  # the received file, as received (the console shows it)
+    read: ReadFile | None = None  # what reading it found when it arrived: pages or recipients
+    unreadable: str | None = None  # or why it cannot be read
 
 
 @dataclass

@@ -12,19 +12,20 @@ from typing import Any
 from mockpost.core.clock import parse_instant
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import Lifecycle, TransitionRefused, UnknownResource
+from mockpost.core.offload import Outcome
 from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.core.validation import Problem, validated
 from mockpost.core.webhooks import RetryPolicy
 from mockpost.providers.ekopost import models
 from mockpost.providers.ekopost.addresses import check_address, check_sms_recipients, deliverable
-from mockpost.providers.ekopost.documents import check_content_fields, decode_data
+from mockpost.providers.ekopost.documents import CheckedContent, check_content_fields, decode_data
 from mockpost.providers.ekopost.errors import (
     AddressInvalid,
     CampaignNotFound,
+    ContentNotFound,
     EkopostError,
     EnvelopeNotFound,
     InvalidData,
-    NotFound,
 )
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
 from mockpost.providers.ekopost.state import (
@@ -96,11 +97,8 @@ class EkopostBackend:
             raise EkopostError("116", f"start ({begin.isoformat()}) is after stop ({end.isoformat()})")
         if state is not None and state not in CAMPAIGN.states:
             raise EkopostError("115", f"state {state!r} is not one of {CAMPAIGN.states}")
-        return [
-            c
-            for c in account.campaigns_created(begin, end)
-            if (name is None or c.name == name) and (state is None or c.state == state)
-        ]
+        found = account.campaigns_created(begin, end, name)
+        return found if state is None else [c for c in found if c.state == state]
 
     def close_campaign(self, account: Account, campaign_id: str) -> Campaign:
         campaign = self.campaign(account, campaign_id)
@@ -232,13 +230,22 @@ class EkopostBackend:
         return envelope
 
     # -- content -----------------------------------------------------------------------
-    def create_content(self, account: Account, campaign_id: str, envelope_id: str, body: Any) -> Content:
+    def create_content(
+        self,
+        account: Account,
+        campaign_id: str,
+        envelope_id: str,
+        body: Any,
+        checked_ahead: Outcome[CheckedContent] | None = None,
+    ) -> Content:
+        """Add content to an opened envelope. `checked_ahead`: the body already checked (off the
+        event loop); its error, if any, is raised where the check belongs among the others."""
         envelope = self.envelope(account, campaign_id, envelope_id)
         if envelope.state != "opened":
             raise InvalidData(
                 f"the envelope is {envelope.state}; content can only be added while it is opened"
             )
-        checked = check_content_fields(body)
+        checked = checked_ahead.get() if checked_ahead is not None else check_content_fields(body)
         is_sms = envelope.channel == SMS_CHANNEL
         if is_sms != (checked.type == "sms"):
             expected = "'sms'" if is_sms else "'document', 'attachment' or 'markup'"
@@ -271,7 +278,7 @@ class EkopostBackend:
         for content in envelope.contents:
             if content.id == content_id:
                 return content
-        raise NotFound(f"content {content_id}")
+        raise ContentNotFound(content_id[:100])
 
     # -- direct sms --------------------------------------------------------------------
     def direct_sms(self, account: Account, body: Any) -> dict[str, Any]:

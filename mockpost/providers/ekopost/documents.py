@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from mockpost.core import pdfscan
+from mockpost.core.resources import Document
 from mockpost.providers.ekopost.errors import EkopostError, InvalidData
+from mockpost.providers.ekopost.state import Envelope
 
 CONTENT_TYPES = ("document", "attachment", "markup", "sms")
 REQUIRED_MIME = {
@@ -20,9 +21,6 @@ REQUIRED_MIME = {
     "sms": ("text/plain", "128"),
 }
 SIZE_ERROR = {"document": "117", "attachment": "118"}
-_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -71,7 +69,7 @@ def decode_data(value: Any, kind: str) -> bytes:
         raise EkopostError("129", "data must hold the file (or sms text) as a base64 string")
     if not isinstance(value, str):
         raise InvalidData("data must be a base64 encoded string")
-    compact = _WHITESPACE.sub("", value)
+    compact = "".join(value.split())  # line breaks in base64 are allowed (str.split: no regex pass)
     try:
         decoded = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
@@ -100,18 +98,48 @@ def parse_flag(value: Any, field: str) -> bool:
 
 
 def has_pages(data: bytes) -> bool:
-    """A PDF header and at least one page object, looking inside compressed object streams too."""
+    """A PDF header and at least one page object, looking inside compressed object streams too
+    (within the scan's budget: a file that would unpack beyond it is not read)."""
     head = data[:1024].lstrip()
     if not head.startswith(b"%PDF-"):
         return False
-    if _PAGE.search(data):
-        return True
-    if b"/ObjStm" not in data:
-        return False
-    for match in _STREAM.finditer(data):
-        try:
-            if _PAGE.search(zlib.decompress(match.group(1))):
-                return True
-        except zlib.error:
-            continue
-    return False
+    return pdfscan.PAGE_OBJECT.search(data) is not None or pdfscan.page_in_object_streams(data)
+
+
+# -- what the console shows of a letter -----------------------------------------------------------
+CONTENT_EXTENSIONS = {"application/pdf": "pdf", "application/xml": "xml", "text/plain": "txt"}
+
+
+def envelope_documents(account: Any, envelope: Envelope) -> list[Document]:
+    """The envelope's contents as received: its main document, attachments, markup or sms text."""
+    name = envelope.name or "envelope"
+    found = []
+    for number, content in enumerate(envelope.contents, start=1):
+        mime = content.mime.split(";")[0].strip().lower()
+        extension = CONTENT_EXTENSIONS.get(mime, "bin")
+        filename = f"{name} {number} {content.type}.{extension}"
+        found.append(Document(filename, mime, content.data, content.type))
+    return found
+
+
+def address_block(account: Any, envelope: Envelope) -> list[str]:
+    """The recipient as Ekopost reads the envelope's address: a postal block line by line; for the
+    digital channels, where the letter goes."""
+    address = envelope.address or {}
+    kind = address.get("$type", "postal")
+    if kind == "postal":
+        lines = [*_lines(address.get("name")), *_lines(address.get("street"))]
+        lines.append(" ".join(str(address.get(key) or "") for key in ("postal_code", "city")).strip())
+        lines.append(str(address.get("country") or ""))
+        return [line for line in lines if line]
+    described = [f"{kind}"]
+    for key, value in address.items():
+        if key != "$type" and value not in (None, "", [], {}):
+            described.append(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    return described
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(line) for line in value if line]
+    return [str(value)] if value else []

@@ -98,7 +98,7 @@ class EnvelopeNotFound(EkopostError):
 
 
 class NotFound(ApiError):
-    """A 404 the documentation shows without a body (reachable checks, unknown content)."""
+    """A 404 the documentation shows without a body (reachable checks)."""
 
     status = 404
 
@@ -120,13 +120,27 @@ class AddressInvalid(EkopostError):
 
 
 class GenericError(ApiError):
-    """Errors outside the documented codes (unknown route, wrong method, injected faults): the same
-    object shape, with the HTTP status as the code."""
+    """Errors outside the documented codes (unknown route, wrong method, injected faults, an
+    unknown content): the same object shape, with the HTTP status as the code."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, developer_message: str = "") -> None:
         self.status = status
         self.message = message
+        self.developer_message = developer_message
         super().__init__(message)
 
     def body(self) -> Any:
-        return {"error_code": str(self.status), "error_message": self.message, "developer_message": ""}
+        return {
+            "error_code": str(self.status),
+            "error_message": self.message,
+            "developer_message": self.developer_message,
+        }
+
+
+class ContentNotFound(GenericError):
+    """No code is documented for an unknown content; the operation's other 404s (campaign 106,
+    envelope 111) carry the error object, and so does this one."""
+
+    def __init__(self, content_id: str) -> None:
+        detail = f"No content with id {content_id!r} in this envelope."
+        super().__init__(404, "Content was not found.", detail)

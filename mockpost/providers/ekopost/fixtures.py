@@ -24,23 +24,13 @@ from pydantic import Field
 
 from mockpost.core.filemodels import FORBID, AccountName, FileModel, WebhookSetting
 from mockpost.core.pdf import make_pdf
-from mockpost.core.tenancy import tenant_id_for
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
 from mockpost.providers.ekopost.models import AccountSetting, CampaignCreate, EnvelopeCreate
 from mockpost.providers.ekopost.state import SMS_CHANNEL, Account, Campaign, apply_settings
 
 
 def load_accounts(provider: Any, data: Any) -> None:
-    if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
-        raise ValueError("ekopost fixtures: expected {accounts: [...]}")
-    for index, entry in enumerate(data.get("accounts", [])):
-        credentials = provider.credentials_of(entry) if isinstance(entry, dict) else set()
-        if not credentials:
-            raise ValueError(f"ekopost fixtures: accounts[{index}] needs api_key or username + password")
-        credential = sorted(credentials)[0]
-        tenant = provider.ctx.tenancy.resolve(provider.name, credential) or tenant_id_for(
-            provider.name, credential
-        )
+    for _, entry, tenant in provider.fixture_accounts(data, "api_key or username + password"):
         account: Account = provider.tenant_state(tenant)
         apply_settings(account, entry)
         for campaign_data in entry.get("campaigns", []) or []:

@@ -4,17 +4,11 @@ The reference's own sample for `POST /reachable/ebank_list` sends `{"sender": ".
 .NET service (a NuGet package, Newtonsoft.Json in its code samples, and `$type` that "must come
 first", which is Json.NET's polymorphic-type metadata rule); Json.NET's reader accepts a trailing
 comma in objects and arrays on purpose. So a comma before a closing `}` or `]` is ignored here too;
-anything else that is not JSON is still refused.
+anything else that is not JSON is still refused. Routes read bodies with
+`core.http.read_json(..., repair=without_trailing_commas)`, so every bound on JSON bodies holds.
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-import orjson
-from starlette.requests import Request
-
-from mockpost.core.http import MAX_JSON_DEPTH, BadJSON, read_body, too_deep
 
 CLOSING = frozenset(b"}]")
 BLANK = frozenset(b" \t\r\n")
@@ -39,25 +33,3 @@ def without_trailing_commas(raw: bytes) -> bytes:
                 continue
         kept.append(byte)
     return bytes(kept)
-
-
-def parse(raw: bytes) -> Any:
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        error = exc
-    try:
-        return orjson.loads(without_trailing_commas(raw))
-    except orjson.JSONDecodeError:
-        raise BadJSON(f"the body is not valid JSON: {error}") from None
-
-
-async def read_body_json(request: Request, limit: int) -> Any:
-    """The parsed body (None when there is none); BadJSON when it is not JSON, trailing commas aside."""
-    raw = await read_body(request, limit)
-    if not raw.strip():
-        return None
-    value = parse(raw)
-    if too_deep(value, MAX_JSON_DEPTH):
-        raise BadJSON(f"the body is nested more than {MAX_JSON_DEPTH} levels deep")
-    return value

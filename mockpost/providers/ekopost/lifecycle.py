@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from mockpost.core.clock import parse_duration
 from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.options import read_options
 
 CAMPAIGN = Lifecycle.build(
     "campaign",
@@ -45,9 +45,4 @@ class Timeline:
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Timeline:
-        known = {f.name for f in fields(cls)}
-        unknown = set(options) - known
-        if unknown:
-            raise ValueError(f"unknown ekopost option(s) {sorted(unknown)}; known: {sorted(known)}")
-        values = {name: parse_duration(options[name]) for name in known if name in options}
-        return cls(**values)
+        return cls(**read_options(cls, options, "ekopost"))

@@ -23,6 +23,7 @@ from mockpost.core.resources import ResourceKind
 from mockpost.providers.ekopost import models, wire
 from mockpost.providers.ekopost.addresses import lookup_faker
 from mockpost.providers.ekopost.backend import EkopostBackend
+from mockpost.providers.ekopost.documents import address_block, envelope_documents
 from mockpost.providers.ekopost.errors import EkopostError, GenericError, InvalidData, Unauthorized
 from mockpost.providers.ekopost.fixtures import load_accounts
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE, Timeline
@@ -154,6 +155,8 @@ class EkopostProvider(Provider):
                 wire=wire.render_envelope,
                 related=lambda account, envelope: [("campaign", envelope.campaign_id)],
                 lifecycle=ENVELOPE,
+                documents=envelope_documents,
+                address=address_block,
             ),
         ]
 

@@ -10,11 +10,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockpost.core.api import Endpoint, Param, endpoints_of, route
-from mockpost.core.http import JSON
+from mockpost.core.api import NO_BODY, Endpoint, Param, endpoints_of, route
+from mockpost.core.http import JSON, read_json
+from mockpost.core.offload import off_loop
 from mockpost.providers.ekopost import models, reachability, wire
 from mockpost.providers.ekopost.backend import EkopostBackend
-from mockpost.providers.ekopost.jsonbody import read_body_json
+from mockpost.providers.ekopost.documents import check_content_fields
+from mockpost.providers.ekopost.jsonbody import without_trailing_commas
 from mockpost.providers.ekopost.state import Account
 
 ERRORS = {400: "Error object with a documented error_code"}
@@ -43,7 +45,7 @@ class EkopostRoutes:
         return account
 
     async def body(self, request: Request) -> Any:
-        return await read_body_json(request, self.max_body)
+        return await read_json(request, self.max_body, repair=without_trailing_commas)
 
     # -- campaigns ---------------------------------------------------------------------
     @route(
@@ -165,9 +167,9 @@ class EkopostRoutes:
     async def create_content(self, request: Request) -> Response:
         account = self.account(request)
         p = request.path_params
-        content = self.backend.create_content(
-            account, p["campaign_id"], p["envelope_id"], await self.body(request)
-        )
+        body = await self.body(request)
+        checked = await off_loop(check_content_fields, body)  # decoding and reading the PDF can be slow
+        content = self.backend.create_content(account, p["campaign_id"], p["envelope_id"], body, checked)
         return JSON(wire.render_content(content))
 
     @route(
@@ -218,7 +220,7 @@ class EkopostRoutes:
         body=models.ReachableRequest,
         response=models.ReachableOut,
         tag="Reachable",
-        errors={**ERRORS, 404: "Recipient not reachable (no body)"},
+        errors={**ERRORS, 404: ("Recipient not reachable (no body)", NO_BODY)},
     )
     async def reachable(self, request: Request) -> Response:
         account = self.account(request)

@@ -95,6 +95,8 @@ class Account:
     # (created_at epoch, creation number, id), sorted: the list window is found by bisection, so
     # listing costs what it returns, not what the account holds
     created_index: list[tuple[float, int, str]] = field(default_factory=list)
+    # the same entries per campaign name: listing by name costs what the name holds
+    name_index: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict)
     unique_ids: dict[str, str] = field(default_factory=dict)  # unique_id -> envelope id
     envelope_index: dict[str, str] = field(default_factory=dict)  # envelope id -> campaign id
     webhook: AccountWebhook | None = None
@@ -106,13 +108,18 @@ class Account:
 
     def add_campaign(self, campaign: Campaign) -> None:
         self.campaigns[campaign.id] = campaign
-        bisect.insort(self.created_index, (campaign.created_at.timestamp(), len(self.campaigns), campaign.id))
+        entry = (campaign.created_at.timestamp(), len(self.campaigns), campaign.id)
+        bisect.insort(self.created_index, entry)
+        if campaign.name is not None:
+            bisect.insort(self.name_index.setdefault(campaign.name, []), entry)
 
-    def campaigns_created(self, begin: datetime, end: datetime) -> list[Campaign]:
-        """Campaigns created in [begin, end], newest first (ties: the later created first)."""
-        low = bisect.bisect_left(self.created_index, (begin.timestamp(),))
-        high = bisect.bisect_right(self.created_index, (end.timestamp(), math.inf))
-        return [self.campaigns[entry[2]] for entry in reversed(self.created_index[low:high])]
+    def campaigns_created(self, begin: datetime, end: datetime, named: str | None = None) -> list[Campaign]:
+        """Campaigns created in [begin, end], newest first (ties: the later created first); only
+        those named `named` when it is given."""
+        index = self.created_index if named is None else self.name_index.get(named, [])
+        low = bisect.bisect_left(index, (begin.timestamp(),))
+        high = bisect.bisect_right(index, (end.timestamp(), math.inf))
+        return [self.campaigns[entry[2]] for entry in reversed(index[low:high])]
 
 
 def apply_settings(account: Account, settings: dict[str, Any]) -> None:

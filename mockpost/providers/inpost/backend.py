@@ -6,35 +6,37 @@ from __future__ import annotations
 from typing import Any
 
 from mockpost.core.lifecycle import UnknownResource
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.providers.inpost import printouts
 from mockpost.providers.inpost.batches import Batches
-from mockpost.providers.inpost.catalog import load_statuses
 from mockpost.providers.inpost.dispatch import DispatchOrders
 from mockpost.providers.inpost.dispatch_points import DispatchPoints
 from mockpost.providers.inpost.errors import Forbidden, ValidationFailed
 from mockpost.providers.inpost.flow import Flow
-from mockpost.providers.inpost.lifecycle import Timeline
 from mockpost.providers.inpost.organizations import Organizations
 from mockpost.providers.inpost.points import Points, load_points
 from mockpost.providers.inpost.shipments import Shipments
 from mockpost.providers.inpost.state import Account, DispatchOrder, Organization, Shipment
+from mockpost.providers.inpost.statuses import load_statuses
 
 MAX_LABELS = 100
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class InpostBackend:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
+    def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
         self.statuses = load_statuses()
         self.points = Points(load_points())
-        self.flow = Flow(ctx, timeline)
+        self.flow = Flow(ctx)
         self.organizations = Organizations(ctx)
         self.shipments = Shipments(ctx, self.flow, self.points)
         self.batches = Batches(ctx, self.shipments)
         self.dispatch_points = DispatchPoints(ctx)
-        self.dispatch = DispatchOrders(ctx, timeline, self.dispatch_points)
+        self.dispatch = DispatchOrders(ctx, self.dispatch_points)
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        return {**self.flow.timer_actions(), **self.dispatch.timer_actions()}
 
     def new_account(
         self, tenant: str, organizations: list[dict[str, Any]] | None = None, read_only: bool = False
@@ -74,7 +76,7 @@ class InpostBackend:
         carried = [self.shipments.get(account, raw, organization) for raw in wanted]
         return printouts.orders_for(account, organization, order_id, carried)
 
-    def force(self, account: Account, resource: str, target_id: Any, state: str) -> Any:
+    def force(self, account: Account, resource: str, target_id: str, state: str) -> Shipment | DispatchOrder:
         if resource == "shipment":
             return self.flow.force(account, target_id, state)
         if resource == "dispatch_order":

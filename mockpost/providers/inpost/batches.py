@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from mockpost.core.provider import ProviderContext
+from mockpost.providers.inpost import models
 from mockpost.providers.inpost.errors import NotFound, ValidationFailed
-from mockpost.providers.inpost.shipments import Shipments, is_id
+from mockpost.providers.inpost.ids import as_id
+from mockpost.providers.inpost.problems import checked
+from mockpost.providers.inpost.shipments import Shipments
 from mockpost.providers.inpost.state import Account, Batch, Organization
-
-MAX_ITEMS = 100
 
 
 class Batches:
@@ -20,38 +21,31 @@ class Batches:
         self.shipments = shipments
 
     def create(self, account: Account, organization: Organization, body: Any) -> Batch:
-        if not isinstance(body, dict):
-            raise ValidationFailed({"batch": ["invalid"]})
-        items = body.get("shipments")
-        if items is None or items == []:
-            raise ValidationFailed({"shipments": ["required"]})
-        if not isinstance(items, list):
-            raise ValidationFailed({"shipments": ["invalid"]})
-        if len(items) > MAX_ITEMS:
-            raise ValidationFailed({"shipments": ["too_long"]})
-        only_choice = body.get("only_choice_of_offer", False)
-        if not isinstance(only_choice, bool):
-            raise ValidationFailed({"only_choice_of_offer": ["invalid"]})
-        checked = []
-        for item in items:
+        request = checked(models.BatchCreate, body, "batch")
+        checked_items = []
+        for item in request.shipments:
             if isinstance(item, dict):
-                item = {**item, "only_choice_of_offer": only_choice or item.get("only_choice_of_offer")}
-            checked.append(self.shipments.check(organization, item))
-        if any(request is None for request, _ in checked):
-            raise ValidationFailed({"shipments": [details for _, details in checked]})
-        ids = [self.shipments.open(account, organization, request).id for request, _ in checked if request]
+                item = {
+                    **item,
+                    "only_choice_of_offer": request.only_choice_of_offer or item.get("only_choice_of_offer"),
+                }
+            checked_items.append(self.shipments.check(organization, item))
+        if any(fields is None for fields, _ in checked_items):
+            raise ValidationFailed({"shipments": [details.tree() for _, details in checked_items]})
+        ids = [self.shipments.open(account, organization, fields).id for fields, _ in checked_items if fields]
         batch = Batch(account.next_id("batch"), organization.id, ids, self.ctx.now())
         account.batches[batch.id] = batch
         return batch
 
     @staticmethod
     def get(account: Account, raw_id: str) -> Batch:
-        batch = account.batches.get(int(raw_id)) if is_id(raw_id) else None
+        batch_id = as_id(raw_id)
+        batch = account.batches.get(batch_id) if batch_id is not None else None
         if batch is None:
             raise NotFound("batch", raw_id[:64])
         return batch
 
     @staticmethod
     def status(account: Account, batch: Batch) -> str:
-        waiting = [sid for sid in batch.shipment_ids if account.shipments[sid].status == "created"]
+        waiting = [sid for sid in batch.shipment_ids if account.shipments[sid].state == "created"]
         return "generated" if waiting else "done"

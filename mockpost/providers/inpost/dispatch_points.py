@@ -8,6 +8,7 @@ from typing import Any
 
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.inpost.errors import NotFound
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.state import Account, DispatchPoint, Organization
 
@@ -25,10 +26,10 @@ class DispatchPoints:
 
     def find(self, account: Account, organization: Organization, raw_id: Any) -> DispatchPoint | None:
         """The organization's point with this id (an int or digits), or None."""
-        text = str(raw_id)
-        if isinstance(raw_id, bool) or not text.isdigit() or len(text) > 12:
+        point_id = as_id(raw_id)
+        if point_id is None:
             return None
-        point = account.dispatch_points.get(int(text))
+        point = account.dispatch_points.get(point_id)
         return point if point is not None and point.organization_id == organization.id else None
 
     def at_address(
@@ -55,7 +56,8 @@ class DispatchPoints:
         return point
 
     def get(self, account: Account, raw_id: str) -> DispatchPoint:
-        point = account.dispatch_points.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) <= 12 else None
+        point_id = as_id(raw_id)
+        point = account.dispatch_points.get(point_id) if point_id is not None else None
         if point is None:
             raise NotFound("dispatch_point", raw_id[:64])
         return point

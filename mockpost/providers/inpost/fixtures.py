@@ -23,23 +23,13 @@ from pydantic import Field
 
 from mockpost.core.account_webhook import webhook_from
 from mockpost.core.filemodels import AccountName, FileModel, WebhookSetting
-from mockpost.core.tenancy import tenant_id_for
 from mockpost.providers.inpost.errors import ShipxError
 from mockpost.providers.inpost.lifecycle import SHIPMENT
 
 
 def load_accounts(provider: Any, data: Any) -> None:
-    if not isinstance(data, dict) or not isinstance(data.get("accounts", []), list):
-        raise ValueError("inpost fixtures: expected {accounts: [...]}")
     backend = provider.backend
-    for index, entry in enumerate(data.get("accounts", [])):
-        credentials = provider.credentials_of(entry) if isinstance(entry, dict) else set()
-        if not credentials:
-            raise ValueError(f"inpost fixtures: accounts[{index}] needs a token")
-        credential = sorted(credentials)[0]
-        tenant = provider.ctx.tenancy.resolve(provider.name, credential) or tenant_id_for(
-            provider.name, credential
-        )
+    for index, entry, tenant in provider.fixture_accounts(data, "a token"):
         organizations = entry.get("organizations") or [{}]
         if not isinstance(organizations, list) or not all(isinstance(o, dict) for o in organizations):
             raise ValueError(f"inpost fixtures: accounts[{index}].organizations must be a list of objects")

@@ -1,174 +1,171 @@
 """How a shipment moves: offers, selection, payment, then the logistics path on the clock.
 
-Every status change goes through `enter`, which asks the lifecycle table first, records the
-history, assigns tracking numbers, sends the organization's webhooks and plans the next timed step.
+Every status change goes through `move` (the lifecycle table decides, the history records it),
+which assigns tracking numbers, sends the organization's webhooks and plans the next timed step.
+Timed steps are data: (shipment, action) timers that `timer_actions` runs when they are due.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from itertools import pairwise
 
 from mockpost.core.http import dumps
 from mockpost.core.lifecycle import UnknownResource
-from mockpost.core.provider import ProviderContext
+from mockpost.core.provider import ProviderContext, TimerAction
 from mockpost.core.webhooks import RetryPolicy
-from mockpost.providers.inpost import catalog, wire
-from mockpost.providers.inpost.lifecycle import COURIER_PATH, LOCKER_PATH, PROGRESS, SHIPMENT, Timeline
-from mockpost.providers.inpost.state import Account, HistoryEntry, Offer, Shipment, Transaction
-from mockpost.providers.inpost.validation import ShipmentRequest, services_fitting
+from mockpost.providers.inpost import services, wire
+from mockpost.providers.inpost.ids import as_id
+from mockpost.providers.inpost.lifecycle import COURIER_PATH, LOCKER_PATH, OFFER, PROGRESS, SHIPMENT
+from mockpost.providers.inpost.shipment_rules import services_fitting
+from mockpost.providers.inpost.state import Account, Offer, Shipment, Transaction
 
-PROVIDER = "inpost"
+KIND = SHIPMENT.resource
 # Undocumented by ShipX; chosen here and written in docs/inpost.md: 5 attempts over about 2.5 hours.
 WEBHOOK_RETRY = RetryPolicy(delays=(60, 300, 1800, 7200))
 LOCKER_RATES = {"small": 13.99, "medium": 15.49, "large": 17.99}
 OFFER_LIFETIME = timedelta(days=1)
 
 
+# status -> the one the clock moves a shipment to next, per kind of service
+LOCKER_NEXT = dict(pairwise(("confirmed", *LOCKER_PATH)))
+COURIER_NEXT = dict(pairwise(("confirmed", *COURIER_PATH)))
+
+
 def path_of(service: str | None) -> tuple[str, ...]:
-    return LOCKER_PATH if service is not None and catalog.is_locker(service) else COURIER_PATH
+    return LOCKER_PATH if service is not None and services.is_locker(service) else COURIER_PATH
 
 
 def rank(status: str) -> int:
     return PROGRESS.index(status) if status in PROGRESS else len(PROGRESS)
 
 
-class Flow:
-    def __init__(self, ctx: ProviderContext, timeline: Timeline) -> None:
-        self.ctx = ctx
-        self.timeline = timeline
-        # tracking number -> (tenant, shipment id): /v1/tracking is public, across accounts
-        self.tracking_index: dict[str, tuple[str, int]] = {}
+def is_confirmed(shipment: Shipment) -> bool:
+    """Paid for and handed to logistics (a label can be printed, a courier ordered)."""
+    return shipment.state != "canceled" and rank(shipment.state) >= rank("confirmed")
 
-    @staticmethod
-    def services_of(account: Account, organization_id: int) -> list[str]:
-        return list(account.organizations[organization_id].services)
+
+class Flow:
+    def __init__(self, ctx: ProviderContext) -> None:
+        self.ctx = ctx
+
+    def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
+        """The timed steps of a shipment, by action."""
+        return {
+            (KIND, "prepare_offers"): self.prepare_offers,
+            (KIND, "select_offer"): lambda account, shipment: self.select(account, shipment, None),
+            (KIND, "buy"): self.pay,
+            (KIND, "confirm"): lambda account, shipment: self.move(account, shipment, "confirmed"),
+            (KIND, "advance"): self.advance,
+        }
 
     # -- the steps --------------------------------------------------------------------
     def start(self, account: Account, shipment: Shipment) -> None:
-        shipment.history.append(HistoryEntry("created", shipment.created_at))
-        self._later(
-            account, shipment, self.timeline.offers_after, lambda: self.prepare_offers(account, shipment)
-        )
+        self.ctx.begin(account.tenant, SHIPMENT, shipment)
+        self._later(account, shipment, self.ctx.timeline.offers_after, "prepare_offers")
 
     def prepare_offers(self, account: Account, shipment: Shipment) -> None:
-        now = self.ctx.now()
         if shipment.simplified and shipment.service is not None:
-            services: dict[str, Any] = {shipment.service: None}
+            fitting: dict[str, list[dict[str, str]] | None] = {shipment.service: None}
         else:
-            services = services_fitting(
-                _request_view(shipment), self.services_of(account, shipment.organization_id)
-            )
-        shipment.offers = []
-        for service, reasons in services.items():
-            shipment.offers.append(
-                Offer(
-                    id=account.next_id("offer"),
-                    service=service,
-                    rate=None if reasons else self.rate(service, shipment),
-                    currency="PLN",
-                    expires_at=now + OFFER_LIFETIME,
-                    status="unavailable" if reasons else "available",
-                    additional_services=list(shipment.additional_services),
-                    unavailability_reasons=reasons,
-                )
-            )
-        self.enter(account, shipment, "offers_prepared")
+            fitting = services_fitting(shipment, account.organizations[shipment.organization_id].services)
+        shipment.offers = [
+            self._offer(account, shipment, service, reasons) for service, reasons in fitting.items()
+        ]
+        self.move(account, shipment, "offers_prepared")
         if shipment.simplified:
-            self._later(
-                account, shipment, self.timeline.select_after, lambda: self.select(account, shipment, None)
-            )
+            self._later(account, shipment, self.ctx.timeline.select_after, "select_offer")
 
     def select(self, account: Account, shipment: Shipment, offer: Offer | None) -> None:
         """Select `offer` (or the first available one); the other offers are deleted, as ShipX does."""
-        chosen = offer or next((o for o in shipment.offers if o.status == "available"), None)
+        chosen = offer or next((o for o in shipment.offers if o.state == "available"), None)
         if chosen is None:  # forced without any available offer: make one for the shipment's service
-            service = shipment.service or self.services_of(account, shipment.organization_id)[0]
-            chosen = Offer(
-                account.next_id("offer"),
-                service,
-                self.rate(service, shipment),
-                "PLN",
-                self.ctx.now() + OFFER_LIFETIME,
-            )
-        chosen.status = "selected"
+            service = shipment.service or account.organizations[shipment.organization_id].services[0]
+            chosen = self._offer(account, shipment, service, None)
+        self.ctx.move(account.tenant, OFFER, chosen, "selected")
         shipment.offers = [chosen]
-        shipment.selected_offer = chosen
+        shipment.selected_offer_id = chosen.id
         shipment.service = chosen.service
-        self.enter(account, shipment, "offer_selected")
+        self.move(account, shipment, "offer_selected")
         if shipment.simplified and not shipment.only_choice_of_offer:
-            self._later(account, shipment, self.timeline.confirm_after, lambda: self.pay(account, shipment))
+            self._later(account, shipment, self.ctx.timeline.confirm_after, "buy")
 
     def pay(self, account: Account, shipment: Shipment) -> None:
         """The payment (buy): a transaction now, `confirmed` with a tracking number a little later."""
-        offer = shipment.selected_offer
-        if offer is None:
+        if shipment.selected_offer is None:
             self.select(account, shipment, None)
-            self.cancel_job(shipment)
-            offer = shipment.selected_offer
+        offer = shipment.selected_offer
         assert offer is not None
-        offer.status = "bought"
+        self.ctx.move(account.tenant, OFFER, offer, "bought")
         shipment.transactions.append(Transaction(account.next_id("transaction"), offer.id, self.ctx.now()))
-        self.cancel_job(shipment)
-        self._later(account, shipment, self.timeline.confirm_after, lambda: self.confirm(account, shipment))
+        self._later(account, shipment, self.ctx.timeline.confirm_after, "confirm")
 
-    def confirm(self, account: Account, shipment: Shipment) -> None:
-        self.enter(account, shipment, "confirmed")
-
-    def enter(self, account: Account, shipment: Shipment, status: str) -> None:
-        """The one place a shipment changes status."""
-        SHIPMENT.check(shipment.status, status)
-        self.cancel_job(shipment)
+    def _offer(
+        self, account: Account, shipment: Shipment, service: str, reasons: list[dict[str, str]] | None
+    ) -> Offer:
+        """A new offer for `service`: unavailable for the `reasons` given, else at its rate."""
         now = self.ctx.now()
-        shipment.status = status
-        shipment.updated_at = now
-        shipment.history.append(HistoryEntry(status, now))
-        if shipment.tracking_number is None and status != "canceled" and rank(status) >= rank("confirmed"):
+        offer = Offer(
+            id=account.next_id("offer"),
+            shipment_id=shipment.id,
+            service=service,
+            rate=None if reasons else self.rate(service, shipment),
+            currency="PLN",
+            expires_at=now + OFFER_LIFETIME,
+            additional_services=list(shipment.additional_services),
+            unavailability_reasons=reasons,
+            state="unavailable" if reasons else "available",
+            created_at=now,
+            updated_at=now,
+        )
+        self.ctx.begin(account.tenant, OFFER, offer)
+        return offer
+
+    def advance(self, account: Account, shipment: Shipment) -> None:
+        """The next status of the shipment's logistics path."""
+        following = _next_status(shipment)
+        if following is not None:
+            self.move(account, shipment, following)
+
+    def move(self, account: Account, shipment: Shipment, status: str) -> None:
+        """The one place a shipment changes status; it replaces any step that was planned."""
+        self.ctx.move(account.tenant, SHIPMENT, shipment, status)
+        following = _next_status(shipment)
+        if following is None:
+            self.ctx.cancel(account.tenant, KIND, str(shipment.id))
+        else:
+            self._later(account, shipment, self._delay_after(shipment.state), "advance")
+        if shipment.tracking_number is None and is_confirmed(shipment):
             shipment.tracking_number = self.new_tracking_number(account, shipment)
         if status == "returned_to_sender" and shipment.return_tracking_number is None:
             shipment.return_tracking_number = self.new_tracking_number(account, shipment)
         self.notify(account, shipment, "shipment_status_changed")
         if status == "confirmed":
             self.notify(account, shipment, "shipment_confirmed")
-        self._plan_next(account, shipment)
 
-    def _plan_next(self, account: Account, shipment: Shipment) -> None:
-        path = path_of(shipment.service)
-        if shipment.status == "confirmed":
-            following = path[0]
-            delay = self.timeline.first_scan_after
-        elif shipment.status in path[:-1]:
-            following = path[path.index(shipment.status) + 1]
-            delay = (
-                self.timeline.pickup_after
-                if shipment.status == "ready_to_pickup"
-                else self.timeline.step_after
-            )
-        else:
-            return
-        target = following
-
-        def step() -> None:
-            if SHIPMENT.allows(shipment.status, target):
-                self.enter(account, shipment, target)
-
-        self._later(account, shipment, delay, step)
+    def _delay_after(self, status: str) -> timedelta:
+        """How long a shipment stays in a status of its logistics path."""
+        timeline = self.ctx.timeline
+        if status == "confirmed":
+            return timeline.first_scan_after
+        return timeline.pickup_after if status == "ready_to_pickup" else timeline.step_after
 
     # -- forced transitions ---------------------------------------------------------------
-    def force(self, account: Account, raw_id: Any, status: str) -> Shipment:
-        """`raw_id` is the shipment's id or its tracking number (what a parcel is known by)."""
-        shipment = account.shipments.get(raw_id) if isinstance(raw_id, int) else None
-        if shipment is None and isinstance(raw_id, str) and raw_id.isdigit() and len(raw_id) < 13:
-            shipment = account.shipments.get(int(raw_id))
-        if shipment is None and isinstance(raw_id, str) and raw_id in self.tracking_index:
-            tenant, shipment_id = self.tracking_index[raw_id]
-            shipment = account.shipments.get(shipment_id) if tenant == account.tenant else None
+    def find(self, account: Account, raw_id: str) -> Shipment | None:
+        """A shipment by its id or its tracking number (what a parcel is known by)."""
+        shipment_id = as_id(raw_id)
+        shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
+        if shipment is not None:
+            return shipment
+        shipment_id = account.tracking_numbers.get(raw_id)
+        return account.shipments.get(shipment_id) if shipment_id is not None else None
+
+    def force(self, account: Account, raw_id: str, status: str) -> Shipment:
+        shipment = self.find(account, str(raw_id))
         if shipment is None:
             raise UnknownResource(f"no shipment {raw_id!r} in this account")
-        SHIPMENT.check(shipment.status, status)
+        SHIPMENT.check(shipment.state, status)
         if status == "offers_prepared":
-            self.cancel_job(shipment)
             self.prepare_offers(account, shipment)
         elif status == "offer_selected":
             if not shipment.offers:
@@ -177,7 +174,7 @@ class Flow:
         else:
             if rank(status) >= rank("confirmed") and not shipment.transactions and status != "canceled":
                 self.pay(account, shipment)
-            self.enter(account, shipment, status)
+            self.move(account, shipment, status)
         return shipment
 
     def walk_to(self, account: Account, shipment: Shipment, target: str) -> None:
@@ -189,17 +186,20 @@ class Flow:
         ceilings = {"canceled": "created"}
         ceiling = target if target in PROGRESS else ceilings.get(target, path[-2])
         for step in steps:
-            if rank(shipment.status) < rank(step) <= rank(ceiling) and step != target:
-                self.force(account, shipment.id, step)
-        if shipment.status != target:
-            self.force(account, shipment.id, target)
+            if rank(shipment.state) < rank(step) <= rank(ceiling) and step != target:
+                self.force(account, str(shipment.id), step)
+        if shipment.state != target:
+            self.force(account, str(shipment.id), target)
 
     # -- side effects -----------------------------------------------------------------
     def new_tracking_number(self, account: Account, shipment: Shipment) -> str:
+        """24 digits, unique across accounts: `/v1/tracking` is public and finds any account's."""
         while True:
             number = "6" + self.ctx.ids.digits(23)
-            if number not in self.tracking_index:
-                self.tracking_index[number] = (account.tenant, shipment.id)
+            if not any(
+                number in other.tracking_numbers for _, other in self.ctx.store.tenants(self.ctx.name)
+            ):
+                account.tracking_numbers[number] = shipment.id
                 return number
 
     def notify(self, account: Account, shipment: Shipment, event: str) -> None:
@@ -212,7 +212,7 @@ class Flow:
                 "organization_id": shipment.organization_id,
                 "payload": {
                     "shipment_id": shipment.id,
-                    "status": shipment.status,
+                    "status": shipment.state,
                     "tracking_number": shipment.tracking_number,
                 },
             }
@@ -226,10 +226,11 @@ class Flow:
             WEBHOOK_RETRY,
         )
 
-    def rate(self, service: str, shipment: Shipment) -> float:
+    @staticmethod
+    def rate(service: str, shipment: Shipment) -> float:
         total = 0.0
         for parcel in shipment.parcels:
-            if catalog.is_locker(service):
+            if services.is_locker(service):
                 total += LOCKER_RATES.get(parcel.get("template") or "", 17.99)
             else:
                 weight = float((parcel.get("weight") or {}).get("amount") or 1)
@@ -241,43 +242,15 @@ class Flow:
         return round(total, 2)
 
     # -- timed work ---------------------------------------------------------------------
-    def _later(
-        self, account: Account, shipment: Shipment, delay: timedelta, step: Callable[[], None]
-    ) -> None:
-        self.cancel_job(shipment)
-
-        def run() -> None:
-            shipment.pending = None
-            if (
-                self.ctx.store.existing(PROVIDER, account.tenant) is account
-                and account.shipments.get(shipment.id) is shipment
-            ):
-                step()
-
-        shipment.pending = self.ctx.call_later(self.ctx.now() + delay, run, f"inpost shipment {shipment.id}")
-
-    @staticmethod
-    def cancel_job(shipment: Shipment) -> None:
-        if shipment.pending is not None:
-            shipment.pending.cancel()
-            shipment.pending = None
+    def _later(self, account: Account, shipment: Shipment, delay: timedelta, action: str) -> None:
+        """The shipment's next timed step (replacing any other it had)."""
+        self.ctx.cancel(account.tenant, KIND, str(shipment.id))
+        self.ctx.schedule(account.tenant, KIND, str(shipment.id), self.ctx.now() + delay, action)
 
 
-def _request_view(shipment: Shipment) -> ShipmentRequest:
-    return ShipmentRequest(
-        service=shipment.service,
-        receiver=shipment.receiver,
-        sender=shipment.sender,
-        parcels=shipment.parcels,
-        custom_attributes=shipment.custom_attributes,
-        cod=shipment.cod,
-        insurance=shipment.insurance,
-        additional_services=shipment.additional_services,
-        reference=shipment.reference,
-        is_return=shipment.is_return,
-        external_customer_id=shipment.external_customer_id,
-        mpk=shipment.mpk,
-        comments=shipment.comments,
-        only_choice_of_offer=shipment.only_choice_of_offer,
-        end_of_week_collection=shipment.end_of_week_collection,
+def _next_status(shipment: Shipment) -> str | None:
+    """The status the clock moves the shipment to next, if any."""
+    following = (
+        LOCKER_NEXT if shipment.service is not None and services.is_locker(shipment.service) else COURIER_NEXT
     )
+    return following.get(shipment.state)

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mockpost.core.pdf import make_pdf
-from mockpost.providers.inpost import catalog
+from mockpost.providers.inpost import services
 from mockpost.providers.inpost.errors import InvalidAction, InvalidParameter
-from mockpost.providers.inpost.flow import rank
+from mockpost.providers.inpost.flow import is_confirmed
 from mockpost.providers.inpost.state import Shipment
 
 FORMATS = {"pdf": "Pdf", "zpl": "Zpl", "epl": "Epl"}
@@ -37,12 +37,8 @@ def label_options(query: Mapping[str, str]) -> tuple[str, str]:
 
 
 def check_printable(shipment: Shipment) -> None:
-    if (
-        shipment.status == "canceled"
-        or rank(shipment.status) < rank("confirmed")
-        or not shipment.tracking_number
-    ):
-        raise InvalidAction("label", shipment.status, shipment_id=shipment.id)
+    if not is_confirmed(shipment) or not shipment.tracking_number:
+        raise InvalidAction("label", shipment.state, shipment_id=shipment.id)
 
 
 def _lines(shipment: Shipment, returning: bool = False) -> list[str]:
@@ -99,6 +95,6 @@ def render(
         return Label("".join(map(_zpl, pages, barcodes)).encode(), "text/zpl", f"{name}.zpl")
     if label_format == "Epl":
         return Label("".join(map(_epl, pages, barcodes)).encode(), "text/epl", f"{name}.epl")
-    courier_only = all(s.service and not catalog.is_locker(s.service) for s in shipments)
+    courier_only = all(s.service and not services.is_locker(s.service) for s in shipments)
     width, height = A6 if label_type == "A6" or courier_only else A4
     return Label(make_pdf(pages, width, height), "application/pdf", f"{name}.pdf")

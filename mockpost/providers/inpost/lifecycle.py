@@ -6,13 +6,26 @@ problem status (from confirmed on), or to canceled (only from created/offers_pre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
-from mockpost.core.clock import parse_duration
 from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.options import read_options
 
+# From the sender's branch to the receiver's: the part of the way lockers and couriers share.
+LINEHAUL = (
+    "adopted_at_source_branch",
+    "sent_from_source_branch",
+    "adopted_at_sorting_center",
+    "sent_from_sorting_center",
+    "adopted_at_target_branch",
+    "out_for_delivery",
+)
+# Timed paths after `confirmed`, per kind of service.
+LOCKER_PATH = ("dispatched_by_sender", "collected_from_sender", *LINEHAUL, "ready_to_pickup", "delivered")
+COURIER_PATH = ("taken_by_courier", *LINEHAUL, "delivered")
 # The forward order every shipment follows (a service's path is a subsequence of it).
 PROGRESS = (
     "created",
@@ -22,12 +35,7 @@ PROGRESS = (
     "dispatched_by_sender",
     "collected_from_sender",
     "taken_by_courier",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
+    *LINEHAUL,
     "ready_to_pickup",
     "pickup_reminder_sent",
     "avizo",
@@ -50,30 +58,6 @@ PROBLEMS = (
 )
 CANCELABLE = ("created", "offers_prepared")
 LABEL_READY_FROM = "confirmed"
-
-# Timed paths after `confirmed`, per kind of service.
-LOCKER_PATH = (
-    "dispatched_by_sender",
-    "collected_from_sender",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
-    "ready_to_pickup",
-    "delivered",
-)
-COURIER_PATH = (
-    "taken_by_courier",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
-    "delivered",
-)
 
 
 def _shipment_table() -> dict[str, list[str]]:
@@ -104,17 +88,34 @@ SHIPMENT = Lifecycle.build(
     final=["delivered", "canceled", "returned_to_sender", "missing"],
 )
 
-DISPATCH_ORDER = Lifecycle.build(
-    "dispatch_order",
-    initial="new",
+OFFER = Lifecycle.build(
+    "offer",
+    initial="in_preparation",
     transitions={
-        "new": ["sent", "canceled"],
-        "sent": ["accepted", "canceled", "rejected"],
-        "accepted": ["done"],
+        "in_preparation": ["available", "unavailable"],
+        "available": ["selected", "bought", "expired"],
+        "selected": ["bought", "expired"],
     },
-    final=["done", "canceled", "rejected"],
+    final=["bought", "unavailable", "expired"],
 )
+
+# A dispatch order's way on the clock; until the courier accepts it, it can be canceled, and
+# once sent the courier company may reject it.
+DISPATCH_STEPS = ("new", "sent", "accepted", "done")
 DISPATCH_CANCELABLE = ("new", "sent")
+
+
+def _dispatch_table() -> dict[str, list[str]]:
+    table = {step: [following] for step, following in pairwise(DISPATCH_STEPS)}
+    for step in DISPATCH_CANCELABLE:
+        table[step].append("canceled")
+    table["sent"].append("rejected")
+    return table
+
+
+DISPATCH_ORDER = Lifecycle.build(
+    "dispatch_order", DISPATCH_STEPS[0], _dispatch_table(), final=["done", "canceled", "rejected"]
+)
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,4 @@ class Timeline:
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Timeline:
-        known = {f.name for f in fields(cls)}
-        unknown = set(options) - known
-        if unknown:
-            raise ValueError(f"unknown inpost option(s) {sorted(unknown)}; known: {sorted(known)}")
-        values: dict[str, Any] = {}
-        for name in known & set(options):
-            if name == "require_insurance":
-                values[name] = str(options[name]).lower() in ("1", "true", "yes", "on")
-            else:
-                values[name] = parse_duration(options[name])
-        return cls(**values)
+        return cls(**read_options(cls, options, "inpost"))

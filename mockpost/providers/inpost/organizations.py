@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mockpost.core.numbers import is_digits
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.inpost import catalog
+from mockpost.providers.inpost import services, statuses
 from mockpost.providers.inpost.errors import NoAccessToOrganization, NotFound
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.state import Account, Organization
 
@@ -43,7 +45,7 @@ def nip(digits8: str, region: str) -> str:
 
 
 def valid_nip(value: str) -> bool:
-    if len(value) != 10 or not value.isdigit():
+    if len(value) != 10 or not is_digits(value):
         return False
     weights = (6, 5, 7, 2, 3, 4, 5, 6, 7)
     return sum(int(d) * w for d, w in zip(value, weights, strict=False)) % 11 == int(value[9])
@@ -95,18 +97,19 @@ class Organizations:
             updated_at=now,
             owner_full_name=f"{first} {last}",
         )
-        unknown = [s for s in organization.services if s not in catalog.SERVICES]
+        unknown = [s for s in organization.services if s not in services.SERVICES]
         if unknown:
-            raise ValueError(f"unknown ShipX services {unknown}; known: {list(catalog.SERVICES)}")
+            raise ValueError(f"unknown ShipX services {unknown}; known: {list(services.SERVICES)}")
         account.organizations[organization.id] = organization
         return organization
 
     def get(self, account: Account, raw_id: str) -> Organization:
         """The account's organization; one of another account is `token_invalid` (the seed's "no
         access rights to a specific organization"), one nobody has `resource_not_found`."""
-        organization = account.organizations.get(int(raw_id)) if _is_id(raw_id) else None
+        organization_id = as_id(raw_id)
+        organization = account.organizations.get(organization_id) if organization_id is not None else None
         if organization is None:
-            if _is_id(raw_id) and self._belongs_to_another_account(account, int(raw_id)):
+            if organization_id is not None and self._belongs_to_another_account(account, organization_id):
                 raise NoAccessToOrganization(raw_id)
             raise NotFound("organization", raw_id[:64])
         return organization
@@ -141,11 +144,11 @@ class Organizations:
         for shipment in account.shipments.values():
             if shipment.organization_id != organization.id:
                 continue
-            if shipment.status in catalog.TO_SEND:
+            if shipment.state in statuses.TO_SEND:
                 counts["to_send"] += 1
-            elif shipment.status in catalog.IN_LOGISTICS:
+            elif shipment.state in statuses.IN_LOGISTICS:
                 counts["in_logistics"] += 1
-            elif shipment.status in catalog.DELIVERED:
+            elif shipment.state in statuses.DELIVERED:
                 counts["delivered"] += 1
         return counts
 
@@ -154,10 +157,6 @@ def _field(org: Organization, name: str) -> str:
     if name == "address_street":
         return str(org.address.get("street") or "")
     return str(getattr(org, name) or "")
-
-
-def _is_id(raw: str) -> bool:
-    return raw.isdigit() and len(raw) <= 12
 
 
 def _ascii(text: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from mockpost.core.numbers import parse_int
 from mockpost.providers.inpost.errors import InvalidParameter
 
 T = TypeVar("T")
@@ -30,10 +31,10 @@ def positive_int(query: Mapping[str, str], name: str, default: int, cap: int) ->
     raw = query.get(name)
     if raw is None or raw == "":
         return default
-    text = raw.strip()
-    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+    number = parse_int(raw.strip(), max_digits=9)
+    if number is None or number < 1:
         raise InvalidParameter(name, "invalid_value", value=raw[:100])
-    return min(int(text), cap)
+    return min(number, cap)
 
 
 def page_request(

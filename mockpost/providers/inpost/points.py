@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from mockpost.core.numbers import is_digits, parse_int
 from mockpost.providers.inpost.errors import InvalidParameter, NotFound
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 
@@ -64,7 +65,7 @@ class Points:
         for key in EXACT_FILTERS:
             value = filters.get(key)
             if value:
-                if key == "partner_id" and not value.strip().isdigit():
+                if key == "partner_id" and not is_digits(value.strip()):
                     raise InvalidParameter(key, "invalid_format")  # malformed numbers are errors (1.7.0)
                 found = [p for p in found if str(_detail(p, key)).lower() == value.strip().lower()]
         found = _updated_between(found, filters.get("updated_from"), filters.get("updated_to"))
@@ -92,12 +93,13 @@ class Points:
             "distance_to_relative_point": lambda item: item[1],
         }
         if limit_raw:
-            if not limit_raw.isdigit() or int(limit_raw) < 1:
+            nearest = parse_int(limit_raw)
+            if nearest is None or nearest < 1:
                 raise InvalidParameter("limit", "invalid_value")
             ordered, _ = sort_and_page(
                 measured, PageRequest(1, len(measured) or 1, page.sort_by, page.descending), keys
             )
-            measured = ordered[: int(limit_raw)]
+            measured = ordered[:nearest]
         return sort_and_page(measured, page, keys)
 
     def _origin(self, filters: Mapping[str, str]) -> tuple[float, float] | None:

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from mockpost.core.pdf import make_pdf
 from mockpost.providers.inpost.errors import InvalidParameter, NotFound, ValidationFailed
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.labels import Label
-from mockpost.providers.inpost.shipments import is_id
 from mockpost.providers.inpost.state import Account, DispatchOrder, Organization, Shipment
 
 
@@ -24,7 +24,8 @@ def orders_for(
     """The organization's order named by id, or the orders carrying the given shipments."""
     mine = [o for o in account.dispatch_orders.values() if o.organization_id == organization.id]
     if order_id:
-        found = [o for o in mine if is_id(order_id.strip()) and o.id == int(order_id.strip())]
+        wanted = as_id(order_id.strip())
+        found = [o for o in mine if wanted is not None and o.id == wanted]
         if not found:
             raise NotFound("dispatch_order", order_id[:64])
         return found
@@ -40,23 +41,21 @@ def orders_for(
     return found
 
 
-def _page(account: Account, order: DispatchOrder) -> list[str]:
+def _page(order: DispatchOrder) -> list[str]:
     address = order.address
     lines = [
         f"InPost dispatch order {order.id}",
-        f"Status: {order.status}",
+        f"Status: {order.state}",
         f"Pickup: {order.name or ''} {order.phone or ''}".rstrip(),
         f"{address.get('street') or address.get('line1') or ''} {address.get('building_number') or ''}",
         f"{address.get('post_code') or ''} {address.get('city') or ''}",
         f"Shipments: {len(order.shipment_ids)}",
     ]
-    for sid in order.shipment_ids:
-        shipment = account.shipments.get(sid)
-        lines.append(f"{shipment.tracking_number if shipment else ''}  (shipment {sid})")
+    lines.extend(f"{carried.tracking_number or ''}  (shipment {carried.id})" for carried in order.shipments)
     lines.extend(f"Comment: {c.comment}" for c in order.comments)
     return lines
 
 
-def render(account: Account, orders: Sequence[DispatchOrder]) -> Label:
+def render(orders: Sequence[DispatchOrder]) -> Label:
     name = f"dispatch_order_{orders[0].id}" if len(orders) == 1 else "dispatch_orders"
-    return Label(make_pdf([_page(account, o) for o in orders]), "application/pdf", f"{name}.pdf")
+    return Label(make_pdf([_page(o) for o in orders]), "application/pdf", f"{name}.pdf")

@@ -6,12 +6,12 @@ Every request is checked in full before anything is written, so a refused reques
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from mockpost.core.clock import parse_instant
 from mockpost.core.provider import ProviderContext
-from mockpost.providers.inpost import catalog
+from mockpost.providers.inpost import models, services
 from mockpost.providers.inpost.errors import (
     InvalidAction,
     InvalidParameter,
@@ -20,11 +20,13 @@ from mockpost.providers.inpost.errors import (
     ValidationFailed,
 )
 from mockpost.providers.inpost.flow import Flow
+from mockpost.providers.inpost.ids import as_id
 from mockpost.providers.inpost.lifecycle import CANCELABLE, SHIPMENT
 from mockpost.providers.inpost.paging import PageRequest, sort_and_page
 from mockpost.providers.inpost.points import Points
+from mockpost.providers.inpost.problems import Details, checked
+from mockpost.providers.inpost.shipment_rules import check_shipment
 from mockpost.providers.inpost.state import Account, Offer, Organization, Shipment
-from mockpost.providers.inpost.validation import Details, ShipmentRequest, check_shipment
 
 SORTABLE = (
     "id",
@@ -48,11 +50,7 @@ PEER_FILTERS = (
     "country_code",
     "address",
 )
-BULK_LIMIT = 100
-
-
-def is_id(raw: Any) -> bool:
-    return isinstance(raw, str) and raw.isdigit() and len(raw) <= 12
+TRACKING_KEPT = timedelta(days=45)  # public tracking forgets a shipment this long after its creation
 
 
 class Shipments:
@@ -63,40 +61,27 @@ class Shipments:
 
     # -- create / read ---------------------------------------------------------------
     def create(self, account: Account, organization: Organization, body: Any) -> Shipment:
-        request, details = self.check(organization, body)
-        if request is None:
-            raise ValidationFailed(details)
-        return self.open(account, organization, request)
+        fields, details = self.check(organization, body)
+        details.refuse()
+        assert fields is not None
+        return self.open(account, organization, fields)
 
-    def check(self, organization: Organization, body: Any) -> tuple[ShipmentRequest | None, Details]:
-        """A create request checked against the organization, without changing anything."""
+    def check(self, organization: Organization, body: Any) -> tuple[dict[str, Any] | None, Details]:
+        """A create request checked against the organization, without changing anything: the new
+        shipment's fields, or what is wrong."""
         return check_shipment(
-            body, organization.services, self.points.types, self.flow.timeline.require_insurance
+            body, organization.services, self.points.types, self.ctx.timeline.require_insurance
         )
 
-    def open(self, account: Account, organization: Organization, request: ShipmentRequest) -> Shipment:
+    def open(self, account: Account, organization: Organization, fields: dict[str, Any]) -> Shipment:
         """A checked request becomes a shipment, and its timeline starts."""
         now = self.ctx.now()
-        sender = self._sender(organization, request.sender)
         shipment = Shipment(
+            **{**fields, "sender": self._sender(organization, fields["sender"])},
             id=account.next_id("shipment"),
             organization_id=organization.id,
-            service=request.service,
-            simplified=request.service is not None,
-            receiver=request.receiver,
-            sender=sender,
-            parcels=request.parcels,
-            custom_attributes=request.custom_attributes,
-            cod=request.cod,
-            insurance=request.insurance,
-            additional_services=request.additional_services,
-            reference=request.reference,
-            is_return=request.is_return,
-            external_customer_id=request.external_customer_id,
-            mpk=request.mpk,
-            comments=request.comments,
-            only_choice_of_offer=request.only_choice_of_offer,
-            end_of_week_collection=request.end_of_week_collection,
+            simplified=fields["service"] is not None,
+            state=SHIPMENT.initial,
             created_at=now,
             updated_at=now,
         )
@@ -132,10 +117,21 @@ class Shipments:
         return sender
 
     def get(self, account: Account, raw_id: str, organization: Organization | None = None) -> Shipment:
-        shipment = account.shipments.get(int(raw_id)) if is_id(raw_id) else None
+        shipment_id = as_id(raw_id)
+        shipment = account.shipments.get(shipment_id) if shipment_id is not None else None
         if shipment is None or (organization is not None and shipment.organization_id != organization.id):
             raise NotFound("shipment", raw_id[:64])
         return shipment
+
+    def tracked(self, number: str) -> Shipment:
+        """Public tracking: any account's shipment by its tracking (or return tracking) number."""
+        for _, account in self.ctx.store.tenants(self.ctx.name):
+            shipment = account.shipments.get(account.tracking_numbers.get(number, 0))
+            if shipment is not None:
+                if self.ctx.now() - shipment.created_at > TRACKING_KEPT:
+                    raise NotFound("tracking", shipment.tracking_number or "")
+                return shipment
+        raise NotFound("tracking", number[:64])
 
     def search(
         self, account: Account, organization: Organization, filters: Mapping[str, str], page: PageRequest
@@ -148,7 +144,7 @@ class Shipments:
             "created_at": lambda s: (s.created_at, s.id),
             "tracking_number": lambda s: s.tracking_number,
             "service": lambda s: s.service,
-            "status": lambda s: s.status,
+            "status": lambda s: s.state,
             "insurance_amount": lambda s: s.insurance.get("amount"),
             "cod_amount": lambda s: s.cod.get("amount"),
             "external_customer_id": lambda s: s.external_customer_id,
@@ -164,25 +160,25 @@ class Shipments:
 
         ids = listed("id")
         if ids is not None:
-            if not all(v.isdigit() and len(v) <= 12 for v in ids):
+            wanted_ids = {as_id(v) for v in ids}
+            if None in wanted_ids:
                 raise InvalidParameter("id", "invalid_value")
-            wanted_ids = {int(v) for v in ids}
             tests.append(("id", lambda s: s.id in wanted_ids))
         statuses = listed("status")
         if statuses is not None:
             unknown = statuses - set(SHIPMENT.states)
             if unknown:
                 raise InvalidParameter("status", "invalid_value", allowed=SHIPMENT.states)
-            tests.append(("status", lambda s: s.status in statuses))
-        services = listed("service")
-        if services is not None:
-            if services - set(catalog.SERVICES):
+            tests.append(("status", lambda s: s.state in statuses))
+        wanted_services = listed("service")
+        if wanted_services is not None:
+            if wanted_services - set(services.SERVICES):
                 raise InvalidParameter("service", "invalid_value")
-            tests.append(("service", lambda s: s.service in services))
+            tests.append(("service", lambda s: s.service in wanted_services))
         carrier = filters.get("carrier")
         if carrier:
             tests.append(
-                ("carrier", lambda s: s.service is not None and catalog.carrier_of(s.service) == carrier)
+                ("carrier", lambda s: s.service is not None and services.carrier_of(s.service) == carrier)
             )
         numbers = listed("tracking_number")
         if numbers is not None:
@@ -225,37 +221,34 @@ class Shipments:
 
     # -- offers and payment -----------------------------------------------------------
     def select_offer(self, account: Account, shipment: Shipment, body: Any) -> Shipment:
-        offer = self._offer(shipment, body, ("offers_prepared",), "select_offer")
-        if offer.status != "available":
-            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.status})
+        offer_id = checked(models.OfferChoice, body, None).offer_id
+        offer = self._offer(shipment, offer_id, ("offers_prepared",), "select_offer")
+        if offer.state != "available":
+            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.state})
         self.flow.select(account, shipment, offer)
         return shipment
 
     def buy(self, account: Account, shipment: Shipment, body: Any) -> Shipment:
-        offer = self._offer(shipment, body, ("offers_prepared", "offer_selected"), "buy")
+        offer_id = checked(models.OfferChoice, body, None).offer_id
+        offer = self._offer(shipment, offer_id, ("offers_prepared", "offer_selected"), "buy")
         self._check_buyable(shipment, offer)
         self._buy(account, shipment, offer)
         return shipment
 
     def _check_buyable(self, shipment: Shipment, offer: Offer) -> None:
-        if offer.status not in ("available", "selected") or shipment.transactions:
-            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.status})
+        if offer.state not in ("available", "selected") or shipment.transactions:
+            raise ShipxError(400, "offer_unavailable", {"offer_id": offer.id, "offer_status": offer.state})
 
     def _buy(self, account: Account, shipment: Shipment, offer: Offer) -> None:
-        if shipment.status == "offers_prepared":
+        if shipment.state == "offers_prepared":
             self.flow.select(account, shipment, offer)
         self.flow.pay(account, shipment)
 
-    def _offer(self, shipment: Shipment, body: Any, statuses: Sequence[str], action: str) -> Offer:
-        offer_id = body.get("offer_id") if isinstance(body, dict) else None
-        if offer_id is None:
-            raise ValidationFailed({"offer_id": ["required"]})
-        if isinstance(offer_id, str) and offer_id.isdigit() and len(offer_id) <= 12:
-            offer_id = int(offer_id)
-        if not isinstance(offer_id, int) or isinstance(offer_id, bool):
-            raise ValidationFailed({"offer_id": ["invalid"]})
-        if shipment.status not in statuses:
-            raise InvalidAction(action, shipment.status)
+    @staticmethod
+    def _offer(shipment: Shipment, offer_id: int, statuses: Sequence[str], action: str) -> Offer:
+        """The shipment's offer `offer_id`, if the shipment is in one of `statuses` for `action`."""
+        if shipment.state not in statuses:
+            raise InvalidAction(action, shipment.state)
         for offer in shipment.offers:
             if offer.id == offer_id:
                 return offer
@@ -263,51 +256,31 @@ class Shipments:
 
     def bulk(self, account: Account, organization: Organization, body: Any, action: str) -> None:
         """select_offers / bulk_buy: every item checked first; all applied, or none."""
-        items = body.get("shipments") if isinstance(body, dict) else None
-        if items is None:
-            raise ValidationFailed({"shipments": ["required"]})
-        if not isinstance(items, list) or not items:
-            raise ValidationFailed({"shipments": ["invalid"]})
-        if len(items) > BULK_LIMIT:
-            raise ValidationFailed({"shipments": ["too_long"]})
+        request = checked(models.BulkOffers, body, None)
+        statuses = ("offers_prepared",) if action == "select_offer" else ("offers_prepared", "offer_selected")
+        details = Details(body, "shipments")
         planned: list[tuple[Shipment, Offer]] = []
-        aligned: list[dict[str, Any]] = []
         seen: set[int] = set()
-        for item in items:
-            problems: dict[str, Any] = {}
-            raw = item.get("shipment_id", item.get("id")) if isinstance(item, dict) else None
-            shipment = None
-            if raw is None:
-                problems["shipment_id"] = ["required"]
-            elif not isinstance(raw, int | str) or isinstance(raw, bool) or not is_id(str(raw)):
-                problems["shipment_id"] = ["invalid"]
+        for index, item in enumerate(request.shipments):
+            shipment = account.shipments.get(item.shipment_id)
+            if shipment is None or shipment.organization_id != organization.id:
+                details.add(("shipments", index, "shipment_id"), "does_not_exist")
+            elif shipment.id in seen:
+                details.add(("shipments", index, "shipment_id"), "taken")
             else:
-                shipment = account.shipments.get(int(raw))
-                if shipment is None or shipment.organization_id != organization.id:
-                    problems["shipment_id"] = ["does_not_exist"]
-                elif shipment.id in seen:
-                    problems["shipment_id"] = ["taken"]
-            if shipment is not None and not problems:
                 seen.add(shipment.id)
-                statuses = (
-                    ("offers_prepared",)
-                    if action == "select_offer"
-                    else ("offers_prepared", "offer_selected")
-                )
                 try:
-                    offer = self._offer(shipment, item, statuses, action)
-                    if action == "select_offer" and offer.status != "available":
+                    offer = self._offer(shipment, item.offer_id, statuses, action)
+                    if action == "select_offer" and offer.state != "available":
                         raise ShipxError(400, "offer_unavailable", {})
                     if action == "buy":
                         self._check_buyable(shipment, offer)
                     planned.append((shipment, offer))
-                except ValidationFailed as exc:
-                    problems.update(exc.details)
-                except ShipxError as exc:
-                    problems["offer_id"] = [exc.error]
-            aligned.append(problems)
-        if any(aligned):
-            raise ValidationFailed({"shipments": aligned})
+                except ValidationFailed as refused:
+                    details.add(("shipments", index, "offer_id"), refused.details["offer_id"][0])
+                except ShipxError as refused:
+                    details.add(("shipments", index, "offer_id"), refused.error)
+        details.refuse()
         for shipment, offer in planned:
             if action == "select_offer":
                 self.flow.select(account, shipment, offer)
@@ -316,9 +289,9 @@ class Shipments:
 
     # -- cancel --------------------------------------------------------------------------
     def cancel(self, account: Account, shipment: Shipment) -> None:
-        if shipment.status not in CANCELABLE:
-            raise InvalidAction("cancel", shipment.status, allowed_statuses=list(CANCELABLE))
-        self.flow.enter(account, shipment, "canceled")
+        if shipment.state not in CANCELABLE:
+            raise InvalidAction("cancel", shipment.state, allowed_statuses=list(CANCELABLE))
+        self.flow.move(account, shipment, "canceled")
 
 
 def _instant(raw: str, name: str) -> datetime:

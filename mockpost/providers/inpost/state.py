@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockpost.core.account_webhook import AccountWebhook
-from mockpost.core.scheduler import Timer as Job
+from mockpost.core.resources import Stateful
 
 
 @dataclass
@@ -27,13 +27,15 @@ class Organization:
 
 
 @dataclass
-class Offer:
+class Offer(Stateful):
+    """A price for carrying a shipment with one service; ShipX calls its state `status`."""
+
     id: int
+    shipment_id: int
     service: str
     rate: float | None
     currency: str
     expires_at: datetime
-    status: str = "available"  # in_preparation, available, unavailable, selected, bought, expired
     additional_services: list[str] = field(default_factory=list)
     unavailability_reasons: list[dict[str, str]] | None = None
 
@@ -47,13 +49,9 @@ class Transaction:
 
 
 @dataclass
-class HistoryEntry:
-    status: str
-    at: datetime
+class Shipment(Stateful):
+    """A shipment; ShipX calls its state `status` (on the wire only)."""
 
-
-@dataclass
-class Shipment:
     id: int
     organization_id: int
     service: str | None  # None in offer mode until an offer is selected
@@ -72,16 +70,15 @@ class Shipment:
     comments: str | None
     only_choice_of_offer: bool
     end_of_week_collection: bool
-    created_at: datetime
-    updated_at: datetime
-    status: str = "created"
     tracking_number: str | None = None
     return_tracking_number: str | None = None
     offers: list[Offer] = field(default_factory=list)
-    selected_offer: Offer | None = None
+    selected_offer_id: int | None = None  # an id, not the offer: state stays a tree of plain data
     transactions: list[Transaction] = field(default_factory=list)
-    history: list[HistoryEntry] = field(default_factory=list)  # every status, oldest first
-    pending: Job | None = None  # the next timed step, cancelled when the shipment moves otherwise
+
+    @property
+    def selected_offer(self) -> Offer | None:
+        return next((o for o in self.offers if o.id == self.selected_offer_id), None)
 
 
 @dataclass
@@ -92,20 +89,31 @@ class DispatchComment:
 
 
 @dataclass
-class DispatchOrder:
+class Dispatched:
+    """A shipment a dispatch order carries, with the tracking number it had when ordered (a
+    shipment is ordered from `confirmed` on, when its number is final)."""
+
+    id: int
+    tracking_number: str | None
+
+
+@dataclass
+class DispatchOrder(Stateful):
+    """A courier pickup; ShipX calls its state `status` (on the wire only)."""
+
     id: int
     organization_id: int
-    shipment_ids: list[int]
+    shipments: list[Dispatched]
     address: dict[str, Any]
     name: str | None
     phone: str | None
     email: str | None
     comments: list[DispatchComment]
-    created_at: datetime
-    updated_at: datetime
-    status: str = "new"
-    pending: Job | None = None
     dispatch_point_id: int | None = None
+
+    @property
+    def shipment_ids(self) -> list[int]:
+        return [carried.id for carried in self.shipments]
 
 
 @dataclass
@@ -141,6 +149,7 @@ class Account:
     batches: dict[int, Batch] = field(default_factory=dict)
     webhook: AccountWebhook | None = None
     sequences: dict[str, int] = field(default_factory=dict)  # resource -> last id handed out
+    tracking_numbers: dict[str, int] = field(default_factory=dict)  # tracking number -> shipment id
     read_only: bool = False  # may read everything, change nothing (403 forbidden)
 
     def next_id(self, resource: str) -> int:

@@ -10,6 +10,7 @@ from http import HTTPStatus
 from typing import Any
 
 from mockpost.core.http import ApiError
+from mockpost.core.numbers import is_digits
 from mockpost.core.validation import Problem
 
 
@@ -61,7 +62,7 @@ def refused(words: Mapping[str, str]) -> Callable[[list[Problem]], NirvaError]:
 
     def refuse(problems: list[Problem]) -> NirvaError:
         problem = problems[0]
-        parts = ["*" if part.isdigit() else part for part in problem.field.split(".") if part]
+        parts = ["*" if is_digits(part) else part for part in problem.field.split(".") if part]
         missing = problem.type == "missing" or problem.value is None
         for end in range(len(parts), -1, -1):
             path = ".".join(parts[:end])

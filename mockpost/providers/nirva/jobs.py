@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mockpost.core.lifecycle import TransitionRefused
+from mockpost.core.offload import Outcome
 from mockpost.core.provider import ProviderContext
 from mockpost.providers.nirva import documents, eligibility
 from mockpost.providers.nirva.deliveries import DeliveryBackend
@@ -30,7 +31,7 @@ from mockpost.providers.nirva.state import (
 )
 
 # file__file_{ID_PART}_N (simple mode), file_file__{ID_PART}_N (samples), file_main{BoxID}_N (advanced)
-FILE_PART = re.compile(r"^(?P<box>file_.+)_(?P<n>\d{1,6})$")
+FILE_PART = re.compile(r"^(?P<box>file_.+)_(?P<n>[0-9]{1,6})$")
 BOX_PREFIXES = ("file__file_", "file_file__", "file_main", "file_")
 
 
@@ -39,6 +40,17 @@ class Upload:
     part: str
     file_name: str
     data: bytes
+    read_ahead: Outcome[list[str]] | None = None  # its page texts, read off the event loop
+
+    @property
+    def name(self) -> str:
+        return self.file_name or self.part
+
+    def page_texts(self) -> list[str]:
+        """The text of each page, or CannotProcess saying why there is none."""
+        if self.read_ahead is not None:
+            return self.read_ahead.get()
+        return documents.page_texts(self.data, self.name)
 
 
 class JobBackend:
@@ -92,14 +104,15 @@ class JobBackend:
                 {"part": u.part, "fileName": u.file_name, "boxId": box.id, "size": len(u.data)}
                 for u, box, _ in placed
             ],
+            file_data=[u.data for u, _, _ in placed],
             state=JOB.initial,
             created_at=now,
             updated_at=now,
         )
         try:
             for upload, box, _ in placed:
-                name = upload.file_name or upload.part
-                texts = documents.page_texts(upload.data, name)
+                name = upload.name
+                texts = upload.page_texts()
                 if box.type != MAIN_BOX:
                     job.attachment_pages += len(texts)
                     continue

@@ -6,12 +6,12 @@ Job, delivery and packGroup statuses are strings; shipment statuses are the docu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from mockpost.core.clock import parse_duration
 from mockpost.core.lifecycle import Lifecycle
+from mockpost.core.options import read_options
 
 # PROCESSING is ours (the documentation names no in-progress status); the others are documented.
 JOB = Lifecycle.build(
@@ -161,12 +161,7 @@ class Timeline:
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Timeline:
-        known = {f.name for f in fields(cls)}
-        unknown = set(options) - known
-        if unknown:
-            raise ValueError(f"unknown nirva option(s) {sorted(unknown)}; known: {sorted(known)}")
-        values = {name: parse_duration(options[name]) for name in known if name in options}
-        timeline = cls(**values)
+        timeline = cls(**read_options(cls, options, "nirva"))
         if timeline.output_every.total_seconds() <= 0:
             raise ValueError("nirva option output_every must be longer than 0")
         return timeline

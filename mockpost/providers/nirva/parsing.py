@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from mockpost.core.numbers import parse_int
 from mockpost.providers.nirva.errors import BadRequest
 
 
@@ -16,9 +17,7 @@ def as_id(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if 0 <= value < 2**63 else None
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
+    return parse_int(value, max_digits=18)
 
 
 def parse_parameters(raw: Any) -> Any:

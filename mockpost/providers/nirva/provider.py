@@ -21,7 +21,7 @@ from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
-from mockpost.providers.nirva import models, wire
+from mockpost.providers.nirva import letters, models, wire
 from mockpost.providers.nirva.backend import DEFAULT_TENANT, NirvaBackend
 from mockpost.providers.nirva.errors import NirvaError
 from mockpost.providers.nirva.fixtures import load_jobs
@@ -174,6 +174,7 @@ class NirvaProvider(Provider):
             render: Callable[[Any], Any],
             related: Callable[[Organisation, Any], list[tuple[str, str]]],
             lifecycle: Lifecycle,
+            **letters: Any,
         ) -> ResourceKind:
             return ResourceKind(
                 name,
@@ -182,19 +183,37 @@ class NirvaProvider(Provider):
                 wire=render,
                 related=related,
                 lifecycle=lifecycle,
+                **letters,
             )
 
         return [
-            kind("job", lambda org: org.jobs.values(), wire.render_job, job_related, JOB),
+            kind(
+                "job",
+                lambda org: org.jobs.values(),
+                wire.render_job,
+                job_related,
+                JOB,
+                documents=letters.job_documents,
+            ),
             kind(
                 "packGroup",
                 Organisation.pack_groups,
                 lambda group: wire.render_pack_group(group, self.catalog),
                 pack_group_related,
                 PACK_GROUP,
+                documents=letters.pack_group_documents,
+                address=letters.pack_group_address,
             ),
             kind("delivery", Organisation.deliveries, wire.render_delivery, delivery_related, DELIVERY),
-            kind("shipment", Organisation.shipments, wire.render_shipment, shipment_related, SHIPMENT),
+            kind(
+                "shipment",
+                Organisation.shipments,
+                wire.render_shipment,
+                shipment_related,
+                SHIPMENT,
+                documents=letters.shipment_documents,
+                address=letters.shipment_address,
+            ),
         ]
 
     def timer_actions(self) -> dict[tuple[str, str], TimerAction]:

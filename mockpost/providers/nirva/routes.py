@@ -16,8 +16,9 @@ from starlette.types import Message
 
 from mockpost.core.api import Endpoint, Param, endpoints_of, route
 from mockpost.core.http import JSON, read_body, read_json
+from mockpost.core.offload import off_loop
 from mockpost.core.provider import tag
-from mockpost.providers.nirva import models, wire
+from mockpost.providers.nirva import documents, models, wire
 from mockpost.providers.nirva.backend import NirvaBackend
 from mockpost.providers.nirva.errors import BadRequest
 from mockpost.providers.nirva.jobs import Upload
@@ -164,7 +165,9 @@ class NirvaRoutes:
                     parameters = data
                 else:
                     file_name = (value.filename or "") if isinstance(value, UploadFile) else ""
-                    uploads.append(Upload(name, file_name, data))
+                    # reading a PDF (pypdf) takes seconds for thousands of pages: not on the loop
+                    texts = await off_loop(documents.page_texts, data, file_name or name)
+                    uploads.append(Upload(name, file_name, data, texts))
         finally:
             await form.close()
         return parameters, uploads

@@ -152,6 +152,7 @@ class Job(Stateful):
     autocreate: bool
     options: list[int]
     files: list[dict[str, Any]]  # {part, box_id, file_name, size}
+    file_data: list[bytes] = field(default_factory=list)  # each file as received, in `files` order
     error: str | None = None
     documents: list[Document] = field(default_factory=list)
     attachment_pages: int = 0

@@ -6,13 +6,13 @@ not named `state`)."""
 
 from __future__ import annotations
 
-import hmac
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider
+from mockpost.core.secrets import same_secret
 
 
 class ProviderSupport(ABC):
@@ -85,7 +85,7 @@ def signature_problem(headers: dict[str, str], header: str, expected: str, recip
     given = {name.lower(): value for name, value in headers.items()}.get(header.lower())
     if given is None:
         return f"no {header} header"
-    if not hmac.compare_digest(given, expected):
+    if not same_secret(given, expected):
         return f"{header} is {given}, {recipe} is {expected}"
     return None
 

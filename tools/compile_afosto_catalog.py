@@ -1,8 +1,10 @@
 """Compile the Afosto API reference (a rendered swagger text) into the catalog the engine serves.
 
-Run `python -m mockpost.providers.afosto.compile [SEED] [OUT]`. Without arguments it reads the seed
-from ../shared/seeds/ next to the repository and writes data/catalog.json.gz in this package. The
-output is deterministic (sorted keys, fixed gzip mtime), so a test can recompile and compare bytes.
+A build-time tool, not part of the installed package: the provider only loads what it writes. Run
+`python tools/compile_afosto_catalog.py [SEED] [OUT]` from the repository root. Without arguments
+it reads the seed from ../shared/seeds/ next to the repository and writes the provider's package
+data, mockpost/providers/afosto/data/catalog.json.gz. The output is deterministic (sorted keys,
+fixed gzip mtime), so a test can recompile and compare bytes.
 
 The text's layout (see docs/afosto.md): a block per endpoint — title, `METHOD /path`, description,
 parameters (`name: spec` then `in <location>` on the very next line), `Request Example` + JSON,
@@ -37,9 +39,9 @@ SCHEMA_TYPES = frozenset({"string", "integer", "number", "boolean", "object", "a
 SCHEMA_SECTION = "Schema Definitions"
 SCOPES_START = "scopes"
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = REPO_ROOT / ".." / "shared" / "seeds" / "003_cd8b5ca7f1e1be08.txt"
-DEFAULT_OUT = Path(__file__).resolve().parent / "data" / "catalog.json.gz"
+DEFAULT_OUT = REPO_ROOT / "mockpost" / "providers" / "afosto" / "data" / "catalog.json.gz"
 _decoder = json.JSONDecoder()
 
 

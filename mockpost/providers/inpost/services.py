@@ -1,16 +1,12 @@
-"""ShipX's fixed vocabulary: services, parcel templates, statuses and their groups.
-
-Loaded once when the provider is built (package data), never on a request.
-"""
+"""ShipX's services and what goes with them: additional services, carriers, sending methods and
+parcel templates (the fixed vocabulary a shipment request is checked against and offers are made
+of)."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
 
-import yaml
+from mockpost.providers.inpost.errors import InvalidParameter
 
 LOCKER_SERVICES = (
     "inpost_locker_standard",
@@ -115,27 +111,6 @@ COURIER_MAX_WEIGHT = 50.0  # kg, the heaviest parcel a courier service takes her
 NON_STANDARD_LONGEST = 1200  # mm: longer than this (or sides summing over 2200 mm) is non-standard
 NON_STANDARD_SUM = 2200
 
-# The seed's statistics groups, copied exactly.
-TO_SEND = ("created", "offers_prepared", "offer_selected", "confirmed")
-IN_LOGISTICS = (
-    "dispatched_by_sender",
-    "collected_from_sender",
-    "taken_by_courier",
-    "adopted_at_source_branch",
-    "sent_from_source_branch",
-    "adopted_at_sorting_center",
-    "sent_from_sorting_center",
-    "adopted_at_target_branch",
-    "out_for_delivery",
-    "ready_to_pickup",
-    "pickup_reminder_sent",
-    "pickup_time_expired",
-    "avizo",
-    "claimed",
-    "returned_to_sender",
-)
-DELIVERED = ("delivered",)
-
 
 def is_locker(service: str) -> bool:
     return service in LOCKER_SERVICES
@@ -145,53 +120,28 @@ def carrier_of(service: str) -> str:
     return "inpost_locker" if is_locker(service) else "inpost_courier"
 
 
-@dataclass(frozen=True)
-class Status:
-    name: str
-    titles: tuple[str, str]  # en_GB, pl_PL
-    descriptions: tuple[str, str]
-
-    def render(self, lang: str) -> dict[str, str]:
-        index = 1 if lang == "pl_PL" else 0
-        return {"name": self.name, "title": self.titles[index], "description": self.descriptions[index]}
+def check_parameter(name: str, value: str | None) -> str | None:
+    """A query parameter naming a service: the service, None when not given, else invalid_parameter."""
+    if not value:
+        return None
+    if value not in SERVICES:
+        raise InvalidParameter(name, "invalid_value")
+    return value
 
 
-@functools.cache
-def load_statuses() -> tuple[Status, ...]:
-    """Parsed once per process (the data never changes; every sandbox shares it)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = resources.files(__package__).joinpath("data/statuses.yaml").read_text(encoding="utf-8")
-    rows: list[list[str]] = yaml.load(text, Loader=loader)
-    return tuple(Status(name, (en, pl), (den, dpl)) for name, en, pl, den, dpl in rows)
+def template_fits_service(template: str, service: str) -> bool:
+    if template.startswith("letter_"):
+        return service in LETTER_SERVICES
+    if template == "xlarge":
+        return service in XLARGE_SERVICES
+    return True
 
 
-def render_service(service: str) -> dict[str, Any]:
-    name, description = SERVICE_NAMES[service]
-    extras = LOCKER_EXTRAS if is_locker(service) else COURIER_EXTRAS
-    return {
-        "id": service,
-        "name": name,
-        "description": description,
-        "additional_services": [
-            {"id": extra, "name": ADDITIONAL_SERVICES[extra], "description": ADDITIONAL_SERVICES[extra]}
-            for extra in extras
-        ],
-    }
-
-
-def sending_methods(service: str | None) -> list[dict[str, str]]:
-    """The ways a parcel of this service can be handed over (every way without a service)."""
-    if service is None:
-        names: tuple[str, ...] = SENDING_METHODS
-    else:
-        names = LOCKER_SENDING_METHODS if is_locker(service) else COURIER_SENDING_METHODS
-    return [
-        {"id": n, "name": SENDING_METHOD_NAMES[n][0], "description": SENDING_METHOD_NAMES[n][1]}
-        for n in names
-    ]
-
-
-def render_carrier(service: str) -> dict[str, str]:
-    carrier = carrier_of(service)
-    name, description = CARRIERS[carrier]
-    return {"id": carrier, "name": name, "description": description}
+def smallest_locker_template(sides: list[float]) -> Template | None:
+    """The smallest locker compartment a parcel of these sides (mm) fits in, if any."""
+    wanted = sorted(sides)
+    for name in LOCKER_TEMPLATES:
+        t = TEMPLATES[name]
+        if all(a <= b for a, b in zip(wanted, sorted((t.height, t.width, t.length)), strict=True)):
+            return t
+    return None

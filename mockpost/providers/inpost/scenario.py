@@ -13,7 +13,6 @@ from mockpost.core.provider import Provider
 from mockpost.scenarios.providers.base import ProviderSupport, problem_of
 
 ACCOUNT_SETTINGS = ("token", "organizations", "read_only")
-RENDER_BASE = "http://mockpost/inpost"  # rules see the resource as the API renders it
 
 
 class InpostSupport(ProviderSupport):
@@ -30,25 +29,18 @@ class InpostSupport(ProviderSupport):
         # (91.216.25.0/24), which a local mock cannot reproduce. There is nothing to check.
         return None
 
-    def set_timeline(self, provider: Provider, overrides: dict[str, Any]) -> None:
-        from mockpost.providers.inpost.lifecycle import Timeline
-
-        timeline = Timeline.from_options({**provider.ctx.options, **overrides})
-        provider.use_timeline(timeline)  # type: ignore[attr-defined]
-
     def timeline_problem(self, overrides: dict[str, Any]) -> str | None:
         from mockpost.providers.inpost.lifecycle import Timeline
 
         return problem_of(Timeline.from_options, overrides)
 
     def resources(self, provider: Provider, tenant: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        from mockpost.providers.inpost import wire
-
+        """Shipments and dispatch orders as the API renders them (rules see what a client sees)."""
         account = provider.tenant_state(tenant)
-        for shipment in list(account.shipments.values()):
-            yield "shipment", wire.shipment(RENDER_BASE, shipment)
-        for order in list(account.dispatch_orders.values()):
-            yield "dispatch_order", wire.dispatch_order(RENDER_BASE, order, account.shipments)
+        for lifecycle in self.lifecycles():
+            kind = provider.kinds[lifecycle.resource]
+            for obj in list(kind.objects(account)):
+                yield kind.name, kind.wire(obj)
 
     def state_of(self, kind: str, resource: dict[str, Any]) -> Any:
         return resource.get("status")  # ShipX names the state of shipments and dispatch orders so

@@ -1,11 +1,13 @@
 """Afosto in scenarios: `token` (sent as `Authorization: Bearer TOKEN`), with optional OAuth client
 credentials and seed `collections` in the provider's fixture format; rules watch the hand-modelled
-resources (orders, parcels, print jobs, checkout sessions ...) by their lifecycle state. The mock
-sends no Afosto webhooks, so there is no signature to check."""
+resources (orders, parcels, print jobs, checkout sessions ...) by their lifecycle state, named by
+their words in the documentation (`order`, `checkout session`), read from the provider's own
+records. The mock sends no Afosto webhooks, so there is no signature to check."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from mockpost.core.lifecycle import Lifecycle
@@ -42,29 +44,22 @@ class AfostoSupport(ProviderSupport):
     def resources(self, provider: Provider, tenant: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """Each watched resource as the API renders it, plus its lifecycle state; `id` is the key
         the control plane's transition takes (a print job's `reference`, a purge's `token`)."""
-        from mockpost.providers.afosto.lifecycles import COLLECTIONS, current
+        from mockpost.providers.afosto.lifecycle import KINDS
 
         state = provider.tenant_state(tenant)
-        engine = provider.backend  # type: ignore[attr-defined]
-        for kind, collection in COLLECTIONS.items():
-            field = engine.key_field(collection)
-            for key, item in list(state.items.get((collection, ()), {}).items()):
-                yield (
-                    kind,
-                    {
-                        **item,
-                        "id": item.get("id") if field == "id" else key,
-                        STATE_KEY: current(state, kind, key),
-                    },
-                )
+        objects = provider.backend.objects  # type: ignore[attr-defined]
+        for kind in KINDS:
+            for found in objects.of_kind(state, kind.name):
+                yield kind.word, {**found.item, "id": found.id, STATE_KEY: found.state}
 
     def state_of(self, kind: str, resource: dict[str, Any]) -> Any:
         return resource.get(STATE_KEY)
 
     def lifecycles(self) -> list[Lifecycle]:
-        from mockpost.providers.afosto.lifecycles import COLLECTIONS, LIFECYCLES
+        """The tables, under the words rules name the resources by."""
+        from mockpost.providers.afosto.lifecycle import KINDS
 
-        return [LIFECYCLES[kind] for kind in COLLECTIONS]
+        return [replace(kind.lifecycle, resource=kind.word) for kind in KINDS]
 
 
 SUPPORT = AfostoSupport()

@@ -1,0 +1,46 @@
+"""Heavy parsing off the event loop, with its outcome kept for where it is used.
+
+Reading an uploaded document (a PDF's pages, a ZIP's entries) can take long enough on a large or
+crafted file to stall every other request if it ran on the event loop. A route reads the document
+in a worker thread (`await off_loop(...)`) before it calls the backend, and hands the backend the
+`Outcome`: the value, or the exception the reading raised, raised again only where the backend
+used to read the document. So the order of a request's checks (and which error it answers) stays
+what the backend says, while the slow part ran elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Outcome(Generic[T]):
+    """What a function returned, or the exception it raised."""
+
+    __slots__ = ("_error", "_value")
+
+    def __init__(self, value: T | None = None, error: Exception | None = None) -> None:
+        self._value = value
+        self._error = error
+
+    def get(self) -> T:
+        """The value; the function's exception when it raised one."""
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+def attempt(fn: Callable[..., T], *args: object) -> Outcome[T]:
+    """Call `fn(*args)` here and now, keeping its result or its exception."""
+    try:
+        return Outcome(fn(*args))
+    except Exception as exc:  # every kind is kept and raised again where the value is used
+        return Outcome(error=exc)
+
+
+async def off_loop(fn: Callable[..., T], *args: object) -> Outcome[T]:
+    """`attempt(fn, *args)` in a worker thread: the event loop answers other requests meanwhile."""
+    return await asyncio.to_thread(attempt, fn, *args)

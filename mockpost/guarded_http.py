@@ -1,0 +1,119 @@
+"""uvicorn's HTTP protocols with two bounds they lack, for `mockpost serve`.
+
+- A read timeout: a request must arrive whole (request line, headers and body) within
+  `read_timeout` seconds of its first byte (of the connection, for its first request). Past it the
+  server answers a plain `408` (when no answer was started) and closes the connection, so a client
+  that opens connections and trickles bytes holds none of them for long. uvicorn's own keep-alive
+  timeout only closes connections that sit idle between requests.
+- A hard bound on a header block: one larger than `hard_header_bytes` is not read on; the server
+  answers a plain `431` and closes the connection (httptools has no such bound; h11's is raised to
+  this one). The limit users see is the smaller `--max-header-kb`, answered by the app in the
+  provider's own envelope; this one only keeps a client from making the server buffer a block of
+  any size, where there is no request yet to answer in an envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from typing import Any
+
+from mockpost.config import Settings
+
+PROTOCOLS = {
+    "httptools": "uvicorn.protocols.http.httptools_impl:HttpToolsProtocol",
+    "h11": "uvicorn.protocols.http.h11_impl:H11Protocol",
+}
+REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
+LINGER = 1.0  # seconds a refused client's remaining bytes are read and dropped before closing
+
+
+def hard_header_bytes(settings: Settings) -> int:
+    """The block past which headers are not read at all: four times the answered limit, 1 MiB at least."""
+    return max(1024 * 1024, 4 * settings.max_header_bytes)
+
+
+class RequestGuard:
+    """Mixed in before a uvicorn protocol class: watches the bytes it is given and its request cycles."""
+
+    read_timeout: float = 30.0
+    hard_header_bytes: int = 1024 * 1024
+    # set by uvicorn's protocols
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    cycle: Any
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._timer: asyncio.TimerHandle | None = None
+        self._reading = False
+        self._refused = False
+        self._begin()
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # read and dropped, so that closing does not reset the answer away
+        if not self._reading:
+            self._begin()
+        if self.cycle is self._cycle_before:  # the request line and headers are still coming
+            self._header_bytes += len(data)
+            if self._header_bytes > self.hard_header_bytes:
+                self._answer_and_close(431)
+                return
+        super().data_received(data)  # type: ignore[misc]
+        cycle = self.cycle
+        if cycle is not None and cycle is not self._cycle_before and not cycle.more_body:
+            self._reading = False  # the whole request is in: the app's time is not limited here
+            self._stop_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_timer()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def _begin(self) -> None:
+        self._reading = True
+        self._cycle_before = self.cycle  # uvicorn starts a new cycle once the headers are in
+        self._header_bytes = 0
+        self._stop_timer()
+        self._timer = self.loop.call_later(self.read_timeout, self._timed_out)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _timed_out(self) -> None:
+        self._timer = None
+        if self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if cycle is not None and cycle is not self._cycle_before and cycle.response_started:
+            self.transport.close()
+        else:
+            self._answer_and_close(408)
+
+    def _answer_and_close(self, status: int) -> None:
+        """Answer, end our side of the connection, and close it once the client's bytes in flight
+        were drained: closing with unread bytes would reset the connection, and the answer with it."""
+        reason = REASONS[status]
+        self._refused = True
+        self._stop_timer()
+        self.transport.write(
+            b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
+            b"connection: close\r\n\r\n%s" % (status, reason, len(reason), reason)
+        )
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        # an app waiting for the rest of a body hears a disconnect when the connection closes
+        self._timer = self.loop.call_later(LINGER, self.transport.close)
+
+
+def guarded_protocol(http: str, settings: Settings) -> type[asyncio.Protocol]:
+    """uvicorn's protocol class for `http` ("httptools" or "h11") with the guard mixed in."""
+    module_name, _, class_name = PROTOCOLS[http].partition(":")
+    base = getattr(importlib.import_module(module_name), class_name)
+    return type(
+        f"Guarded{class_name}",
+        (RequestGuard, base),
+        {"read_timeout": settings.read_timeout, "hard_header_bytes": hard_header_bytes(settings)},
+    )
