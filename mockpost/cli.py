@@ -1,4 +1,4 @@
-"""`mockpost serve | run | openapi | version`.
+"""`mockpost serve | run | openapi | schema | version`.
 
 A user's mistake (a flag, a variable, a file, a port in use, a closed pipe) ends in one or two lines
 on stderr that say what to fix, and exit code 2; never a traceback.
@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="print a provider's (or the control plane's) OpenAPI JSON")
     openapi.add_argument("name", help="provider name, or 'control'")
     openapi.add_argument("--base-url", default="http://127.0.0.1:8000")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a fixtures, accounts or scenario file (for editors)",
+        description="The JSON Schema (draft 2020-12) of a file kind: unknown keys are refused, as "
+        "mockpost itself refuses them. Point an editor's YAML support at it for completion and checks.",
+    )
+    schema.add_argument("kind", choices=["fixtures", "accounts", "scenario"])
 
     commands.add_parser("version", help="print the version")
     return parser
@@ -113,6 +121,14 @@ def openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def schema(args: argparse.Namespace) -> int:
+    from mockpost.fileschemas import json_schema
+    from mockpost.providers import PROVIDERS
+
+    print(json.dumps(json_schema(args.kind, PROVIDERS), indent=2))
+    return 0
+
+
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "serve":
         return serve(args)
@@ -125,6 +141,8 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 0
     if args.command == "openapi":
         return openapi(args)
+    if args.command == "schema":
+        return schema(args)
     parser.print_help()
     return EXIT_USAGE
 

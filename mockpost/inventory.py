@@ -103,6 +103,24 @@ def timers(sandbox: Sandbox) -> list[dict[str, Any]]:
     return [{**timer.as_dict(), "due": _iso(timer.due)} for timer in sandbox.scheduler.pending()]
 
 
+def delivery_attempts(sandbox: Sandbox, provider: str | None = None) -> list[dict[str, Any]]:
+    """Every webhook delivery attempt (with its delivery's provider, event, account and state),
+    oldest first."""
+    items = [
+        {
+            **delivery.attempt_dict(attempt),
+            "provider": delivery.provider,
+            "event": delivery.event,
+            "tenant": delivery.tenant,
+            "delivery_state": delivery.state,
+        }
+        for delivery in sandbox.outbox.deliveries(provider)
+        for attempt in delivery.attempts
+    ]
+    items.sort(key=lambda item: item["id"])
+    return items
+
+
 def tenant_named(sandbox: Sandbox, text: str, provider: str | None = None) -> str:
     """The tenant id a filter names, by id, label or raw credential (unchanged when unknown)."""
     names = [provider] if provider else list(sandbox.providers)

@@ -318,20 +318,7 @@ class ControlPlane:
     # -- webhooks -----------------------------------------------------------------
     async def deliveries(self, request: Request) -> Response:
         provider = request.query_params.get("provider") or None
-        items = []
-        for delivery in self.sandbox.outbox.deliveries(provider):
-            for attempt in delivery.attempts:
-                items.append(
-                    {
-                        **delivery.attempt_dict(attempt),
-                        "provider": delivery.provider,
-                        "event": delivery.event,
-                        "tenant": delivery.tenant,
-                        "delivery_state": delivery.state,
-                    }
-                )
-        items.sort(key=lambda item: item["id"])
-        return JSON({"items": items})
+        return JSON({"items": inventory.delivery_attempts(self.sandbox, provider)})
 
     async def delivery(self, request: Request) -> Response:
         delivery = self.sandbox.outbox.get(request.path_params["delivery_id"])

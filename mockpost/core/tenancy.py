@@ -1,8 +1,9 @@
 """Credentials -> tenant.
 
 Open mode (the default): every distinct credential is its own isolated account, created on first
-use. Strict mode (an accounts file): only listed credentials work, and several credentials listed
-on one account (an API key and a username/password, say) reach the same tenant.
+use. Strict mode (an accounts file), per provider: for a provider the file names, only listed
+credentials work, and several credentials listed on one account (an API key and a
+username/password, say) reach the same tenant; providers it does not name stay open.
 
 A credential made of an identity and a secret (a client id and its secret, a login and its
 password) is fixed by its first use: the same identity with another secret is refused (`admit`),
@@ -29,7 +30,7 @@ class Account:
 
 class Tenancy:
     def __init__(self) -> None:
-        self.strict = False
+        self._strict: set[str] = set()  # providers whose accounts are listed (strict mode)
         self._by_credential: dict[tuple[str, str], Account] = {}
         self._accounts: dict[tuple[str, str], Account] = {}
         self._secrets: dict[tuple[str, str], str] = {}  # (provider, identity) -> its fixed secret
@@ -40,8 +41,9 @@ class Tenancy:
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
     ) -> Account:
-        """Register an account (strict mode); its tenant id is derived from its first credential."""
-        self.strict = True
+        """Register an account (strict mode for its provider); its tenant id is derived from its
+        first credential."""
+        self._strict.add(provider)
         tenant_id = tenant_id_for(provider, sorted(credentials)[0]) if credentials else name
         account = Account(tenant_id, name, set(credentials), dict(settings))
         self._accounts[(provider, tenant_id)] = account
@@ -54,7 +56,7 @@ class Tenancy:
         account = self._by_credential.get((provider, credential))
         if account is not None:
             return account.tenant_id
-        if self.strict:
+        if provider in self._strict:
             return None
         tenant = tenant_id_for(provider, credential)
         if self.on_use is not None:
@@ -63,6 +65,21 @@ class Tenancy:
             self._labels[(provider, tenant)] = credential_label(credential)
             self._raw[(provider, credential.partition(":")[2] or credential)] = tenant
         return tenant
+
+    @property
+    def strict(self) -> bool:
+        """Whether any provider is in strict mode (an accounts file was given)."""
+        return bool(self._strict)
+
+    def is_strict(self, provider: str) -> bool:
+        """Whether only the accounts file's credentials work for this provider."""
+        return provider in self._strict
+
+    def make_strict(self, provider: str) -> None:
+        self._strict.add(provider)
+
+    def strict_providers(self) -> list[str]:
+        return sorted(self._strict)
 
     def label(self, provider: str, tenant_id: str) -> str:
         """The account's name in the accounts file, else its first credential masked."""

@@ -79,7 +79,7 @@ class NirvaProvider(Provider):
         control plane (state, transition, webhook) may leave the token out in open mode: it then
         addresses the demo (default) organisation."""
         token = request.headers.get(TOKEN_HEADER)
-        if not token and not self.ctx.tenancy.strict and not self.routes.serves(request):
+        if not token and not self.ctx.tenancy.is_strict(self.name) and not self.routes.serves(request):
             return DEFAULT_TENANT
         return self.backend.sessions.tenant_of(token)
 
