@@ -103,12 +103,7 @@ def parse_duration(text: str | int | float) -> timedelta:
     if isinstance(text, bool):
         raise ValueError("a duration is a number of seconds or a string like '2h30m'")
     if isinstance(text, int | float):
-        if text < 0:
-            raise ValueError("a duration cannot be negative")
-        try:
-            return timedelta(seconds=text)
-        except OverflowError:
-            raise ValueError(f"duration {text!r} is too long") from None
+        return _span(text, text)
     stripped = text.strip().replace(" ", "")
     if not stripped:
         raise ValueError("empty duration")
@@ -123,12 +118,16 @@ def parse_duration(text: str | int | float) -> timedelta:
             pos = match.end()
         if pos != len(stripped):
             raise ValueError(f"cannot read duration {text!r}; use e.g. '90s', '15m', '2h30m', '7d'") from None
+    return _span(seconds, text)
+
+
+def _span(seconds: float, given: object) -> timedelta:
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
     try:
         return timedelta(seconds=seconds)
     except OverflowError:
-        raise ValueError(f"duration {text!r} is too long") from None
+        raise ValueError(f"duration {given!r} is too long") from None
 
 
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
