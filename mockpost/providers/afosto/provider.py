@@ -22,6 +22,7 @@ from mockpost.core.resources import ResourceKind
 from mockpost.providers.afosto import (
     binary,
     handlers,
+    letters,
     locations,
     logistics,
     profiles,
@@ -151,6 +152,8 @@ class AfostoProvider(Provider):
             id_of=lambda obj: obj.id,
             related=objects.related,
             lifecycle=kind.lifecycle,
+            documents=letters.documents_for(kind.name),
+            address=letters.address_for(kind.name),
         )
 
     def timer_actions(self) -> dict[tuple[str, str], TimerAction]:
