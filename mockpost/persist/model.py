@@ -1,0 +1,239 @@
+"""What a saved sandbox holds: one content model for the store (`--data-dir`) and the snapshot
+document (`/_mockpost/snapshot`). The store keeps the same parts as rows.
+
+A snapshot document (format 1):
+
+    {"mockpost_snapshot": 1, "mockpost_version": "...", "taken_at": ISO, "seed": 7 | null,
+     "scope": {"provider": null, "account": null},
+     "clock": {"now": ISO, "frozen": bool, "offset_seconds": s, "frozen_at": epoch | null},
+     "providers": {NAME: {"streams": {...} | null,
+                          "tenancy": {"labels": {}, "credentials": {}, "secrets": {}},
+                          "accounts": {ACCOUNT: {"state": {...}, "timers": [{kind, id, due, action, seq}]}}}},
+     "skipped": {NAME: "why its state cannot be saved"},
+     "timers": [timers of no account],
+     "outbox": {"last_delivery": n, "last_attempt": n, "deliveries": [...]},
+     "faults": {"rules": [...], "last_id": n, "rng": [...]},
+     "journal": {"last_id": n, "entries": [...]},
+     "inboxes": {NAME: [items]}}
+
+An account's `state` is its provider's state class as the generic codec writes it (core/codec.py).
+`scope` says what was exported: the whole sandbox, one provider or one account; the sandbox-wide
+parts (clock, faults, journal, inboxes) come only with the whole sandbox.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from mockpost.core.faults import FaultRule
+from mockpost.core.journal import Entry
+from mockpost.core.webhooks import Delivery
+
+FORMAT = 1  # the snapshot document's and the store's format; another is migrated or refused
+CONFIG = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
+RandomState = list[Any]  # random.Random.getstate() as JSON (checked when it is put back)
+
+
+class Part(BaseModel):
+    model_config = CONFIG
+
+
+class Scope(Part):
+    provider: str | None = None
+    account: str | None = None
+
+
+class SavedClock(Part):
+    now: str = Field(description="The virtual instant when saved (for people; the rest is what counts)")
+    frozen: bool
+    offset_seconds: float = Field(description="Virtual minus wall time, while running")
+    frozen_at: float | None = Field(description="The frozen instant, epoch seconds")
+
+
+class AccountTimer(Part):
+    """A pending timer of an account: at `due` (epoch seconds), do `action` to object `kind`/`id`."""
+
+    kind: str
+    id: str
+    due: float
+    action: str
+    seq: int = Field(default=0, description="Order among timers due at the same instant")
+
+
+class SavedTimer(AccountTimer):
+    provider: str
+    account: str | None = None
+
+
+class SavedStreams(Part):
+    ids: RandomState
+    rng: RandomState
+    fakers: dict[str, RandomState] = Field(default_factory=dict)
+
+
+class SavedTenancy(Part):
+    labels: dict[str, str] = Field(default_factory=dict, description="account -> masked credential")
+    credentials: dict[str, str] = Field(default_factory=dict, description="raw credential -> account")
+    secrets: dict[str, str] = Field(default_factory=dict, description="identity -> its fixed secret")
+
+
+class SavedFaults(Part):
+    rules: list[FaultRule] = Field(default_factory=list)
+    last_id: int = 0
+    rng: RandomState | None = None
+
+
+class SavedOutbox(Part):
+    last_delivery: int = 0
+    last_attempt: int = 0
+    deliveries: list[Delivery] = Field(default_factory=list)
+
+
+class SavedEntry(Part):
+    """A journal entry as recorded (headers and query as Latin-1 text, bodies as base64)."""
+
+    id: int
+    at: float
+    provider: str
+    tenant: str | None
+    method: str
+    path: str
+    query: str
+    status: int
+    duration_ms: float
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    response_body: bytes
+    fault: str | None
+
+    @field_validator("query")
+    @classmethod
+    def _latin1(cls, value: str) -> str:
+        value.encode("latin-1")  # UnicodeEncodeError is a ValueError: pydantic names the field
+        return value
+
+    @field_validator("request_headers")
+    @classmethod
+    def _latin1_headers(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for name, text in value:
+            (name + text).encode("latin-1")
+        return value
+
+    def entry(self) -> Entry:
+        return Entry(
+            self.id,
+            self.at,
+            self.provider,
+            self.tenant,
+            self.method,
+            self.path,
+            self.query.encode("latin-1"),
+            self.status,
+            self.duration_ms,
+            tuple((n.encode("latin-1"), v.encode("latin-1")) for n, v in self.request_headers),
+            self.request_body,
+            self.response_body,
+            self.fault,
+        )
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """SavedEntry's JSON form of a journal entry (bodies base64 via the caller's encoder)."""
+    import base64
+
+    return {
+        "id": entry.id,
+        "at": entry.at,
+        "provider": entry.provider,
+        "tenant": entry.tenant,
+        "method": entry.method,
+        "path": entry.path,
+        "query": entry.query.decode("latin-1"),
+        "status": entry.status,
+        "duration_ms": entry.duration_ms,
+        "request_headers": [[n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.request_headers],
+        "request_body": base64.b64encode(entry.request_body).decode(),
+        "response_body": base64.b64encode(entry.response_body).decode(),
+        "fault": entry.fault,
+    }
+
+
+class SavedJournal(Part):
+    last_id: int = 0
+    entries: list[SavedEntry] = Field(default_factory=list)
+
+
+class Skipped(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Head(BaseModel):
+    """What is read of a document before the rest: its format decides how to read it, and the
+    providers it names which state classes read it."""
+
+    model_config = ConfigDict(extra="ignore")
+    mockpost_snapshot: int = Field(description="The document's format")
+    mockpost_version: str = "unknown"
+    providers: dict[str, Skipped] = Field(default_factory=dict)
+
+
+@functools.cache
+def account_model(state_class: type) -> type[BaseModel]:
+    """One account of a provider whose accounts are `state_class` objects."""
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        f"Saved{state_class.__name__}Account",
+        __config__=CONFIG,
+        state=(state_class, ...),
+        timers=(list[AccountTimer], Field(default_factory=list)),
+    )
+    return model
+
+
+@functools.cache
+def provider_model(state_class: type) -> type[BaseModel]:
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        f"Saved{state_class.__name__}Provider",
+        __config__=CONFIG,
+        streams=(SavedStreams | None, None),
+        tenancy=(SavedTenancy, Field(default_factory=SavedTenancy)),
+        accounts=(dict[str, account_model(state_class)], Field(default_factory=dict)),  # type: ignore[valid-type]
+    )
+    return model
+
+
+def provider_field(index: int) -> str:
+    return f"provider_{index}"
+
+
+@functools.cache
+def document_model(providers: tuple[tuple[str, type], ...]) -> type[BaseModel]:
+    """The whole document for these (provider name, state class) pairs, checked in one pass."""
+    provider_parts = create_model(  # type: ignore[call-overload]
+        "SavedProviders",
+        __config__=CONFIG,
+        **{  # fields by position: a provider's name need not be a Python name (easypost-connect)
+            provider_field(index): (provider_model(cls) | None, Field(None, alias=name))
+            for index, (name, cls) in enumerate(providers)
+        },
+    )
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "Snapshot",
+        __config__=CONFIG,
+        mockpost_snapshot=(int, ...),
+        mockpost_version=(str, "unknown"),
+        taken_at=(str | None, None),
+        seed=(int | None, None),
+        scope=(Scope, Field(default_factory=Scope)),
+        clock=(SavedClock | None, None),
+        providers=(provider_parts, Field(default_factory=provider_parts)),
+        skipped=(dict[str, str], Field(default_factory=dict)),
+        timers=(list[SavedTimer], Field(default_factory=list)),
+        outbox=(SavedOutbox | None, None),
+        faults=(SavedFaults | None, None),
+        journal=(SavedJournal | None, None),
+        inboxes=(dict[str, list[dict[str, Any]]] | None, None),
+    )
+    return model
