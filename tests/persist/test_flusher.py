@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 from persist_support import EKO, START, letter
 
+from mockpost.core.webhooks import DELIVERY
 from mockpost.testing import Mockpost
 
 
@@ -32,10 +33,10 @@ def test_a_retry_planned_while_a_flush_ran_is_written_by_the_next_one(tmp_path):
         mock.sandbox.outbox.sender = refused
         mock.clock.advance(duration="10m")  # the campaign completes; its webhook's first attempt fails
         assert during
-        retry = [t for t in mock.timers() if t["kind"] == "delivery"]
+        retry = [t for t in mock.timers() if t["kind"] == DELIVERY]
         assert [t["due"] for t in retry] == ["2030-03-04T09:11:00Z"]
         written = account_timers(persistence.capture())
-        assert [t["kind"] for timers in written.values() for t in timers] == ["delivery"]
+        assert [t["kind"] for timers in written.values() for t in timers] == [DELIVERY]
 
 
 def test_reads_of_the_control_plane_change_nothing_to_write(tmp_path):

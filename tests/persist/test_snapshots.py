@@ -11,6 +11,7 @@ import orjson
 import pytest
 from persist_support import EKO, EKO_KEY, START, letter, listings, without_timing
 
+from mockpost.core.webhooks import DELIVERY
 from mockpost.testing import Mockpost, Refused
 
 
@@ -142,7 +143,7 @@ def test_a_merged_delivery_gets_a_new_id_and_keeps_its_pending_attempt(mockpost)
         other.restore(snapshot, merge=True)
         outbox = other.client().get("/_mockpost/webhooks/outbox").json()["items"]
         assert sorted(d["id"] for d in outbox) == ["dlv-1", "dlv-2"]
-        assert sorted(t["id"] for t in other.timers() if t["kind"] == "delivery") == ["dlv-1", "dlv-2"]
+        assert sorted(t["id"] for t in other.timers() if t["kind"] == DELIVERY) == ["dlv-1", "dlv-2"]
 
 
 def test_a_bad_snapshot_is_refused_naming_the_field_and_nothing_changes(mockpost):
