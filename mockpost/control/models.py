@@ -190,6 +190,8 @@ class PersistenceStatus(BaseModel):
     saves: int = Field(default=0, description="Transactions written since start")
     unsaved: bool = Field(default=False, description="Changes not written yet (they are within a second)")
     interval_seconds: float | None = None
+    last_capture_ms: float = Field(default=0.0, description="The last flush's reading of the changes")
+    last_write_ms: float = Field(default=0.0, description="The last flush's transaction, off the event loop")
     last_error: str | None = None
     not_saved: dict[str, str] = Field(
         default_factory=dict, description="Providers whose state cannot be saved, and why"

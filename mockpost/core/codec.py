@@ -65,7 +65,7 @@ class Codec(Generic[T]):
     def __init__(self, cls: type[T]) -> None:
         check_plain(cls)
         self.cls = cls
-        self._model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        self._model: type[BaseModel] = create_model(
             f"Saved{cls.__name__}", value=(cls, ...), __config__=CONFIG
         )
 

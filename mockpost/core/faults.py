@@ -7,8 +7,10 @@ range), answers with a given status and body instead of the provider, or drops t
 
 from __future__ import annotations
 
+import builtins
 import random
 import re
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import Annotated, Any, Literal
 
@@ -116,16 +118,16 @@ class Faults:
             "rng": rng_state(self.rng),
         }
 
-    def restore(self, rules: list[FaultRule], last_id: int, rng: list[Any] | None) -> None:
+    def restore(self, rules: Sequence[FaultRule], last_id: int, rng: Sequence[Any] | None) -> None:
         """Replace the rules (checked already) and continue their ids and random choices."""
         self._rules = list(rules)
         self._last_id = last_id
         if rng is not None:
-            set_rng_state(self.rng, rng)
+            set_rng_state(self.rng, list(rng))
 
-    def append(self, rules: list[FaultRule]) -> list[FaultRule]:
+    def append(self, rules: Sequence[FaultRule]) -> Sequence[FaultRule]:
         """Add saved rules after the current ones, each with a new id (merging a snapshot)."""
-        added = []
+        added: builtins.list[FaultRule] = []
         for rule in rules:
             self._last_id += 1
             added.append(rule.model_copy(update={"id": f"fault-{self._last_id}"}))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -56,6 +57,8 @@ class Persistence:
         self.interval = interval
         self.saves = 0
         self.last_error: str | None = None
+        self.last_capture_ms = 0.0  # reading the changed parts, on the event loop
+        self.last_write_ms = 0.0  # writing them, in a worker thread
         # what changed since the last capture
         self._accounts: set[AccountKey] = set()
         self._sweeps: set[str | None] = set()  # providers whose every account changed (None: all)
@@ -293,12 +296,16 @@ class Persistence:
     async def flush(self) -> None:
         """Capture what changed now, and write it (in a worker thread) before returning."""
         async with self._lock:
+            started = time.perf_counter()
             batch = self.capture()
             if not batch:
                 return
+            captured = time.perf_counter()
+            self.last_capture_ms = round((captured - started) * 1000, 1)
             self._writing = True
             try:
                 await asyncio.to_thread(self.store.write, batch)
+                self.last_write_ms = round((time.perf_counter() - captured) * 1000, 1)
             except Exception as exc:
                 self._everything = True  # what this batch held is written with everything next time
                 self._report(f"could not write the store {self.store.path}: {exc}")
@@ -337,6 +344,8 @@ class Persistence:
             "saves": self.saves,
             "unsaved": self.unsaved,
             "interval_seconds": self.interval,
+            "last_capture_ms": self.last_capture_ms,
+            "last_write_ms": self.last_write_ms,
             "last_error": self.last_error,
             "not_saved": dict(self.snapshots.codecs.refused),
         }

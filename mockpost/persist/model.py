@@ -183,7 +183,7 @@ class Head(BaseModel):
 @functools.cache
 def account_model(state_class: type) -> type[BaseModel]:
     """One account of a provider whose accounts are `state_class` objects."""
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         f"Saved{state_class.__name__}Account",
         __config__=CONFIG,
         state=(state_class, ...),
@@ -194,12 +194,13 @@ def account_model(state_class: type) -> type[BaseModel]:
 
 @functools.cache
 def provider_model(state_class: type) -> type[BaseModel]:
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    accounts: Any = dict[str, account_model(state_class)]  # type: ignore[misc]
+    model: type[BaseModel] = create_model(
         f"Saved{state_class.__name__}Provider",
         __config__=CONFIG,
         streams=(SavedStreams | None, None),
         tenancy=(SavedTenancy, Field(default_factory=SavedTenancy)),
-        accounts=(dict[str, account_model(state_class)], Field(default_factory=dict)),  # type: ignore[valid-type]
+        accounts=(accounts, Field(default_factory=dict)),
     )
     return model
 
@@ -211,15 +212,12 @@ def provider_field(index: int) -> str:
 @functools.cache
 def document_model(providers: tuple[tuple[str, type], ...]) -> type[BaseModel]:
     """The whole document for these (provider name, state class) pairs, checked in one pass."""
-    provider_parts = create_model(  # type: ignore[call-overload]
-        "SavedProviders",
-        __config__=CONFIG,
-        **{  # fields by position: a provider's name need not be a Python name (easypost-connect)
-            provider_field(index): (provider_model(cls) | None, Field(None, alias=name))
-            for index, (name, cls) in enumerate(providers)
-        },
-    )
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    fields: dict[str, Any] = {  # by position: a provider's name need not be a Python name (easypost-connect)
+        provider_field(index): (provider_model(cls) | None, Field(None, alias=name))
+        for index, (name, cls) in enumerate(providers)
+    }
+    provider_parts: Any = create_model("SavedProviders", __config__=CONFIG, **fields)
+    model: type[BaseModel] = create_model(
         "Snapshot",
         __config__=CONFIG,
         mockpost_snapshot=(int, ...),

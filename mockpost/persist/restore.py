@@ -89,12 +89,17 @@ class Content:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Building 10^5 objects would start the cyclic collector hundreds of times over a heap that
-    only grows: nothing to collect, and most of the time lost. It runs again afterwards."""
+    only grows: nothing to collect, and most of the time lost. It runs again afterwards, with what
+    was built moved straight to the oldest generation (freeze then unfreeze does that in constant
+    time), so the young collections that follow do not walk it all again; full collections still
+    see everything, so nothing is kept from them."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -103,18 +108,20 @@ def read(sandbox: Sandbox, codecs: StateCodecs, raw: bytes) -> Content:
     """Check a whole document; SnapshotError names every field that is wrong.
 
     One pass of pydantic over the document checks it and builds every object. Which state classes
-    read it depends on the providers it holds, found by their names followed by an object (a cheap
-    scan of the bytes: parsing 100 MB twice would cost a fifth of a restore)."""
-    classes = [
-        (name, cls)
-        for name in sandbox.providers
-        if _holds_part(raw, name) and (cls := codecs.state_class(name))
-    ]
-    with collector_paused():
-        try:
-            document: Any = document_model(tuple(classes)).model_validate_json(raw)
-        except ValidationError as exc:
-            raise SnapshotError(_explained(sandbox, codecs, raw, exc)) from None
+    read it depends on the providers it holds, found in the bytes (parsing 100 MB twice would cost
+    a fifth of a restore); a provider part the search missed is read in a second pass."""
+    names = _providers_in(sandbox, raw)
+    while True:
+        classes = tuple((name, cls) for name in names if (cls := codecs.state_class(name)) is not None)
+        with collector_paused():
+            try:
+                document: Any = document_model(classes).model_validate_json(raw)
+                break
+            except ValidationError as exc:
+                missed = _missed_providers(sandbox, codecs, exc, names)
+                if not missed:
+                    raise SnapshotError(_explained(sandbox, codecs, raw, exc)) from None
+                names = [*names, *missed]
     if document.mockpost_snapshot != FORMAT:
         raise SnapshotError([_other_format(document.mockpost_snapshot, document.mockpost_version)])
     content = Content(
@@ -141,6 +148,37 @@ def read(sandbox: Sandbox, codecs: StateCodecs, raw: bytes) -> Content:
     if problems:
         raise SnapshotError(problems)
     return content
+
+
+def _providers_in(sandbox: Sandbox, raw: bytes) -> list[str]:
+    """The registered providers whose parts the document holds. Exported documents start every
+    provider part with `"NAME":{"streams":`, found in one scan; a document written otherwise is
+    searched name by name."""
+    marker = b':{"streams":'
+    named: set[str] = set()
+    found = raw.find(marker)
+    while found > 0:
+        if raw[found - 1 : found] == b'"':
+            start = raw.rfind(b'"', 0, found - 1)
+            named.add(raw[start + 1 : found - 1].decode("utf-8", "replace"))
+        found = raw.find(marker, found + len(marker))
+    if named:
+        return [name for name in sandbox.providers if name in named]
+    return [name for name in sandbox.providers if _holds_part(raw, name)]
+
+
+def _missed_providers(
+    sandbox: Sandbox, codecs: StateCodecs, exc: ValidationError, names: list[str]
+) -> list[str]:
+    """Registered, savable providers the document holds although the search did not find them."""
+    missed = []
+    for error in exc.errors():
+        location = error["loc"]
+        if len(location) == 2 and location[0] == "providers" and error["type"] == "extra_forbidden":
+            name = str(location[1])
+            if name in sandbox.providers and name not in names and codecs.state_class(name) is not None:
+                missed.append(name)
+    return missed
 
 
 def _holds_part(raw: bytes, name: str) -> bool:

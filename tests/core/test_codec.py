@@ -154,6 +154,7 @@ def test_fault_rules_keep_their_counts_ids_and_random_choices():
 def test_open_mode_accounts_keep_their_labels_credentials_and_fixed_secrets():
     tenancy = Tenancy()
     tenant = tenancy.resolve("ekopost", "api-key:abcdef123456")
+    assert tenant is not None
     assert tenancy.admit("ekopost", "basic:anna", "first")
     saved = tenancy.export("ekopost")
     assert tenancy.export("ekopost", tenant)["secrets"] == {}  # one account's part names no secrets

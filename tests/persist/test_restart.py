@@ -209,3 +209,14 @@ def test_snapshot_save_and_load_against_a_running_server_with_a_control_token(tm
         assert "mockpost_snapshot" in capsys.readouterr().err
         assert main(["snapshot", "load", str(tmp_path / "missing.json"), *target, *token]) == 2
     assert main(["snapshot", "save", str(saved), "--target", "http://127.0.0.1:9"]) == 2
+
+
+def test_a_snapshot_file_that_cannot_be_used_stops_start_up_with_one_line(tmp_path):
+    missing = serve_refused("--snapshot", str(tmp_path / "missing.json"))
+    assert missing.returncode == 2 and "missing.json" in missing.stderr and "Traceback" not in missing.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"mockpost_snapshot": 1, "providers": {"ekopost": {"accounts": {"a": {"state": 5}}}}}')
+    refused = serve_refused("--snapshot", str(bad))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "providers.ekopost.accounts.a.state" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -260,3 +260,18 @@ def test_the_live_server_fixture_snapshots_and_restores_over_http(mockpost_serve
             assert len(client.get("/_mockpost/accounts").json()["items"]) == 1
         with pytest.raises(Refused, match="400"):
             mockpost_server.handle.restore({"mockpost_snapshot": 9})
+
+
+def test_a_snapshot_written_by_hand_or_pretty_printed_restores_the_same(mockpost):
+    world(mockpost)
+    mockpost.client("nirva").post(
+        "/authentication/authenticate", json={"login": "demo", "password": "demo", "withProfileDetail": True}
+    )
+    document = mockpost.snapshot()
+    before = listings(mockpost)
+    assert document["providers"]["nirva"]["accounts"]
+    del document["providers"]["nirva"]["streams"]  # one part as a person might write it
+    mockpost.restore(document)
+    assert listings(mockpost) == before
+    mockpost.restore(json.dumps(document, indent=2))
+    assert listings(mockpost) == before
