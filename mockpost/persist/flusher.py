@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -81,9 +82,9 @@ class Persistence:
     def load(self) -> bool:
         """Restore what the store holds (False when it is empty). StoreRefused when it cannot be
         read: damaged, or written by a version whose data this one cannot take."""
-        if self.store.is_empty():
-            return False
         try:
+            if self.store.is_empty():
+                return False
             document = self.store.document()
             content = read(self.sandbox, self.snapshots.codecs, document)
         except SnapshotError as exc:
@@ -94,7 +95,7 @@ class Persistence:
                     f"{self.store.written_by} first, or give another --data-dir"
                 ) from None
             raise self.store.damaged(str(exc)) from None
-        except ValueError as exc:  # a row that is not JSON at all
+        except (ValueError, sqlite3.Error) as exc:  # a row that is not JSON at all, a bad page
             raise self.store.damaged(str(exc)) from None
         apply(self.sandbox, content)
         self._saved_accounts = {

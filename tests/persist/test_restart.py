@@ -147,6 +147,19 @@ def test_a_store_with_a_mangled_row_is_refused_as_damaged(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and "damaged" in result.stderr
 
 
+def test_a_store_of_another_version_that_does_not_read_is_refused_naming_both_versions(tmp_path):
+    with ServerProcess(tmp_path) as server, server.client("/ekopost", EKO) as eko:
+        letter(eko)
+        server.stop()
+    with closing(sqlite3.connect(tmp_path / "mockpost.db", isolation_level=None)) as db:
+        db.execute("UPDATE meta SET value='0.0.1' WHERE key='mockpost_version'")
+        db.execute("UPDATE accounts SET body = ?", (b'{"state": {"campaigns": 12}}',))
+    result = serve_refused("--data-dir", str(tmp_path))
+    line = result.stderr.strip()
+    assert result.returncode == 2 and "Traceback" not in line and "\n" not in line
+    assert "written by mockpost 0.0.1" in line and "mockpost 0." in line and "cannot read it" in line
+
+
 def test_a_store_of_another_format_is_refused_naming_both_versions(tmp_path):
     with ServerProcess(tmp_path) as server:
         server.stop()
