@@ -133,7 +133,7 @@ def export_document(
         document["faults"] = sandbox.faults.export()
         document["journal"] = {
             "last_id": journal_last_id(entries),
-            "entries": [entry_json(e) for e in entries],
+            "entries": [orjson.Fragment(entry_json(e)) for e in entries],
         }
         document["inboxes"] = {name: sandbox.inboxes.items(name) for name, _ in sandbox.inboxes.sizes()}
     return orjson.dumps(document)

@@ -24,9 +24,10 @@ parts (clock, faults, journal, inboxes) come only with the whole sandbox.
 from __future__ import annotations
 
 import functools
+import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from mockpost.core.faults import FaultRule
 from mockpost.core.journal import Entry
@@ -92,78 +93,34 @@ class SavedOutbox(Part):
     deliveries: list[Delivery] = Field(default_factory=list)
 
 
-class SavedEntry(Part):
-    """A journal entry as recorded (headers and query as Latin-1 text, bodies as base64)."""
-
-    id: int
-    at: float
-    provider: str
-    tenant: str | None
-    method: str
-    path: str
-    query: str
-    status: int
-    duration_ms: float
-    request_headers: list[tuple[str, str]]
-    request_body: bytes
-    response_body: bytes
-    fault: str | None
-
-    @field_validator("query")
-    @classmethod
-    def _latin1(cls, value: str) -> str:
-        value.encode("latin-1")  # UnicodeEncodeError is a ValueError: pydantic names the field
-        return value
-
-    @field_validator("request_headers")
-    @classmethod
-    def _latin1_headers(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        for name, text in value:
-            (name + text).encode("latin-1")
-        return value
-
-    def entry(self) -> Entry:
-        return Entry(
-            self.id,
-            self.at,
-            self.provider,
-            self.tenant,
-            self.method,
-            self.path,
-            self.query.encode("latin-1"),
-            self.status,
-            self.duration_ms,
-            tuple((n.encode("latin-1"), v.encode("latin-1")) for n, v in self.request_headers),
-            self.request_body,
-            self.response_body,
-            self.fault,
-        )
-
-
-def entry_json(entry: Entry) -> dict[str, Any]:
-    """SavedEntry's JSON form of a journal entry (bodies base64 via the caller's encoder)."""
-    import base64
-
-    return {
-        "id": entry.id,
-        "at": entry.at,
-        "provider": entry.provider,
-        "tenant": entry.tenant,
-        "method": entry.method,
-        "path": entry.path,
-        "query": entry.query.decode("latin-1"),
-        "status": entry.status,
-        "duration_ms": entry.duration_ms,
-        "request_headers": [[n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.request_headers],
-        "request_body": base64.b64encode(entry.request_body).decode(),
-        "response_body": base64.b64encode(entry.response_body).decode(),
-        "fault": entry.fault,
+def _entry_model() -> type[BaseModel]:
+    """A journal entry's saved form, field for field from `Entry` (whatever fields it has): bytes
+    (bodies, headers, query) as base64."""
+    hints = typing.get_type_hints(Entry)
+    fields: dict[str, Any] = {
+        name: (hints[name], Entry._field_defaults.get(name, ...)) for name in Entry._fields
     }
+    model: type[BaseModel] = create_model("SavedEntry", __config__=CONFIG, **fields)
+    return model
+
+
+SavedEntry = _entry_model()
+
+
+def entry_json(entry: Entry) -> bytes:
+    """A journal entry as SavedEntry's JSON."""
+    saved = SavedEntry.model_construct(**entry._asdict())
+    raw: bytes = SavedEntry.__pydantic_serializer__.to_json(saved)
+    return raw
+
+
+def entry_of(saved: BaseModel) -> Entry:
+    return Entry(**saved.model_dump())
 
 
 class SavedJournal(Part):
     last_id: int = 0
-    entries: list[SavedEntry] = Field(default_factory=list)
+    entries: list[SavedEntry] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class Skipped(BaseModel):

@@ -31,6 +31,7 @@ from mockpost.persist.model import (
     SavedTimer,
     Scope,
     document_model,
+    entry_of,
     provider_field,
 )
 
@@ -335,7 +336,7 @@ def _restore_sandbox_parts(sandbox: Sandbox, content: Content, merge: bool) -> N
             sandbox.faults.restore(content.faults.rules, content.faults.last_id, content.faults.rng)
     if content.journal is not None and not merge:
         for saved in content.journal.entries:
-            sandbox.journal.record(saved.entry())
+            sandbox.journal.record(entry_of(saved))
         sandbox.journal.resume_after(content.journal.last_id)
     for name, items in (content.inboxes or {}).items():
         for item in items:

@@ -190,7 +190,7 @@ class SqliteStore:
     # -- writing -------------------------------------------------------------------------
     def write(self, batch: Batch) -> None:
         """One transaction; runs in a worker thread (one at a time), off the event loop."""
-        journal_rows = [(entry.id, orjson.dumps(entry_json(entry))) for entry in batch.journal]
+        journal_rows = [(entry.id, entry_json(entry)) for entry in batch.journal]
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
