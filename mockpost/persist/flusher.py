@@ -147,14 +147,12 @@ class Persistence:
             self._inboxes.update(self._saved_inboxes)
 
     def _on_control(self, method: str, path: str, account: str | None) -> None:
+        """A control-plane request that may have changed something (reads are not published)."""
         rest = path[len(CONTROL) :]
         named = _provider_in(rest)
+        self._touched = True
         if account is not None and named in self.sandbox.providers:
             self._accounts.add((named, account))
-            self._touched = True
-        if method in ("GET", "HEAD"):
-            return
-        self._touched = True
         if rest.startswith(INBOX):
             name = rest[len(INBOX) :]
             if name and "/" not in name:

@@ -83,8 +83,10 @@ def test_each_answered_request_is_published_to_listeners_with_its_account(mockpo
     mockpost.sandbox.events.subscribe(lambda kind, data: seen.append((kind, data)))
     mockpost.client("ekopost", headers=EKO).post("/campaigns", json={"name": "x"})
     mockpost.client().get("/_mockpost/clock")
+    mockpost.client().post("/_mockpost/clock/freeze", json={})
     requests = [data for kind, data in seen if kind == "request"]
-    assert requests == [
-        {"provider": "ekopost", "account": mockpost.accounts()[0]["account"], "method": "POST", "status": 200}
+    assert [(r["provider"], r["account"], r["method"], r["status"]) for r in requests] == [
+        ("ekopost", mockpost.accounts()[0]["account"], "POST", 200)
     ]
-    assert ("control", {"method": "GET", "path": "/_mockpost/clock", "account": None}) in seen
+    controls = [data for kind, data in seen if kind == "control"]
+    assert controls == [{"method": "POST", "path": "/_mockpost/clock/freeze", "account": None}]
