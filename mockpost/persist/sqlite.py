@@ -149,43 +149,33 @@ class SqliteStore:
 
     def document(self) -> bytes:
         """The rows as one snapshot document (see persist/model.py): each row is already a part of
-        it in JSON, so they are joined as they are, not parsed here."""
+        it in JSON, so the pieces are joined as they are (one copy), not parsed here."""
         db = self._db
         parts = dict(db.execute("SELECT name, body FROM parts").fetchall())
-        accounts: dict[str, dict[str, orjson.Fragment]] = {}
+        accounts: dict[str, list[tuple[str, bytes]]] = {}
         for provider, account, body in db.execute("SELECT provider, account, body FROM accounts"):
-            accounts.setdefault(provider, {})[account] = orjson.Fragment(body)
-        names = {name[len(PROVIDER_PART) :] for name in parts if name.startswith(PROVIDER_PART)} | set(
-            accounts
-        )
-        document = {
-            "mockpost_snapshot": FORMAT,
-            "mockpost_version": self.written_by,
-            "seed": _fragment(parts.get("seed")),
-            "clock": _fragment(parts.get("clock")),
-            "providers": {
-                name: _joined(parts.get(PROVIDER_PART + name), {"accounts": accounts.get(name, {})})
-                for name in sorted(names)
-            },
-            "timers": _fragment(parts.get("timers", b"[]")),
-            "outbox": _joined(
-                parts.get("outbox"),
-                {"deliveries": [orjson.Fragment(b) for (b,) in db.execute("SELECT body FROM deliveries")]},
-            ),
-            "faults": _fragment(parts.get("faults")),
-            "journal": _joined(
-                parts.get("journal"),
-                {
-                    "entries": [
-                        orjson.Fragment(b) for (b,) in db.execute("SELECT body FROM journal ORDER BY id")
-                    ]
-                },
-            ),
-            "inboxes": {
-                name: orjson.Fragment(body) for name, body in db.execute("SELECT name, body FROM inboxes")
-            },
-        }
-        return orjson.dumps(document)
+            accounts.setdefault(provider, []).append((account, body))
+        names = {name[len(PROVIDER_PART) :] for name in parts if name.startswith(PROVIDER_PART)}
+        providers = [
+            (name, _with_member(parts.get(PROVIDER_PART + name), "accounts", _object(accounts.get(name, []))))
+            for name in sorted(names | set(accounts))
+        ]
+        deliveries = [body for (body,) in db.execute("SELECT body FROM deliveries")]
+        entries = [body for (body,) in db.execute("SELECT body FROM journal ORDER BY id")]
+        inboxes = db.execute("SELECT name, body FROM inboxes").fetchall()
+        members: list[tuple[str, list[bytes]]] = [
+            ("mockpost_snapshot", [str(FORMAT).encode()]),
+            ("mockpost_version", [orjson.dumps(self.written_by)]),
+            ("seed", [parts.get("seed", b"null")]),
+            ("clock", [parts.get("clock", b"null")]),
+            ("providers", _object_of_pieces(providers)),
+            ("timers", [parts.get("timers", b"[]")]),
+            ("outbox", _with_member(parts.get("outbox"), "deliveries", _array(deliveries))),
+            ("faults", [parts.get("faults", b"null")]),
+            ("journal", _with_member(parts.get("journal"), "entries", _array(entries))),
+            ("inboxes", _object(inboxes)),
+        ]
+        return b"".join(_object_of_pieces(members))
 
     # -- writing -------------------------------------------------------------------------
     def write(self, batch: Batch) -> None:
@@ -236,13 +226,26 @@ def _upsert(
             db.execute(f"INSERT OR REPLACE INTO {table} ({columns}) VALUES ({marks})", (*values, body))
 
 
-def _fragment(body: bytes | None) -> orjson.Fragment | None:
-    return orjson.Fragment(body) if body is not None else None
+def _array(items: list[bytes]) -> list[bytes]:
+    pieces = [b"["]
+    for index, item in enumerate(items):
+        pieces += [b"," if index else b"", item]
+    return [*pieces, b"]"]
 
 
-def _joined(head: bytes | None, more: dict[str, object]) -> orjson.Fragment:
-    """A JSON object part with more members added: `{"a":1}` + {"b": [...]} -> `{"a":1,"b":[...]}`."""
-    tail = orjson.dumps(more)
+def _object(members: list[tuple[str, bytes]]) -> list[bytes]:
+    return _object_of_pieces([(name, [body]) for name, body in members])
+
+
+def _object_of_pieces(members: list[tuple[str, list[bytes]]]) -> list[bytes]:
+    pieces = [b"{"]
+    for index, (name, value) in enumerate(members):
+        pieces += [b"," if index else b"", orjson.dumps(name), b":", *value]
+    return [*pieces, b"}"]
+
+
+def _with_member(head: bytes | None, name: str, value: list[bytes]) -> list[bytes]:
+    """A JSON object part with one more member: `{"a":1}` + b, [...] -> `{"a":1,"b":[...]}`."""
     if head is None or head.strip() == b"{}":
-        return orjson.Fragment(tail)
-    return orjson.Fragment(head.rstrip()[:-1] + b"," + tail[1:])
+        return _object_of_pieces([(name, value)])
+    return [head.rstrip()[:-1], b",", orjson.dumps(name), b":", *value, b"}"]
