@@ -6,9 +6,10 @@ holds JSON values). pydantic does the work in Rust, reading the classes' own ann
 provider writes no code to be saved and a restore of 10^5 objects takes a fraction of a second.
 
 A class is checked once before it is used (`Codec(cls)` raises `Unsavable` naming the field): a
-closure, an open file, a legacy timer, a dict keyed by tuples or a field the constructor cannot set
-would not come back as it was, so it is refused rather than saved wrongly. The state must also be
-a tree: an object reachable twice comes back as two copies.
+closure, an open file, a legacy timer, a dict keyed by something other than text, numbers or tuples
+of them, or a field the constructor cannot set would not come back as it was, so it is refused
+rather than saved wrongly. A dict keyed by tuples is saved as [key, value] pairs (core/shadow.py).
+The state must also be a tree: an object reachable twice comes back as two copies.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import uuid
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from mockpost.core.shadow import saved_form
 
 T = TypeVar("T")
 PREFIX = b'{"value":'  # the wrapper model's JSON starts so; the saved form is what follows
@@ -65,14 +68,20 @@ class Codec(Generic[T]):
     def __init__(self, cls: type[T]) -> None:
         check_plain(cls)
         self.cls = cls
+        try:
+            self._form = saved_form(cls)
+        except TypeError as exc:
+            raise Unsavable(f"{cls.__name__}: {exc}") from None
+        self.saved_type: Any = self._form.type  # what a document holds: cls, or its saved form
         self._model: type[BaseModel] = create_model(
-            f"Saved{cls.__name__}", value=(cls, ...), __config__=CONFIG
+            f"Saved{cls.__name__}", value=(self.saved_type, ...), __config__=CONFIG
         )
 
     def dump(self, value: T) -> bytes:
         """The value as JSON (raises ValueError for a value its type does not allow)."""
         try:
-            raw: bytes = self._model.__pydantic_serializer__.to_json(self._model.model_construct(value=value))
+            saved = self._form.to_saved(value) if self._form.to_saved else value
+            raw: bytes = self._model.__pydantic_serializer__.to_json(self._model.model_construct(value=saved))
         except Exception as exc:  # pydantic's serialization errors are not ValueErrors
             raise ValueError(f"{self.cls.__name__} cannot be saved: {exc}") from None
         return raw[len(PREFIX) : -1]
@@ -81,9 +90,14 @@ class Codec(Generic[T]):
         """A fresh object from `dump`'s JSON, or CodecError naming what does not fit."""
         data = raw.encode() if isinstance(raw, str) else raw
         try:
-            value: T = self._model.model_validate_json(PREFIX + data + b"}").value  # type: ignore[attr-defined]
+            saved = self._model.model_validate_json(PREFIX + data + b"}").value  # type: ignore[attr-defined]
         except ValidationError as exc:
             raise CodecError(problems_of(exc)) from None
+        return self.from_saved(saved)
+
+    def from_saved(self, saved: Any) -> T:
+        """The object of a value pydantic read as `saved_type` (a document's account state)."""
+        value: T = self._form.from_saved(saved) if self._form.from_saved else saved
         return value
 
 
@@ -166,8 +180,14 @@ def _check_container(hint: Any, origin: Any, where: str, seen: set[Any]) -> None
 
 
 def _check_key(key: Any, where: str) -> None:
+    """Text-like keys stay object keys; tuples of them are saved as [key, value] pairs (shadow.py)."""
     if key is Any or typing.get_origin(key) is typing.Literal:
         return
     if isinstance(key, type) and (issubclass(key, KEYS) or issubclass(key, enum.Enum)):
         return
-    raise Unsavable(f"{where}: a dict keyed by {key!r}; JSON keys are text (use str or int keys)")
+    if typing.get_origin(key) is tuple:
+        for part in typing.get_args(key):
+            if part is not Ellipsis:
+                _check_key(part, where)
+        return
+    raise Unsavable(f"{where}: a dict keyed by {key!r}; keys are text, numbers or tuples of them")

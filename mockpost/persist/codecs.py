@@ -44,3 +44,9 @@ class StateCodecs:
     def state_class(self, name: str) -> type | None:
         codec = self.codec(name)
         return codec.cls if codec is not None else None
+
+    def saved_type(self, name: str) -> Any:
+        """The type a document holds a provider's account state as (its class, or the saved form
+        of a class that keys a dict by tuples); None when it cannot be saved."""
+        codec = self.codec(name)
+        return codec.saved_type if codec is not None else None

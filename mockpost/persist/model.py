@@ -138,8 +138,9 @@ class Head(BaseModel):
 
 
 @functools.cache
-def account_model(state_class: type) -> type[BaseModel]:
-    """One account of a provider whose accounts are `state_class` objects."""
+def account_model(state_class: Any) -> type[BaseModel]:
+    """One account of a provider whose accounts are `state_class` objects (as a document holds
+    them: core.codec.Codec.saved_type)."""
     model: type[BaseModel] = create_model(
         f"Saved{state_class.__name__}Account",
         __config__=CONFIG,
@@ -150,7 +151,7 @@ def account_model(state_class: type) -> type[BaseModel]:
 
 
 @functools.cache
-def provider_model(state_class: type) -> type[BaseModel]:
+def provider_model(state_class: Any) -> type[BaseModel]:
     accounts: Any = dict[str, account_model(state_class)]  # type: ignore[misc]
     model: type[BaseModel] = create_model(
         f"Saved{state_class.__name__}Provider",
@@ -167,7 +168,7 @@ def provider_field(index: int) -> str:
 
 
 @functools.cache
-def document_model(providers: tuple[tuple[str, type], ...]) -> type[BaseModel]:
+def document_model(providers: tuple[tuple[str, Any], ...]) -> type[BaseModel]:
     """The whole document for these (provider name, state class) pairs, checked in one pass."""
     fields: dict[str, Any] = {  # by position: a provider's name need not be a Python name (easypost-connect)
         provider_field(index): (provider_model(cls) | None, Field(None, alias=name))

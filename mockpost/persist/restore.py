@@ -113,7 +113,7 @@ def read(sandbox: Sandbox, codecs: StateCodecs, raw: bytes) -> Content:
     a fifth of a restore); a provider part the search missed is read in a second pass."""
     names = _providers_in(sandbox, raw)
     while True:
-        classes = tuple((name, cls) for name in names if (cls := codecs.state_class(name)) is not None)
+        classes = tuple((name, saved) for name in names if (saved := codecs.saved_type(name)) is not None)
         with collector_paused():
             try:
                 document: Any = document_model(classes).model_validate_json(raw)
@@ -125,20 +125,23 @@ def read(sandbox: Sandbox, codecs: StateCodecs, raw: bytes) -> Content:
                 names = [*names, *missed]
     if document.mockpost_snapshot != FORMAT:
         raise SnapshotError([_other_format(document.mockpost_snapshot, document.mockpost_version)])
+    providers = {}
+    for index, (name, _) in enumerate(classes):
+        part = getattr(document.providers, provider_field(index))
+        if part is None:
+            continue
+        codec = codecs.codec(name)
+        assert codec is not None  # a provider without one has no field in the model
+        accounts = {
+            account: (codec.from_saved(saved.state), saved.timers) for account, saved in part.accounts.items()
+        }
+        providers[name] = ProviderContent(part.streams, part.tenancy, accounts)
     content = Content(
         version=document.mockpost_version,
         seed=document.seed,
         scope=document.scope,
         clock=document.clock,
-        providers={
-            name: ProviderContent(
-                part.streams,
-                part.tenancy,
-                {account: (saved.state, saved.timers) for account, saved in part.accounts.items()},
-            )
-            for index, (name, _) in enumerate(classes)
-            if (part := getattr(document.providers, provider_field(index))) is not None
-        },
+        providers=providers,
         timers=document.timers,
         outbox=document.outbox,
         faults=document.faults,

@@ -85,7 +85,7 @@ def test_an_account_comes_back_equal_field_by_field():
             "pending: holds a timer",
         ),
         (
-            dataclass(type("Tuples", (), {"__annotations__": {"items": dict[tuple[str, str], int]}})),
+            dataclass(type("Sets", (), {"__annotations__": {"items": dict[frozenset[str], int]}})),
             "items: a dict",
         ),
         (dataclass(type("Calls", (), {"__annotations__": {"then": Callable[[], None]}})), "then:"),
@@ -95,6 +95,40 @@ def test_an_account_comes_back_equal_field_by_field():
 def test_what_would_not_come_back_as_it_was_is_refused_naming_the_field(cls, where):
     with pytest.raises(Unsavable, match=where):
         Codec(cls)
+
+
+@dataclass
+class Catalog:
+    tenant: str
+    items: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
+    by_key: dict[tuple[str, int], Part] | None = None
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    parts: list[Part] = field(default_factory=list)
+
+
+def test_a_dict_keyed_by_tuples_is_saved_as_pairs_and_comes_back_a_dict():
+    catalog = Catalog("t", seen={("a", "b")})
+    catalog.items[("orders", ("p1", "p2"))] = {"o1": {"id": "o1"}}
+    catalog.items[("orders", ())] = {}
+    catalog.by_key = {("x", 1): Part("doc", b"\x00", T0)}
+    catalog.parts.append(Part("p", b"", T0))
+    codec = Codec(Catalog)
+    raw = codec.dump(catalog)
+    assert b'"items":[[["orders",["p1","p2"]],{"o1":{"id":"o1"}}]' in raw
+    back = codec.load(raw)
+    assert back == catalog and list(back.items) == list(catalog.items)
+    assert isinstance(back.parts[0], Part)
+
+
+@dataclass
+class Tree:
+    children: list[Tree] = field(default_factory=list)
+    index: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def test_a_class_holding_itself_and_tuple_keys_is_refused():
+    with pytest.raises(Unsavable, match="holds itself"):
+        Codec(Tree)
 
 
 def test_a_field_the_constructor_does_not_take_is_refused():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from easypost_connect_support import KEY as EASYPOST_KEY
 from easypost_connect_support import single_file_job
 from persist_support import EKO, START, letter, listings
@@ -34,8 +33,6 @@ def test_closing_and_opening_again_continues_with_the_same_objects_clock_and_tim
 
 def test_a_job_waiting_for_its_file_is_still_deleted_two_hours_later_after_a_restart(tmp_path):
     with Mockpost(data_dir=tmp_path) as first:
-        if first.sandbox.snapshots.codecs.codec("easypost-connect") is None:
-            pytest.xfail(f"easypost-connect: {first.sandbox.snapshots.codecs.refused['easypost-connect']}")
         first.clock.freeze(START)
         job = single_file_job(first.client("easypost-connect", headers=EASYPOST_KEY))
         first.clock.advance(duration="1h")
