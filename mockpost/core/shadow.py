@@ -19,7 +19,6 @@ from types import GenericAlias
 from typing import Any
 
 Convert = Callable[[Any], Any]
-TEXT_KEYS: tuple[type, ...] = (str, int)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -36,13 +36,8 @@ def saved_timer(timer: Timer) -> dict[str, Any]:
 
 def account_part(codec: Codec[Any], state: Any, timers: Iterable[Timer]) -> bytes:
     """One account: its state (the provider's class, through the generic codec) and its timers."""
-    return (
-        b'{"state":'
-        + codec.dump(state)
-        + b',"timers":'
-        + orjson.dumps([account_timer(timer) for timer in timers])
-        + b"}"
-    )
+    timer_list = orjson.dumps([account_timer(timer) for timer in timers])
+    return b"".join((b'{"state":', codec.dump(state), b',"timers":', timer_list, b"}"))
 
 
 def timers_by_account(
@@ -74,10 +69,6 @@ def provider_head(sandbox: Sandbox, name: str, account: str | None = None) -> di
 
 def delivery_part(delivery: Delivery) -> bytes:
     return DELIVERIES.dump(delivery)
-
-
-def outbox_counters(sandbox: Sandbox) -> dict[str, int]:
-    return sandbox.outbox.counters()
 
 
 def journal_last_id(entries: list[Any]) -> int:
@@ -126,7 +117,7 @@ def export_document(
         "providers": providers,
         "skipped": skipped,
         "timers": [saved_timer(t) for t in orphans if account is None and t.provider in providers],
-        "outbox": {**outbox_counters(sandbox), "deliveries": deliveries},
+        "outbox": {**sandbox.outbox.counters(), "deliveries": deliveries},
     }
     if whole:
         entries = sandbox.journal.query()
