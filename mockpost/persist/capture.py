@@ -17,7 +17,7 @@ from mockpost.core.codec import Codec
 from mockpost.core.scheduler import Timer
 from mockpost.core.webhooks import Delivery
 from mockpost.persist.codecs import StateCodecs
-from mockpost.persist.model import FORMAT, entry_json
+from mockpost.persist.model import FORMAT, journal_json
 
 if TYPE_CHECKING:
     from mockpost.sandbox import Sandbox
@@ -124,7 +124,7 @@ def export_document(
         document["faults"] = sandbox.faults.export()
         document["journal"] = {
             "last_id": journal_last_id(entries),
-            "entries": [orjson.Fragment(entry_json(e)) for e in entries],
+            "entries": orjson.Fragment(journal_json(entries)),
         }
         document["inboxes"] = {name: sandbox.inboxes.items(name) for name, _ in sandbox.inboxes.sizes()}
     return orjson.dumps(document)

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import functools
 import typing
-from typing import Any
+from collections.abc import Sequence
+from types import GenericAlias
+from typing import Any, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from typing_extensions import TypedDict  # pydantic reads TypedDicts from here before Python 3.12
 
 from mockpost.core.faults import FaultRule
 from mockpost.core.journal import Entry
@@ -93,34 +96,36 @@ class SavedOutbox(Part):
     deliveries: list[Delivery] = Field(default_factory=list)
 
 
-def _entry_model() -> type[BaseModel]:
-    """A journal entry's saved form, field for field from `Entry` (whatever fields it has): bytes
-    (bodies, headers, query) as base64."""
+def _entry_type() -> Any:
+    """A journal entry's saved form, field for field from `Entry` (whatever fields it has): an
+    object, bytes (bodies, headers, query) as base64; a field with a default may be left out."""
     hints = typing.get_type_hints(Entry)
-    fields: dict[str, Any] = {
-        name: (hints[name], Entry._field_defaults.get(name, ...)) for name in Entry._fields
+    fields = {
+        name: NotRequired[hints[name]] if name in Entry._field_defaults else hints[name]
+        for name in Entry._fields
     }
-    model: type[BaseModel] = create_model("SavedEntry", __config__=CONFIG, **fields)
-    return model
+    return TypedDict("SavedEntry", fields)  # type: ignore[operator]
 
 
-SavedEntry = _entry_model()
+SavedEntry = _entry_type()
+SavedEntries: Any = GenericAlias(list, (SavedEntry,))
+_EntryList: Any = create_model("SavedEntries", entries=(SavedEntries, ...), __config__=CONFIG)
 
 
-def entry_json(entry: Entry) -> bytes:
-    """A journal entry as SavedEntry's JSON."""
-    saved = SavedEntry.model_construct(**entry._asdict())
-    raw: bytes = SavedEntry.__pydantic_serializer__.to_json(saved)
-    return raw
+def journal_json(entries: Sequence[Entry]) -> bytes:
+    """Journal entries as one JSON array of SavedEntry objects, in one pass (no Python per field)."""
+    saved = _EntryList.model_construct(entries=[entry._asdict() for entry in entries])
+    raw: bytes = _EntryList.__pydantic_serializer__.to_json(saved)
+    return raw[len(b'{"entries":') : -1]
 
 
-def entry_of(saved: BaseModel) -> Entry:
-    return Entry(**saved.model_dump())
+def entry_of(saved: dict[str, Any]) -> Entry:
+    return Entry(**saved)
 
 
 class SavedJournal(Part):
     last_id: int = 0
-    entries: list[SavedEntry] = Field(default_factory=list)  # type: ignore[valid-type]
+    entries: SavedEntries = Field(default_factory=list)
 
 
 class Skipped(BaseModel):

@@ -5,7 +5,7 @@ snapshot document as rows, so that a change rewrites only what it touched.
     parts(name, body)             clock, faults, outbox, timers, journal, provider:NAME
     accounts(provider, account, body)   {"state": ..., "timers": [...]}
     deliveries(id, body)          one webhook delivery with its attempts
-    journal(id, body)             one journal entry
+    journal(id, last_id, body)    the journal entries one flush wrote (ids id..last_id), as a JSON array
     inboxes(name, body)           the items of one inbox
 
 Each write is one transaction: after a crash SQLite keeps the last committed one whole, never part
@@ -27,7 +27,7 @@ import orjson
 from mockpost import __version__
 from mockpost.core.journal import Entry
 from mockpost.persist.errors import StoreRefused
-from mockpost.persist.model import FORMAT, entry_json
+from mockpost.persist.model import FORMAT, journal_json
 
 FILE_NAME = "mockpost.db"
 SCHEMA = """
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     provider TEXT NOT NULL, account TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (provider, account)
 );
 CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS inboxes (name TEXT PRIMARY KEY, body BLOB NOT NULL);
 """
 TABLES = ("parts", "accounts", "deliveries", "journal", "inboxes")
@@ -161,7 +161,8 @@ class SqliteStore:
             for name in sorted(names | set(accounts))
         ]
         deliveries = [body for (body,) in db.execute("SELECT body FROM deliveries")]
-        entries = [body for (body,) in db.execute("SELECT body FROM journal ORDER BY id")]
+        chunks = [body for (body,) in db.execute("SELECT body FROM journal ORDER BY id")]
+        entries = [body[1:-1] for body in chunks if body.strip() != b"[]"]  # each a JSON array
         inboxes = db.execute("SELECT name, body FROM inboxes").fetchall()
         members: list[tuple[str, list[bytes]]] = [
             ("mockpost_snapshot", [str(FORMAT).encode()]),
@@ -180,7 +181,8 @@ class SqliteStore:
     # -- writing -------------------------------------------------------------------------
     def write(self, batch: Batch) -> None:
         """One transaction; runs in a worker thread (one at a time), off the event loop."""
-        journal_rows = [(entry.id, entry_json(entry)) for entry in batch.journal]
+        journal = batch.journal
+        chunk = (journal[0].id, journal[-1].id, journal_json(journal)) if journal else None
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -193,12 +195,10 @@ class SqliteStore:
             _upsert(db, "accounts", ("provider", "account"), batch.accounts)
             _upsert(db, "deliveries", ("id",), batch.deliveries)
             _upsert(db, "inboxes", ("name",), batch.inboxes)
-            if journal_rows:
-                db.executemany("INSERT OR REPLACE INTO journal (id, body) VALUES (?, ?)", journal_rows)
-                if batch.journal_capacity:
-                    db.execute(
-                        "DELETE FROM journal WHERE id <= ?", (journal_rows[-1][0] - batch.journal_capacity,)
-                    )
+            if chunk is not None:
+                db.execute("INSERT OR REPLACE INTO journal (id, last_id, body) VALUES (?, ?, ?)", chunk)
+                if batch.journal_capacity:  # whole chunks older than the journal keeps
+                    db.execute("DELETE FROM journal WHERE last_id <= ?", (chunk[1] - batch.journal_capacity,))
             if self.written_by != __version__:  # a store of another version, read and now written
                 db.execute("UPDATE meta SET value=? WHERE key='mockpost_version'", (__version__,))
             db.execute("COMMIT")
