@@ -8,6 +8,8 @@ import json
 import sqlite3
 from contextlib import closing
 
+from easypost_connect_support import KEY as EASYPOST_KEY
+from easypost_connect_support import single_file_job
 from persist_support import EKO, START, ServerProcess, letter, serve_refused
 
 
@@ -45,15 +47,25 @@ def test_a_graceful_restart_keeps_objects_clock_timers_journal_faults_and_inboxe
             assert control.get("/_mockpost/journal").json()["items"][-1]["id"] == journal[-1]["id"] + 2
 
 
-def test_a_completion_webhook_planned_before_a_restart_arrives_after_it(tmp_path):
+def test_a_job_awaiting_its_file_and_a_completion_webhook_planned_before_a_restart_happen_after_it(
+    tmp_path,
+):
     with ServerProcess(tmp_path) as server, server.client() as control, server.client("/ekopost", EKO) as eko:
         control.post("/_mockpost/clock/freeze", json={"at": START})
         hook = {"url": f"{server.url}/_mockpost/inbox/eko", "secret": "s3cret"}
         assert control.put("/_mockpost/ekopost/webhook", json=hook, headers=EKO).status_code == 200
         campaign, envelope = letter(eko)
+        with server.client("/easypost-connect", EASYPOST_KEY) as easypost:
+            job = single_file_job(easypost)  # deleted two hours later unless its file arrives
         server.stop()
 
     with ServerProcess(tmp_path, port=server.port) as again, again.client() as control:
+        with again.client("/easypost-connect", EASYPOST_KEY) as easypost:
+            assert easypost.get(f"/jobs/{job['id']}").json()["status"] == "AWAITING_FOR_FILE"
+            control.post("/_mockpost/clock/advance", json={"duration": "1h59m59s"})
+            assert easypost.get(f"/jobs/{job['id']}").status_code == 200
+            control.post("/_mockpost/clock/advance", json={"seconds": 1})
+            assert easypost.get(f"/jobs/{job['id']}").status_code == 404
         assert control.get("/_mockpost/inbox/eko").json()["items"] == []
         control.post("/_mockpost/clock/advance", json={"duration": "2d"})
         items = control.get("/_mockpost/inbox/eko").json()["items"]
