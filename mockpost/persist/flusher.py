@@ -200,6 +200,8 @@ class Persistence:
             for name in names:
                 accounts.update((name, tenant) for tenant, _ in sandbox.store.tenants(name))
         touched, self._touched = self._touched, False
+        if touched:  # accounts that went without a word (open mode's bound evicts the least used)
+            accounts.update(key for key in self._saved_accounts if sandbox.store.existing(*key) is None)
         if accounts or touched:
             by_account, orphans = timers_by_account(sandbox.scheduler.live(), accounts)
             self._capture_accounts(batch, accounts, by_account)

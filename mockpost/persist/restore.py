@@ -302,6 +302,8 @@ def apply(sandbox: Sandbox, content: Content, merge: bool = False) -> dict[str, 
                 if merge:
                     sandbox.clear(name, account)
                 sandbox.store.adopt(name, account, state)
+                if sandbox.tenancy.on_use is not None and sandbox.tenancy.account(name, account) is None:
+                    sandbox.tenancy.on_use(name, account)  # an open-mode account, counted by its bound
                 timers.extend(
                     {**t.model_dump(), "provider": name, "account": account} for t in account_timers
                 )

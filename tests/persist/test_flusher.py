@@ -90,3 +90,18 @@ def test_each_answered_request_is_published_to_listeners_with_its_account(mockpo
     ]
     controls = [data for kind, data in seen if kind == "control"]
     assert controls == [{"method": "POST", "path": "/_mockpost/clock/freeze", "account": None}]
+
+
+def test_an_account_open_modes_bound_evicted_is_deleted_from_the_store(tmp_path):
+    with Mockpost(data_dir=tmp_path, max_tenants=2) as mock:
+        persistence = mock.sandbox.persistence
+        for key in ("first-key-0001", "second-key-002", "third-key-0003"):
+            mock.client("ekopost", headers={"Authorization": f"api-key {key}"}).post("/campaigns", json={})
+        batch = persistence.capture()
+        kept = {account for (_, account), body in batch.accounts.items() if body is not None}
+        assert len(kept) == 2 and len(mock.accounts()) == 2
+        mock.client("ekopost", headers={"Authorization": "api-key fourth-key-004"}).post(
+            "/campaigns", json={}
+        )
+        deleted = [account for (_, account), body in persistence.capture().accounts.items() if body is None]
+        assert len(deleted) == 1 and deleted[0] in kept
