@@ -1,4 +1,4 @@
-"""`mockpost serve | run | openapi | schema | version`.
+"""`mockpost serve | run | snapshot | openapi | schema | version`.
 
 A user's mistake (a flag, a variable, a file, a port in use, a closed pipe) ends in one or two lines
 on stderr that say what to fix, and exit code 2; never a traceback.
@@ -50,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_run_arguments(run)
 
+    from mockpost.persist.command import add_arguments as add_snapshot_arguments
+
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="save a running server's state to a file, or load one into it",
+        description="Exit code: 0 done, 1 the server refused it, 2 a wrong command line, file or URL.",
+    )
+    add_snapshot_arguments(snapshot)
+
     openapi = commands.add_parser("openapi", help="print a provider's (or the control plane's) OpenAPI JSON")
     openapi.add_argument("name", help="provider name, or 'control'")
     openapi.add_argument("--base-url", default="http://127.0.0.1:8000")
@@ -77,6 +86,7 @@ def serve(args: argparse.Namespace) -> int:
     from mockpost.app import create_app
     from mockpost.configfiles import ConfigError
     from mockpost.logs import configure_logging
+    from mockpost.persist.errors import StoreRefused
     from mockpost.server import ListenError, Server
 
     given = given_fields(args)
@@ -87,6 +97,8 @@ def serve(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except ConfigError as exc:
         return fail(f"{named(exc.setting, given)}: {exc}" if exc.setting else str(exc))
+    except StoreRefused as exc:
+        return fail(str(exc))
     configure_logging(settings)
     try:
         server = Server(app, settings)
@@ -136,6 +148,10 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from mockpost.scenarios.command import run_command
 
         return run_command(args)
+    if args.command == "snapshot":
+        from mockpost.persist.command import snapshot_command
+
+        return snapshot_command(args)
     if args.command == "version":
         print(__version__)
         return 0

@@ -159,6 +159,17 @@ class Settings(BaseModel):
     access_log: bool = Field(
         default=False, description="uvicorn's access log (costly; the journal records every request)"
     )
+    data_dir: Path | None = Field(
+        default=None,
+        description="keep the whole sandbox in this directory (SQLite), so a restart continues where it "
+        "stopped; none: in memory only",
+        json_schema_extra={"metavar": "DIR"},
+    )
+    snapshot: Path | None = Field(
+        default=None,
+        description="start from this snapshot file (with --data-dir: only when the store is empty)",
+        json_schema_extra={"metavar": "FILE"},
+    )
     control_token: str | None = Field(
         default=None,
         repr=False,

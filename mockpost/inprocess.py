@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
+import orjson
 
 from mockpost import __version__, handle, inventory
 from mockpost.app import create_app
@@ -208,6 +209,10 @@ class Mockpost(handle.Handle):
     def close(self) -> None:
         for client in self._clients:
             client.close()
+        persistence = self.app.state.persistence
+        if persistence is not None:  # calls made here bypass HTTP, so everything is written once
+            persistence.save_everything()
+            self.run(persistence.close())
         self.run(self.sandbox.aclose())
         self.loop.close()
 
@@ -302,6 +307,28 @@ class Mockpost(handle.Handle):
     def timers(self) -> list[dict[str, Any]]:
         """Every pending timer, by due time."""
         return inventory.timers(self.sandbox)
+
+    # -- snapshots: straight to the sandbox (no body limit, no JSON text in between) -------------
+    def snapshot(self, provider: str | None = None, account: str | None = None) -> dict[str, Any]:
+        """The sandbox (or one provider, or one account of it) as a snapshot document: build a
+        world once, then `restore` it at the start of every test."""
+        try:
+            raw = self.sandbox.snapshots.export(provider, account)
+        except inventory.NotFound as exc:
+            raise handle.NotFound(404, str(exc)) from None
+        document: dict[str, Any] = orjson.loads(raw)
+        return document
+
+    def restore(self, snapshot: handle.Snapshot, merge: bool = False) -> dict[str, Any]:
+        """Put a snapshot back: replaces what it covers, or with merge=True adds to what is there.
+        A document with any problem changes nothing: Refused (400) names each field."""
+        from mockpost.persist.restore import SnapshotError
+
+        raw = orjson.dumps(snapshot) if isinstance(snapshot, dict) else handle.snapshot_bytes(snapshot)
+        try:
+            return self.sandbox.snapshots.restore(raw, merge=merge)
+        except SnapshotError as exc:
+            raise handle.Refused(400, f"invalid snapshot: {exc}", exc.details()) from None
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

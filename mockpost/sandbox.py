@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ from mockpost.core.webhooks import DELIVERY, INBOX_PREFIX, Outbox, refuse_contro
 
 if TYPE_CHECKING:
     import httpx
+
+    from mockpost.persist.snapshots import Snapshots
 
 logger = logging.getLogger("mockpost")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
@@ -60,6 +63,7 @@ class Sandbox:
             events=self.events,
         )
         self.app: Any = None  # the ASGI app, set by create_app, for deliveries addressed to the mock
+        self.persistence: Any = None  # the store writer, set by create_app with a data directory
         self.self_origins: set[tuple[str, int]] = set()  # (host, port) where the server listens
         self._http: httpx.AsyncClient | None = None
         self.providers = Providers(
@@ -157,6 +161,13 @@ class Sandbox:
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
         """Empty state. A full reset also empties journal, faults, inboxes, deliveries and puts the
         clock back to real time; fixtures given at start-up are loaded again."""
+        self.clear(provider, tenant)
+        self._apply_fixtures(only=provider)
+        self.events.publish("reset", {"provider": provider, "account": tenant})
+
+    def clear(self, provider: str | None = None, tenant: str | None = None) -> None:
+        """A reset without loading the fixtures again (and without telling anyone): what restoring a
+        snapshot replaces."""
         names = [provider] if provider else list(self.providers)
         for name in names:
             self._forget_account(name, tenant)
@@ -174,8 +185,6 @@ class Sandbox:
             self.faults.rng = self._fault_rng()
             self.inboxes.clear()
             self._start_clock()
-        self._apply_fixtures(only=provider)
-        self.events.publish("reset", {"provider": provider, "account": tenant})
 
     def _forget_account(self, provider: str, tenant: str | None) -> None:
         """Drop an account's (or, with no tenant, a provider's) state, timers and deliveries: what
@@ -282,6 +291,13 @@ class Sandbox:
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.scheduler.wakeup.wait(), wait)
+
+    @functools.cached_property
+    def snapshots(self) -> Snapshots:
+        """Export and restore snapshots of this sandbox (built on first use)."""
+        from mockpost.persist.snapshots import Snapshots
+
+        return Snapshots(self)
 
     def describe_clock(self) -> dict[str, Any]:
         return {"now": iso_utc(self.clock.now()), "frozen": self.clock.frozen}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -86,6 +87,22 @@ class Clock:
     def reset(self) -> None:
         self._offset = 0.0
         self._frozen_at = None
+
+    # -- saving ------------------------------------------------------------------
+    def export(self) -> dict[str, Any]:
+        """What a restart needs to continue: frozen at an instant, or running at an offset from
+        wall time (so virtual time keeps running while the sandbox is down, as real time does)."""
+        return {
+            "now": iso_utc(self.now()),
+            "frozen": self.frozen,
+            "offset_seconds": self._offset,
+            "frozen_at": self._frozen_at,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        frozen_at = saved.get("frozen_at")
+        self._frozen_at = float(frozen_at) if frozen_at is not None else None
+        self._offset = float(saved.get("offset_seconds") or 0.0)
 
 
 def _epoch(at: datetime) -> float:

@@ -31,7 +31,7 @@ from mockpost.core.clock import Clock, iso_utc
 from mockpost.core.events import Events
 from mockpost.core.fake import make_faker, reseed_faker
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge
-from mockpost.core.ids import Ids, derive_seed
+from mockpost.core.ids import Ids, derive_seed, rng_state, set_rng_state
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.core.resources import Change, Document, ResourceKind, acting_as
@@ -96,6 +96,27 @@ class ProviderContext:
     def now(self) -> datetime:
         return self.clock.now()
 
+    # -- saving ------------------------------------------------------------------------
+    def streams(self) -> dict[str, Any] | None:
+        """Where the seeded id, random and fake-data streams stand, so that a restored sandbox hands
+        out the ids it would have without the restart. None without a seed: nothing to continue."""
+        if self.seed is None:
+            return None
+        return {
+            "ids": rng_state(self.ids.rng),
+            "rng": rng_state(self.rng),
+            "fakers": {locale: rng_state(faker.random) for locale, faker in self._fakers.items()},
+        }
+
+    def restore_streams(self, saved: dict[str, Any]) -> None:
+        """Continue the streams from `streams()` (a sandbox without a seed keeps its own)."""
+        if self.seed is None:
+            return
+        set_rng_state(self.ids.rng, saved["ids"])
+        set_rng_state(self.rng, saved["rng"])
+        for locale, state in saved.get("fakers", {}).items():
+            set_rng_state(self.faker(locale).random, state)
+
     # -- timed work: data, run by the provider's `timer_actions` -------------------------
     def schedule(self, account: str, kind: str, id: str, due: datetime, action: str) -> Timer:
         """At `due`, do `action` to the `kind` object `id` of `account` (never earlier than now)."""
@@ -156,6 +177,9 @@ class Provider(ABC):
     description: ClassVar[str] = ""
     faker_locales: ClassVar[tuple[str, ...]] = ()  # built by warm_up, off the request path
     timeline_class: ClassVar[TimelineClass | None] = None  # its `from_options` reads ctx.options
+    # the class of one account's state, as its store factory makes it (saved and restored by a
+    # generic codec); None: the one the factory registered with the store is declared to return
+    state_class: ClassVar[type | None] = None
 
     def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx

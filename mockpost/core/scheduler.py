@@ -52,7 +52,8 @@ class Timer:
         return (self.provider, self.account, self.kind, self.id)
 
     def as_dict(self) -> dict[str, Any]:
-        """The listed and saved form (`due` as epoch seconds; the control plane shows it in ISO)."""
+        """The listed form (`due` as epoch seconds; the control plane shows it in ISO); the saved
+        form adds `seq`, the order among timers of one instant."""
         return {
             "provider": self.provider,
             "account": self.account,
@@ -117,6 +118,11 @@ class Scheduler:
 
     def pending(self) -> list[Timer]:
         return sorted(timer for timer in self._heap if not timer.cancelled)
+
+    def live(self) -> list[Timer]:
+        """The pending timers in no particular order (cheaper than `pending` when order does not
+        matter: saving them, counting them)."""
+        return [timer for timer in self._heap if not timer.cancelled]
 
     def clear(self, provider: str | None = None, account: str | None = None) -> None:
         """Forget timers: all, one provider's, or one account's of a provider."""

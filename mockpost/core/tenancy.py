@@ -16,6 +16,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockpost.core.secrets import credential_label, same_secret
 
@@ -109,6 +110,55 @@ class Tenancy:
         """After a provider's reset: its identities are unknown again."""
         for key in [key for key in self._secrets if key[0] == provider]:
             del self._secrets[key]
+
+    # -- saving ---------------------------------------------------------------------
+    def export(self, provider: str, tenant_id: str | None = None) -> dict[str, Any]:
+        """What open mode learnt of a provider's accounts by their first use: each account's masked
+        label and the raw credentials that name it, and (for the whole provider only) the secrets
+        fixed by first use, so that a restart lets no other secret in. Accounts-file accounts come
+        from the settings, not from here."""
+        secrets = {} if tenant_id is not None else self._provider_items(self._secrets, provider)
+        return {
+            "labels": {
+                tenant: label
+                for tenant, label in self._provider_items(self._labels, provider).items()
+                if tenant_id is None or tenant == tenant_id
+            },
+            "credentials": {
+                raw: tenant
+                for raw, tenant in self._provider_items(self._raw, provider).items()
+                if tenant_id is None or tenant == tenant_id
+            },
+            "secrets": secrets,
+        }
+
+    def restore(self, provider: str, saved: dict[str, Any]) -> None:
+        """Add what `export` saved (on top of what is known; `forget` first to replace it)."""
+        for tenant, label in saved.get("labels", {}).items():
+            self._labels[(provider, tenant)] = label
+        for raw, tenant in saved.get("credentials", {}).items():
+            self._raw[(provider, raw)] = tenant
+        for identity, secret in saved.get("secrets", {}).items():
+            self._secrets[(provider, identity)] = secret
+
+    def forget(self, provider: str, tenant_id: str | None = None) -> None:
+        """Forget open-mode accounts (all of a provider's, with its secrets, or one account's)."""
+        if tenant_id is None:
+            self.forget_secrets(provider)
+        self._labels = {
+            key: label
+            for key, label in self._labels.items()
+            if key[0] != provider or (tenant_id is not None and key[1] != tenant_id)
+        }
+        self._raw = {
+            key: tenant
+            for key, tenant in self._raw.items()
+            if key[0] != provider or (tenant_id is not None and tenant != tenant_id)
+        }
+
+    @staticmethod
+    def _provider_items(table: dict[tuple[str, str], str], provider: str) -> dict[str, str]:
+        return {key: value for (name, key), value in table.items() if name == provider}
 
     def account(self, provider: str, tenant_id: str) -> Account | None:
         return self._accounts.get((provider, tenant_id))
