@@ -70,14 +70,15 @@ def objects(
 
 
 def describe(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: str) -> dict[str, Any]:
-    """One object: `{kind, id, state, created_at, updated_at, wire, history, timers, related}`."""
+    """One object: `{kind, id, state, created_at, updated_at, wire, history, timers, related, ...}`,
+    with its account's id and readable `label`."""
     loaded, tenant, _ = _account(sandbox, provider, account)
     if kind not in loaded.kinds:
         raise NotFound(f"{provider} has no kind {kind!r}; kinds: {sorted(loaded.kinds)}")
     described = loaded.describe_object(tenant, kind, object_id)
     if described is None:
         raise NotFound(f"no {kind} {object_id!r} in this account")
-    return described
+    return {**described, "account": tenant, "label": loaded.account_label(tenant)}
 
 
 def documents(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: str) -> list[Document]:

@@ -119,6 +119,8 @@ class ObjectDetail(BaseModel):
     deletable: bool = Field(description="Whether its API can delete it")
     documents: list[DocumentInfo] = Field(description="Files it holds or made (letters, labels...)")
     address: list[str] | None = Field(description="The recipient's address block as the provider read it")
+    account: str = Field(description="The account's id")
+    label: str = Field(description="The account's readable name: its accounts-file name or masked credential")
 
 
 class ObjectPage(BaseModel):
