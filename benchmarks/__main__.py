@@ -27,6 +27,7 @@ from benchmarks import (
     soak,
     startup,
     throughput,
+    webhooks,
 )
 from benchmarks.procs import ROOT, cpu_pinning
 
@@ -38,6 +39,7 @@ MEASUREMENTS = (
     "scale",
     "memory",
     "pdf",
+    "webhooks",
     "persistence",
     "peers",
     "soak",
@@ -165,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pdf": lambda: pdf.measure(
             *((pdf.SIZE_QUICK, pdf.PAGES_QUICK) if args.quick else (pdf.SIZE, pdf.PAGES))
         ),
+        "webhooks": lambda: webhooks.measure(),
         "persistence": lambda: persistence.measure(
             args.duration,
             args.concurrency,

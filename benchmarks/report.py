@@ -155,6 +155,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     out += scale_rows(results.get("scale"))
     out += memory_rows(results.get("memory"))
     out += pdf_rows(results.get("pdf"))
+    out += webhook_rows(results.get("webhooks"))
     out += persistence_rows(results.get("persistence"))
     out += peers_rows(results.get("peers"))
     out += soak_rows(results.get("soak"))
@@ -267,6 +268,28 @@ def pdf_rows(p: Any) -> list[tuple[str, str, str, str, str]]:
             "slowest of the same reads, nothing uploaded",
         )
         for d in p["documents"]
+    ]
+
+
+def webhook_rows(w: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(w):
+        return []
+    return [
+        (
+            f"webhooks: 1-day advance s, 3 deliveries to a receiver that never answers ({w['attempts']} "
+            "attempts)",
+            fmt(w["advance_s"], 2),
+            fmt(w["bar_s"], 2),
+            f"{w['advance_s'] / w['bar_s']:.2f}x",
+            f"the webhook timeout ({w['timeout_s']:g} s) plus 1 s",
+        ),
+        (
+            "webhooks: s until another receiver's delivery, same advance",
+            fmt(w["healthy_delivered_s"], 2) if w["healthy_delivered_s"] is not None else "-",
+            fmt(w["timeout_s"], 2),
+            "-",
+            "the webhook timeout",
+        ),
     ]
 
 

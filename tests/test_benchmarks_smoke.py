@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from benchmarks import __main__ as runner
-from benchmarks import loadgen, memory, pdf, peers, persistence, report, scale, soak
+from benchmarks import loadgen, memory, pdf, peers, persistence, report, scale, soak, webhooks
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +133,9 @@ def test_the_console_cost_is_measured_with_0_1_and_10_open_streams() -> None:
     assert set(result["rps"]) == {"0", "1", "10"} and all(rps > 0 for rps in result["rps"].values())
     assert set(result["cost"]) == {"1", "10"}
     assert any("console" in row[0] for row in report.rows({"console": result}))
+
+
+def test_webhooks_advance_with_a_receiver_that_never_answers() -> None:
+    result = webhooks.measure(timeout=0.3)
+    assert result["healthy_state"] == "delivered" and result["attempts"] == 3 * 6 + 1
+    assert "webhooks: 1-day advance s" in report.table({"webhooks": result})

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockpost.core.clock import Clock, iso_utc
 from mockpost.core.events import Events
@@ -145,6 +146,7 @@ class Outbox:
         self.max_bytes = max_bytes
         self.timeout = timeout
         self._gate = asyncio.Semaphore(concurrency)
+        self._silent: dict[str, float] = {}  # receiver (host:port) -> real time it is skipped until
         self._deliveries: OrderedDict[str, Delivery] = OrderedDict()
         self._bytes = 0
         self._last_id = 0
@@ -251,6 +253,16 @@ class Outbox:
         await self._attempt(delivery)
 
     # -- internals ----------------------------------------------------------------
+    def _note_silent(self, receiver: str) -> None:
+        """A receiver that let an attempt time out is not waited for again for one timeout of real
+        time: the retries an advance walks through seconds later fail at once instead of each
+        holding the advance (and every other account's webhooks) for another timeout."""
+        now = time.monotonic()
+        if receiver not in self._silent:
+            for host in [host for host, until in self._silent.items() if until <= now]:
+                del self._silent[host]  # keeps the table to the receivers hanging right now
+        self._silent[receiver] = now + self.timeout
+
     def _new_id(self) -> str:
         self._last_id += 1
         return f"dlv-{self._last_id}"
@@ -280,13 +292,17 @@ class Outbox:
         at = iso_utc(self.clock.now())
         status: int | None = None
         error: str | None = None
+        receiver = urlsplit(delivery.url).netloc
         try:
+            if self._silent.get(receiver, 0.0) > time.monotonic():
+                raise TimeoutError(f"{receiver} did not answer within {self.timeout:g} s moments ago")
             async with self._gate:
                 status = await asyncio.wait_for(
                     self.sender(delivery.url, delivery.body, delivery.headers), self.timeout
                 )
-        except TimeoutError:
-            error = f"TimeoutError: no answer within {self.timeout:g} s"
+        except TimeoutError as exc:
+            error = f"TimeoutError: {str(exc) or f'no answer within {self.timeout:g} s'}"
+            self._note_silent(receiver)
         except Exception as exc:  # any transport failure counts as a failed attempt
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         self._bytes -= delivery.size
