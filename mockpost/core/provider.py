@@ -12,6 +12,7 @@ lifecycle (recorded in its history and published as an event), and changing the 
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from abc import ABC, abstractmethod
@@ -39,7 +40,7 @@ from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy, tenant_id_for
-from mockpost.core.webhooks import DELIVERY, Delivery, Outbox, RetryPolicy
+from mockpost.core.webhooks import DELIVERY, Outbox
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -76,6 +77,9 @@ class ProviderContext:
     _fakers: dict[str, Faker] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        # the outbox's `send` with this provider's name bound: (tenant, event, url, body, headers,
+        # policy, schedule=True) -> Delivery, checked by mypy as the method itself
+        self.send_webhook = functools.partial(self.outbox.send, self.name)
         self.reseed()
 
     def reseed(self) -> None:
@@ -156,17 +160,6 @@ class ProviderContext:
                     **change.as_dict(),
                 },
             )
-
-    def send_webhook(
-        self,
-        tenant: str | None,
-        event: str,
-        url: str,
-        body: bytes,
-        headers: dict[str, str],
-        policy: RetryPolicy,
-    ) -> Delivery:
-        return self.outbox.send(self.name, tenant, event, url, body, headers, policy)
 
 
 class Provider(ABC):

@@ -128,8 +128,7 @@ class Hooks:
         event = self._event(company, event_type, {}, test=True)
         event["data"] = self._sample(event_type)  # its ids drawn after the event's own
         raw = dumps(event)
-        delivery = self.ctx.outbox.send(
-            self.ctx.name,
+        delivery = self.ctx.send_webhook(
             account.tenant,
             event_type,
             subscription.url,
