@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -57,6 +57,14 @@ class TimelineClass(Protocol):
 def tag(request: Request, tenant: str) -> None:
     """Record the calling account on the request (the journal and its filters read it)."""
     request.scope[TENANT_KEY] = tenant
+
+
+class Fresh(TypedDict):
+    """How a new object begins: a fresh id, made and last changed at the same instant."""
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass
@@ -99,6 +107,12 @@ class ProviderContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def fresh(self, at: datetime | None = None) -> Fresh:
+        """A new object's id (a UUID from the id stream) and times (`at`, or now): spread into its
+        constructor, `Job(**ctx.fresh(now), name=...)`, before any other argument draws an id."""
+        at = self.now() if at is None else at
+        return {"id": self.ids.uuid4(), "created_at": at, "updated_at": at}
 
     # -- saving ------------------------------------------------------------------------
     def streams(self) -> dict[str, Any] | None:
