@@ -209,7 +209,8 @@ class Provider(ABC):
 
     # -- optional ---------------------------------------------------------------------
     def control_endpoints(self) -> list[Endpoint]:
-        """Extra control-plane routes, mounted at /_mockpost/<name>/..."""
+        """Extra control-plane routes, mounted at /_mockpost/<name>/... (documented under the
+        provider's name unless an endpoint gives its own tag)."""
         return []
 
     def lifecycles(self) -> list[Lifecycle]:

@@ -199,14 +199,13 @@ class EkopostProvider(Provider):
 
     def control_endpoints(self) -> list[Endpoint]:
         return [
-            *webhook_endpoints(self, self.account_of, self.ctx.max_body),
+            *webhook_endpoints(self.account_of, self.ctx.max_body),
             Endpoint(
                 "PUT",
                 "/account",
                 self.put_account,
                 "Account settings: credit_limit, unreachable",
                 body=models.AccountSetting,
-                tag="ekopost",
             ),
         ]
 

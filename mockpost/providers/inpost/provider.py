@@ -169,7 +169,7 @@ class InpostProvider(Provider):
         load_accounts(self, data)
 
     def control_endpoints(self) -> list[Endpoint]:
-        return webhook_endpoints(self, self.account_of, self.ctx.max_body)
+        return webhook_endpoints(self.account_of, self.ctx.max_body)
 
     def account_of(self, request: Request) -> Account:
         account: Account = self.resolve(request)

@@ -248,7 +248,7 @@ class NirvaProvider(Provider):
         return rendered
 
     def control_endpoints(self) -> list[Endpoint]:
-        return webhook_endpoints(self, self.organisation_of, self.ctx.max_body)
+        return webhook_endpoints(self.organisation_of, self.ctx.max_body)
 
     def organisation_of(self, request: Request) -> Organisation:
         organisation: Organisation = self.resolve(request)
