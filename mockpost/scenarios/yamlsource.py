@@ -208,11 +208,11 @@ def _plain_scalar(loader: yaml.SafeLoader, raw: str) -> Any:
     return loader.construct_object(yaml.ScalarNode(tag, raw))
 
 
-def _matcher_constructor(path: Path, tag: str, build: Any) -> Any:
+def _matcher_constructor(path: Path, tag: str, build: type[matchers.Matcher]) -> Any:
     def construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
             raw = str(loader.construct_scalar(node))
-            if tag in ("!regex", "!type") or node.style is not None or "{{" in raw:
+            if build.takes is str or node.style is not None or "{{" in raw:
                 value: Any = raw  # quoted, a pattern or a {{ variable }}: text as written
             else:
                 value = _plain_scalar(loader, raw) if raw != "" else None  # `!length 2` is the number 2

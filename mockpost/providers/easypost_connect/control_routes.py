@@ -45,7 +45,6 @@ class ControlRoutes:
         body=models.PeppolInject,
         response=models.PeppolDocumentOut,
         status=201,
-        tag="easypost-connect",
     )
     async def inject_peppol(self, request: Request) -> Response:
         account, company, data = await self._acting(request, models.PeppolInject)
@@ -57,7 +56,6 @@ class ControlRoutes:
         "Modify an incoming Peppol document: lastModifiedAt becomes now (or the given instant)",
         body=models.PeppolTouch,
         response=models.PeppolDocumentOut,
-        tag="easypost-connect",
     )
     async def touch_peppol(self, request: Request) -> Response:
         _, company, data = await self._acting(request, models.PeppolTouch)
@@ -74,7 +72,6 @@ class ControlRoutes:
         body=models.WorkflowInject,
         response=models.WorkflowOut,
         status=201,
-        tag="easypost-connect",
     )
     async def add_workflow(self, request: Request) -> Response:
         _, company, data = await self._acting(request, models.WorkflowInject)

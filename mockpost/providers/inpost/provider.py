@@ -20,6 +20,7 @@ from mockpost.core.ids import Ids
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
+from mockpost.providers import registered
 from mockpost.providers.inpost import letters, models, wire
 from mockpost.providers.inpost.backend import InpostBackend
 from mockpost.providers.inpost.errors import TokenInvalid, generic_error, language, language_from
@@ -33,12 +34,9 @@ REPEATED_SLASHES = re.compile("/{2,}")
 REPEATED_SLASHES_RAW = re.compile(b"/{2,}")
 
 
+@registered("inpost")
 class InpostProvider(Provider):
-    name: ClassVar[str] = "inpost"
-    mount: ClassVar[str] = "/inpost"
     faker_locales: ClassVar[tuple[str, ...]] = ("pl_PL",)  # warmed off the request path
-    title: ClassVar[str] = "InPost ShipX API"
-    api_version: ClassVar[str] = "1.0"
     description: ClassVar[str] = (
         "Organizations and statistics, shipments (simplified and offer mode), labels, tracking, points, "
         "dispatch orders. `Authorization: Bearer <token>`; every distinct token is its own account."
@@ -169,7 +167,7 @@ class InpostProvider(Provider):
         load_accounts(self, data)
 
     def control_endpoints(self) -> list[Endpoint]:
-        return webhook_endpoints(self, self.account_of, self.ctx.max_body)
+        return webhook_endpoints(self.account_of, self.ctx.max_body)
 
     def account_of(self, request: Request) -> Account:
         account: Account = self.resolve(request)
