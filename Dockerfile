@@ -5,6 +5,8 @@
 # Configure with MOCKPOST_* environment variables (MOCKPOST_SEED, MOCKPOST_FIXTURES, ...).
 # Change the port with MOCKPOST_PORT rather than --port, so that the health check follows it.
 # Where others can reach the port, set MOCKPOST_CONTROL_TOKEN (docs/security.md); health stays open.
+# Keep the sandbox across restarts with a volume (docs/persistence.md):
+#   docker run --rm -p 8000:8000 -v mockpost-data:/data -e MOCKPOST_DATA_DIR=/data mockpost
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,9 +15,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_ROOT_USER_ACTION=ignore
 
 # An unprivileged user with a fixed uid (so runAsNonRoot-style policies can check it).
+# /data is theirs, so a volume mounted there for --data-dir (MOCKPOST_DATA_DIR) is writable.
 RUN groupadd --system --gid 10001 mockpost \
     && useradd --system --uid 10001 --gid mockpost --home-dir /home/mockpost --create-home \
-       --shell /usr/sbin/nologin mockpost
+       --shell /usr/sbin/nologin mockpost \
+    && install -d -o mockpost -g mockpost /data
 
 # Only what the package build needs, so unrelated changes (tests, docs, CI) keep the cache.
 WORKDIR /src

@@ -21,15 +21,29 @@ from benchmarks import (
     memory,
     pdf,
     peers,
+    persistence,
     report,
     scale,
     soak,
     startup,
     throughput,
+    webhooks,
 )
 from benchmarks.procs import ROOT, cpu_pinning
 
-MEASUREMENTS = ("throughput", "console", "startup", "inprocess", "scale", "memory", "pdf", "peers", "soak")
+MEASUREMENTS = (
+    "throughput",
+    "console",
+    "startup",
+    "inprocess",
+    "scale",
+    "memory",
+    "pdf",
+    "webhooks",
+    "persistence",
+    "peers",
+    "soak",
+)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -69,6 +83,17 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--envelopes", type=int, help="memory: envelopes stored (default 100000, --quick 1000)"
     )
+    parser.add_argument(
+        "--restore-objects",
+        type=int,
+        help="persistence: objects in the world restored (default 100000, --quick 10000)",
+    )
+    parser.add_argument(
+        "--versus-objects",
+        type=int,
+        default=1_000,
+        help="persistence: objects re-created through the API vs restored (default 1000)",
+    )
     parser.add_argument("--soak-seconds", type=float, help="soak: seconds of load (default 600, --quick 3)")
     parser.add_argument(
         "--journal-size", type=int, default=500, help="soak: the server's --journal-size (default 500)"
@@ -97,6 +122,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args.scale_budget = args.scale_budget or (0.15 if args.quick else 1.0)
     args.envelopes = args.envelopes or (1_000 if args.quick else 100_000)
     args.soak_seconds = args.soak_seconds or (3.0 if args.quick else 600.0)
+    args.restore_objects = args.restore_objects or (10_000 if args.quick else 100_000)
     if (
         args.duration <= 0
         or args.concurrency < 1
@@ -114,10 +140,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         or not 0 < args.soak_seconds <= 24 * 3600
         or args.journal_size < 1
         or not 1 <= args.soak_connections <= 1_000
+        or not 2 <= args.restore_objects <= 10_000_000
+        or not 2 <= args.versus_objects <= 1_000_000
     ):
         parser.error(
             "--sizes (1..10^7), --scale-budget, --envelopes (1..10^7), --soak-seconds (up to a day), "
-            "--journal-size and --soak-connections (1..1000) must be positive"
+            "--journal-size, --soak-connections (1..1000), --restore-objects and --versus-objects (2 or "
+            "more) must be positive"
         )
     return args
 
@@ -137,6 +166,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "memory": lambda: memory.measure(args.envelopes, isolated=not args.quick),
         "pdf": lambda: pdf.measure(
             *((pdf.SIZE_QUICK, pdf.PAGES_QUICK) if args.quick else (pdf.SIZE, pdf.PAGES))
+        ),
+        "webhooks": lambda: webhooks.measure(),
+        "persistence": lambda: persistence.measure(
+            args.duration,
+            args.concurrency,
+            args.loadgen,
+            args.threads,
+            args.rounds,
+            args.restore_objects,
+            args.versus_objects,
         ),
         "peers": lambda: peers.measure(
             args.duration, args.concurrency, args.loadgen, args.threads, args.rounds, args.install_peers

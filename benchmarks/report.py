@@ -155,6 +155,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     out += scale_rows(results.get("scale"))
     out += memory_rows(results.get("memory"))
     out += pdf_rows(results.get("pdf"))
+    out += webhook_rows(results.get("webhooks"))
+    out += persistence_rows(results.get("persistence"))
     out += peers_rows(results.get("peers"))
     out += soak_rows(results.get("soak"))
     return out
@@ -267,6 +269,77 @@ def pdf_rows(p: Any) -> list[tuple[str, str, str, str, str]]:
         )
         for d in p["documents"]
     ]
+
+
+def webhook_rows(w: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(w):
+        return []
+    return [
+        (
+            f"webhooks: 1-day advance s, 3 deliveries to a receiver that never answers ({w['attempts']} "
+            "attempts)",
+            fmt(w["advance_s"], 2),
+            fmt(w["bar_s"], 2),
+            f"{w['advance_s'] / w['bar_s']:.2f}x",
+            f"the webhook timeout ({w['timeout_s']:g} s) plus 1 s",
+        ),
+        (
+            "webhooks: s until another receiver's delivery, same advance",
+            fmt(w["healthy_delivered_s"], 2) if w["healthy_delivered_s"] is not None else "-",
+            fmt(w["timeout_s"], 2),
+            "-",
+            "the webhook timeout",
+        ),
+    ]
+
+
+def persistence_rows(p: Any) -> list[tuple[str, str, str, str, str]]:
+    if not ok(p):
+        return []
+    t = p["throughput"]
+    out = [
+        (
+            f"persistence: {w['route']} req/s with --data-dir ({t['loadgen']}, c={t['concurrency']})",
+            fmt(w["data_dir"]["rps"], 0),
+            fmt(w["memory"]["rps"], 0),
+            f"{w['rps_ratio']:.2f}x",
+            "the same server without --data-dir",
+        )
+        for w in t["workloads"].values()
+    ]
+    r, v = p["restore"], p["versus"]
+    size = power(r["objects"])
+    out += [
+        (
+            f"persistence: restore a snapshot of {size} objects ms ({r['snapshot_bytes'] / 1e6:,.0f} MB)",
+            fmt(r["restore_ms"], 0),
+            fmt(r["export_ms"], 0),
+            f"{r['restore_ms'] / r['export_ms']:.2f}x" if r["export_ms"] else "-",
+            "exporting it",
+        ),
+        (
+            f"persistence: restore a snapshot of {size} objects, CPU ms",
+            fmt(r["restore_cpu_ms"], 0),
+            "-",
+            "-",
+            "(the process's own CPU time: what the machine's load does not inflate)",
+        ),
+        (
+            f"persistence: start from a data dir holding {size} objects ms (CPU ms)",
+            f"{fmt(r['start_from_data_dir_ms'], 0)} ({fmt(r['start_from_data_dir_cpu_ms'], 0)})",
+            fmt(r["start_from_empty_data_dir_ms"], 1),
+            "-",
+            "an empty data dir",
+        ),
+        (
+            f"persistence: restore {v['objects']:,} objects ms (median of {v['runs']})",
+            fmt(v["restore_ms"], 1),
+            fmt(v["recreate_ms"], 1),
+            f"{v['ratio']:.1f}x faster",
+            "re-creating them through the API (in process)",
+        ),
+    ]
+    return out
 
 
 def peers_rows(p: Any) -> list[tuple[str, str, str, str, str]]:

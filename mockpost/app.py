@@ -28,6 +28,12 @@ from mockpost.sandbox import Sandbox
 def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None) -> Starlette:
     settings = settings or Settings()
     sandbox = sandbox or Sandbox(settings, PROVIDERS)
+    persistence = None
+    if settings.data_dir is not None or settings.snapshot is not None:
+        from mockpost.persist.start import open_persistence  # only then: start-up stays lean without
+
+        persistence = open_persistence(sandbox, settings)
+        sandbox.persistence = persistence
     control = ControlPlane(sandbox)
 
     def error_body(provider: str, status: int, message: str) -> tuple[Any, dict[str, str]]:
@@ -40,14 +46,19 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
 
         ticker = asyncio.create_task(sandbox.ticker())
         warming = asyncio.create_task(warm_up_soon(sandbox))
+        flusher = asyncio.create_task(persistence.run()) if persistence is not None else None
         try:
             yield
         finally:
-            ticker.cancel()
-            with contextlib.suppress(BaseException):
-                await ticker
+            for task in (ticker, flusher):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
             with contextlib.suppress(BaseException):
                 await warming
+            if persistence is not None:
+                await persistence.close()  # a graceful stop writes what the last second changed
             await sandbox.aclose()
             control.page_images.close()
 
@@ -98,6 +109,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
         ],
     )
     app.state.sandbox = sandbox
+    app.state.persistence = persistence
     sandbox.app = app
     return app
 

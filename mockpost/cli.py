@@ -1,4 +1,4 @@
-"""`mockpost serve | run | openapi | version`.
+"""`mockpost serve | run | snapshot | openapi | schema | version`.
 
 A user's mistake (a flag, a variable, a file, a port in use, a closed pipe) ends in one or two lines
 on stderr that say what to fix, and exit code 2; never a traceback.
@@ -50,9 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_run_arguments(run)
 
+    from mockpost.persist.command import add_arguments as add_snapshot_arguments
+
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="save a running server's state to a file, or load one into it",
+        description="Exit code: 0 done, 1 the server refused it, 2 a wrong command line, file or URL.",
+    )
+    add_snapshot_arguments(snapshot)
+
     openapi = commands.add_parser("openapi", help="print a provider's (or the control plane's) OpenAPI JSON")
     openapi.add_argument("name", help="provider name, or 'control'")
     openapi.add_argument("--base-url", default="http://127.0.0.1:8000")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a fixtures, accounts or scenario file (for editors)",
+        description="The JSON Schema (draft 2020-12) of a file kind: unknown keys are refused, as "
+        "mockpost itself refuses them. Point an editor's YAML support at it for completion and checks.",
+    )
+    schema.add_argument("kind", choices=["fixtures", "accounts", "scenario"])
 
     commands.add_parser("version", help="print the version")
     return parser
@@ -69,6 +86,7 @@ def serve(args: argparse.Namespace) -> int:
     from mockpost.app import create_app
     from mockpost.configfiles import ConfigError
     from mockpost.logs import configure_logging
+    from mockpost.persist.errors import StoreRefused
     from mockpost.server import ListenError, Server
 
     given = given_fields(args)
@@ -79,6 +97,8 @@ def serve(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except ConfigError as exc:
         return fail(f"{named(exc.setting, given)}: {exc}" if exc.setting else str(exc))
+    except StoreRefused as exc:
+        return fail(str(exc))
     configure_logging(settings)
     try:
         server = Server(app, settings)
@@ -113,6 +133,14 @@ def openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def schema(args: argparse.Namespace) -> int:
+    from mockpost.fileschemas import json_schema
+    from mockpost.providers import PROVIDERS
+
+    print(json.dumps(json_schema(args.kind, PROVIDERS), indent=2))
+    return 0
+
+
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "serve":
         return serve(args)
@@ -120,11 +148,17 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from mockpost.scenarios.command import run_command
 
         return run_command(args)
+    if args.command == "snapshot":
+        from mockpost.persist.command import snapshot_command
+
+        return snapshot_command(args)
     if args.command == "version":
         print(__version__)
         return 0
     if args.command == "openapi":
         return openapi(args)
+    if args.command == "schema":
+        return schema(args)
     parser.print_help()
     return EXIT_USAGE
 

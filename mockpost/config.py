@@ -34,138 +34,116 @@ def is_list_field(annotation: Any) -> bool:
     return typing.get_origin(annotation) is list
 
 
+def setting(
+    default: Any,
+    description: str,
+    metavar: str | None = None,
+    flag: str | None = None,
+    secret: bool = False,
+    **constraints: Any,
+) -> Any:
+    """A settings field: its description is the flag's help; a list or dict default is made fresh
+    for each Settings; a secret is left out of its repr."""
+    extra: dict[str, Any] = {key: value for key, value in (("metavar", metavar), ("flag", flag)) if value}
+    kind = {"default_factory": type(default)} if isinstance(default, list | dict) else {"default": default}
+    return Field(
+        **kind, description=description, json_schema_extra=extra or None, repr=not secret, **constraints
+    )
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # Each field's `description` is its help text; `json_schema_extra` may name the flag's metavar
-    # (and, for `options`, a flag spelled differently from the field).
-    host: str = Field(default="127.0.0.1", description="interface to listen on (0.0.0.0 in the image)")
-    port: int = Field(
-        default=8000,
-        ge=0,
-        le=65535,
-        description="port to listen on (0: any free port)",
-        json_schema_extra={"metavar": "N"},
+    # `mockpost.flags` makes each field a flag: its help is the description, `metavar` names its value
+    # in the help, `flag` spells a flag differently from the field.
+    # -- where it listens, who may drive it
+    host: str = setting("127.0.0.1", "interface to listen on (0.0.0.0 in the image)")
+    port: int = setting(8000, "port to listen on (0: any free port)", metavar="N", ge=0, le=65535)
+    public_url: str | None = setting(
+        None, "the base URL clients use to reach the mock (webhooks to it stay in-process)", metavar="URL"
     )
-    seed: int | None = Field(
-        default=None,
-        description="seed for ids, fake data and random faults",
-        json_schema_extra={"metavar": "N"},
+    control_token: str | None = setting(
+        None,
+        "token the control plane (/_mockpost) and the console require; none: open to anyone who reaches "
+        "the port. Sent as 'Authorization: Bearer TOKEN' or 'X-Mockpost-Token'",
+        metavar="TOKEN",
+        secret=True,
     )
-    fixtures: list[Path] = Field(
-        default_factory=list,
-        description="seed-data YAML files, loaded at start and after a reset",
-        json_schema_extra={"metavar": "FILE"},
+    cors_origin: list[str] = setting(
+        [],
+        "browser origins allowed to call the mock (CORS), e.g. http://localhost:3000, or *",
+        metavar="ORIGIN",
     )
-    accounts: Path | None = Field(
-        default=None,
-        description="YAML accounts file; only its credentials work (strict mode)",
-        json_schema_extra={"metavar": "FILE"},
+    # -- what it starts with
+    seed: int | None = setting(None, "seed for ids, fake data and random faults", metavar="N")
+    fixtures: list[Path] = setting(
+        [], "seed-data YAML files, loaded at start and after a reset", metavar="FILE"
     )
-    webhook_timeout: float = Field(
-        default=5.0,
+    accounts: Path | None = setting(
+        None, "YAML accounts file; only its credentials work (strict mode)", metavar="FILE"
+    )
+    scenario: list[Path] = setting(
+        [], "scenario files whose world (clock, accounts, rules) is loaded at start", metavar="FILE"
+    )
+    options: dict[str, dict[str, Any]] = setting(
+        {},
+        "a provider option, e.g. ekopost.print_after=2d (repeatable)",
+        metavar="PROVIDER.KEY=VALUE",
+        flag="--option",
+    )
+    freeze_at: str | None = setting(
+        None, "start with the clock frozen at this ISO-8601 instant", metavar="ISO"
+    )
+    data_dir: Path | None = setting(
+        None,
+        "keep the whole sandbox in this directory (SQLite), so a restart continues where it stopped; none: "
+        "in memory only",
+        metavar="DIR",
+    )
+    snapshot: Path | None = setting(
+        None, "start from this snapshot file (with --data-dir: only when the store is empty)", metavar="FILE"
+    )
+    # -- webhooks
+    webhook_timeout: float = setting(
+        5.0, "seconds a webhook attempt may take before it counts as failed", metavar="SECONDS", gt=0, le=300
+    )
+    webhook_concurrency: int = setting(
+        32, "webhook attempts sent at once (those due at the same instant)", metavar="N", ge=1, le=1024
+    )
+    # -- bounds
+    max_body_mb: float = setting(32.0, "largest request body accepted, in MiB", metavar="MB", gt=0)
+    max_header_kb: int = setting(
+        64, "largest request header block, in KiB; a larger one is answered 431", metavar="KB", ge=8, le=1024
+    )
+    read_timeout: float = setting(
+        30.0, "seconds a client has to send a whole request (408 after)", metavar="SECONDS", gt=0, le=3600
+    )
+    journal_size: int = setting(10_000, "requests kept in the journal", metavar="N", ge=1)
+    journal_max_mb: float = setting(
+        64.0,
+        "memory the journal may hold (bodies, headers), in MiB; the oldest requests go first",
+        metavar="MB",
         gt=0,
-        le=300,
-        description="seconds a webhook attempt may take before it counts as failed",
-        json_schema_extra={"metavar": "SECONDS"},
     )
-    webhook_concurrency: int = Field(
-        default=32,
+    outbox_max_mb: float = setting(
+        64.0, "memory kept for webhook deliveries, in MiB; the oldest finished go first", metavar="MB", gt=0
+    )
+    inbox_max_mb: float = setting(
+        64.0, "memory all webhook inboxes may hold, in MiB; the oldest items go first", metavar="MB", gt=0
+    )
+    max_inboxes: int = setting(
+        1000, "webhook inboxes kept; the least recently used one goes first", metavar="N", ge=1
+    )
+    max_tenants: int = setting(
+        1000,
+        "open mode: accounts kept per provider; the least recently used one is emptied",
+        metavar="N",
         ge=1,
-        le=1024,
-        description="webhook attempts sent at once (those due at the same instant)",
-        json_schema_extra={"metavar": "N"},
     )
-    outbox_max_mb: float = Field(
-        default=64.0,
-        gt=0,
-        description="memory kept for webhook deliveries, in MiB; the oldest finished go first",
-        json_schema_extra={"metavar": "MB"},
-    )
-    journal_max_mb: float = Field(
-        default=64.0,
-        gt=0,
-        description="memory the journal may hold (bodies, headers), in MiB; the oldest requests go first",
-        json_schema_extra={"metavar": "MB"},
-    )
-    max_header_kb: int = Field(
-        default=64,
-        ge=8,
-        le=1024,
-        description="largest request header block, in KiB; a larger one is answered 431",
-        json_schema_extra={"metavar": "KB"},
-    )
-    read_timeout: float = Field(
-        default=30.0,
-        gt=0,
-        le=3600,
-        description="seconds a client has to send a whole request (408 after)",
-        json_schema_extra={"metavar": "SECONDS"},
-    )
-    inbox_max_mb: float = Field(
-        default=64.0,
-        gt=0,
-        description="memory all webhook inboxes may hold, in MiB; the oldest items go first",
-        json_schema_extra={"metavar": "MB"},
-    )
-    max_inboxes: int = Field(
-        default=1000,
-        ge=1,
-        description="webhook inboxes kept; the least recently used one goes first",
-        json_schema_extra={"metavar": "N"},
-    )
-    max_tenants: int = Field(
-        default=1000,
-        ge=1,
-        description="open mode: accounts kept per provider; the least recently used one is emptied",
-        json_schema_extra={"metavar": "N"},
-    )
-    scenario: list[Path] = Field(
-        default_factory=list,
-        description="scenario files whose world (clock, accounts, rules) is loaded at start",
-        json_schema_extra={"metavar": "FILE"},
-    )
-    options: dict[str, dict[str, Any]] = Field(
-        default_factory=dict,
-        description="a provider option, e.g. ekopost.print_after=2d (repeatable)",
-        json_schema_extra={"flag": "--option", "metavar": "PROVIDER.KEY=VALUE"},
-    )
-    freeze_at: str | None = Field(
-        default=None,
-        description="start with the clock frozen at this ISO-8601 instant",
-        json_schema_extra={"metavar": "ISO"},
-    )
-    public_url: str | None = Field(
-        default=None,
-        description="the base URL clients use to reach the mock (webhooks to it stay in-process)",
-        json_schema_extra={"metavar": "URL"},
-    )
-    cors_origin: list[str] = Field(
-        default_factory=list,
-        description="browser origins allowed to call the mock (CORS), e.g. http://localhost:3000, or *",
-        json_schema_extra={"metavar": "ORIGIN"},
-    )
-    journal_size: int = Field(
-        default=10_000, ge=1, description="requests kept in the journal", json_schema_extra={"metavar": "N"}
-    )
-    max_body_mb: float = Field(
-        default=32.0,
-        gt=0,
-        description="largest request body accepted, in MiB",
-        json_schema_extra={"metavar": "MB"},
-    )
-    log_level: LogLevel = Field(default="info", description="server log level")
-    log_format: LogFormat = Field(default="text", description="log lines as text, or as one JSON object each")
-    access_log: bool = Field(
-        default=False, description="uvicorn's access log (costly; the journal records every request)"
-    )
-    control_token: str | None = Field(
-        default=None,
-        repr=False,
-        description="token the control plane (/_mockpost) and the console require; none: open to "
-        "anyone who reaches the port. Sent as 'Authorization: Bearer TOKEN' or 'X-Mockpost-Token'",
-        json_schema_extra={"metavar": "TOKEN"},
-    )
+    # -- logs
+    log_level: LogLevel = setting("info", "server log level")
+    log_format: LogFormat = setting("text", "log lines as text, or as one JSON object each")
+    access_log: bool = setting(False, "uvicorn's access log (costly; the journal records every request)")
 
     @model_validator(mode="before")
     @classmethod

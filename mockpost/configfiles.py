@@ -1,11 +1,15 @@
-"""The YAML files settings name (fixtures, accounts), read with the line of each part, so that a
-mistake in one is reported as `FILE:LINE: what is wrong`."""
+"""The YAML files settings name (fixtures, accounts), read with the line of each part and checked
+against their schema, so that every mistake in one is reported as `FILE:LINE: what is wrong`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from mockpost.core.registry import ProviderEntry
 
 
 class ConfigError(ValueError):
@@ -22,26 +26,12 @@ class ConfigError(ValueError):
 class YamlFile:
     path: Path
     data: Any
-    root: Any  # the yaml node tree, for line numbers
+    document: Any  # mockpost.scenarios.yamlsource.Document: the line of every part
 
     def line_of(self, *keys: str | int) -> int | None:
         """1-based line of the part at `keys` (mapping keys and list indexes): the line of its key in
         a mapping, of the item in a list; the deepest part of that path the file has."""
-        import yaml
-
-        node = self.root
-        line = node.start_mark.line + 1 if node is not None else None
-        for key in keys:
-            if isinstance(node, yaml.MappingNode):
-                pair = next(((name, value) for name, value in node.value if name.value == str(key)), None)
-                if pair is None:
-                    break
-                line, node = pair[0].start_mark.line + 1, pair[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                break
+        line: int | None = self.document.line_of(keys)
         return line
 
     def error(self, setting: str, problem: str, *keys: str | int) -> ConfigError:
@@ -50,25 +40,27 @@ class YamlFile:
         return ConfigError(f"{where}: {problem}", setting)
 
 
-def load_yaml(path: Path, setting: str) -> YamlFile:
-    import yaml  # only when a file is given: not part of every start-up
+def read_checked(
+    path: Path, setting: Literal["fixtures", "accounts"], entries: Iterable[ProviderEntry]
+) -> YamlFile:
+    """A fixtures or accounts file, read with the line of every part and checked against its schema
+    (mockpost.fileschemas): a ConfigError lists every mistake at once, each `FILE:LINE: ...`."""
+    from mockpost.fileschemas import file_model
+    from mockpost.scenarios.problems import validation_problems
+    from mockpost.scenarios.yamlsource import ScenarioError, load_document
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the file: {exc.strerror}", setting) from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a UTF-8 text file", setting) from None
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {exc.problem or exc.context}", setting) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}", setting) from None
-    finally:
-        loader.dispose()
-    return YamlFile(path, data, root)
+        document = load_document(path, tags=False)
+    except ScenarioError as exc:
+        raise ConfigError(str(exc), setting) from None
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, dict):
+        shape = "its data" if setting == "fixtures" else "a list of accounts"
+        line = getattr(data, "line", 1)
+        raise ConfigError(f"{path}:{line}: expected a mapping of provider name -> {shape}", setting)
+    problems = validation_problems(document, data, file_model(setting, entries, only=map(str, data)))
+    if problems:
+        in_order = sorted(problems, key=lambda problem: problem[0] or 0)  # as the file reads
+        lines = [f"{path}:{line}: {problem}" if line else f"{path}: {problem}" for line, problem in in_order]
+        raise ConfigError("\n".join(lines), setting)
+    return YamlFile(path, data, document)

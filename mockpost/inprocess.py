@@ -9,26 +9,57 @@ only once everything they caused has happened.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
+import orjson
 
-from mockpost import __version__, inventory
+from mockpost import __version__, handle, inventory
 from mockpost.app import create_app
 from mockpost.config import Settings
 from mockpost.control.guard import control_headers
 from mockpost.core.asgi import call_asgi
-from mockpost.core.clock import parse_duration, parse_instant
 from mockpost.core.faults import FaultSpec
 from mockpost.core.har import har_log
 from mockpost.core.middleware import ConnectionDropped
 from mockpost.core.secrets import mask_credential
 from mockpost.sandbox import Sandbox
 
+if TYPE_CHECKING:
+    from mockpost.intercept import Interceptor
+    from mockpost.remote import AsyncRemoteMockpost, RemoteMockpost
+
 T = TypeVar("T")
 BASE_URL = "http://mockpost"
+
+
+async def answer(mock: Mockpost, request: httpx.Request) -> httpx.Response:
+    """The in-process app's answer to an httpx request: due work (webhooks, timed transitions in
+    real-time mode) is applied before and after it, as a server's ticker would."""
+    sandbox = mock.sandbox
+    url = request.url
+    if sandbox.scheduler.has_due():
+        await sandbox.run_due()
+    try:
+        answered = await call_asgi(
+            mock.app,
+            request.method,
+            url.raw_path.split(b"?", 1)[0],
+            url.query,
+            [(name.lower(), value) for name, value in request.headers.raw],
+            request.read(),
+            host=url.host,
+            port=url.port or (443 if url.scheme == "https" else 80),
+            scheme=url.scheme,
+        )
+    except ConnectionDropped as exc:
+        raise httpx.RemoteProtocolError(str(exc), request=request) from None
+    if sandbox.scheduler.has_due():
+        await sandbox.run_due()
+    return httpx.Response(answered.status, headers=answered.headers, content=answered.body, request=request)
 
 
 class _SyncASGITransport(httpx.BaseTransport):
@@ -36,31 +67,7 @@ class _SyncASGITransport(httpx.BaseTransport):
         self.handle = handle
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        sandbox = self.handle.sandbox
-        url = request.url
-
-        async def call() -> httpx.Response:
-            if sandbox.scheduler.has_due():
-                await sandbox.run_due()
-            try:
-                answer = await call_asgi(
-                    self.handle.app,
-                    request.method,
-                    url.raw_path.split(b"?", 1)[0],
-                    url.query,
-                    [(name.lower(), value) for name, value in request.headers.raw],
-                    request.read(),
-                    host=url.host,
-                    port=url.port or 80,
-                    scheme=url.scheme,
-                )
-            except ConnectionDropped as exc:
-                raise httpx.RemoteProtocolError(str(exc), request=request) from None
-            if sandbox.scheduler.has_due():
-                await sandbox.run_due()
-            return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
-
-        return self.handle.run(call())
+        return self.handle.run(answer(self.handle, request))
 
 
 class _AnswerCookies(httpx.Cookies):
@@ -110,60 +117,58 @@ class InProcessClient(httpx.Client):
         return super()._merge_url(url)
 
 
-class Clock:
-    """`mockpost.clock`: read and move the sandbox's virtual time."""
+class Clock(handle.Clock):
+    """`mockpost.clock`: the sandbox's own clock, moved on the handle's event loop."""
 
-    def __init__(self, handle: Mockpost) -> None:
-        self._handle = handle
+    def __init__(self, mock: Mockpost) -> None:
+        self._mock = mock
 
-    def now(self) -> datetime:
-        return self._handle.sandbox.clock.now()
+    def _read(self) -> tuple[datetime, bool]:
+        clock = self._mock.sandbox.clock
+        return clock.now(), clock.frozen
 
-    @property
-    def frozen(self) -> bool:
-        return self._handle.sandbox.clock.frozen
-
-    def freeze(self, at: datetime | str | None = None) -> datetime:
-        self._handle.run(self._handle.sandbox.freeze(_instant(at) if at is not None else None))
+    def _freeze(self, at: datetime | None) -> datetime:
+        self._mock.run(self._mock.sandbox.freeze(at))
         return self.now()
 
-    def unfreeze(self) -> datetime:
-        self._handle.sandbox.unfreeze()
+    def _unfreeze(self) -> datetime:
+        self._mock.sandbox.unfreeze()
         return self.now()
 
-    def set(self, at: datetime | str) -> datetime:
-        self._handle.run(self._handle.sandbox.set_clock(_instant(at)))
+    def _set(self, at: datetime) -> datetime:
+        self._mock.run(self._mock.sandbox.set_clock(at))
         return self.now()
 
-    def advance(self, seconds: float | None = None, *, duration: str | None = None) -> datetime:
-        """Move forward; every due transition is applied and its webhooks delivered first."""
-        if (seconds is None) == (duration is None):
-            raise ValueError("give seconds or duration (e.g. duration='2h30m')")
-        total = seconds if seconds is not None else parse_duration(duration or "").total_seconds()
-        return self._handle.run(self._handle.sandbox.advance(total))
+    def _advance(self, seconds: float) -> datetime:
+        return self._mock.run(self._mock.sandbox.advance(seconds))
 
 
-class Faults:
-    """`mockpost.faults`: add, list and clear fault rules."""
+class Faults(handle.Faults):
+    """`mockpost.faults`: the sandbox's fault rules."""
 
-    def __init__(self, handle: Mockpost) -> None:
-        self._handle = handle
+    def __init__(self, mock: Mockpost) -> None:
+        self._mock = mock
 
     def add(self, **spec: Any) -> dict[str, Any]:
-        return self._handle.sandbox.faults.add(FaultSpec(**spec)).model_dump()
+        return self._mock.sandbox.faults.add(FaultSpec(**spec)).model_dump()
 
     def list(self) -> list[dict[str, Any]]:
-        return [rule.model_dump() for rule in self._handle.sandbox.faults.list()]
+        return [rule.model_dump() for rule in self._mock.sandbox.faults.list()]
 
     def remove(self, fault_id: str) -> bool:
-        return self._handle.sandbox.faults.remove(fault_id)
+        return self._mock.sandbox.faults.remove(fault_id)
 
     def clear(self) -> None:
-        self._handle.sandbox.faults.clear()
+        self._mock.sandbox.faults.clear()
 
 
-class Mockpost:
-    """An in-process sandbox. Use as a context manager, or call `close()`."""
+class Mockpost(handle.Handle):
+    """An in-process sandbox. Use as a context manager, or call `close()`.
+
+    `Mockpost.connect(url)` is the same API for a sandbox behind a URL (`mockpost serve`, the
+    live-server fixture, a container)."""
+
+    self_url = BASE_URL
 
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings(**overrides)
@@ -173,22 +178,48 @@ class Mockpost:
         self.clock = Clock(self)
         self.faults = Faults(self)
         self._clients: list[httpx.Client] = []
+        self._control: InProcessClient | None = None
+
+    @staticmethod
+    def connect(url: str, control_token: str | None = None, self_url: str | None = None) -> RemoteMockpost:
+        """The same API for a mockpost at `url` (`self_url`: the address it knows itself by,
+        when that differs, e.g. inside a container)."""
+        from mockpost.remote import RemoteMockpost
+
+        return RemoteMockpost(url, control_token=control_token, self_url=self_url)
+
+    @staticmethod
+    def connect_async(
+        url: str, control_token: str | None = None, self_url: str | None = None
+    ) -> AsyncRemoteMockpost:
+        """`connect`'s async twin: every operation is awaited (`await mock.clock.advance(60)`)."""
+        from mockpost.remote import AsyncRemoteMockpost
+
+        return AsyncRemoteMockpost(url, control_token=control_token, self_url=self_url)
 
     # -- plumbing -----------------------------------------------------------------
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return self.loop.run_until_complete(coroutine)
+        """Run a coroutine on the handle's own loop. Called from a thread whose loop is running
+        (an async test using the synchronous API), it runs in a helper thread meanwhile."""
+        if _running_loop() is None:
+            return self.loop.run_until_complete(coroutine)
+        with ThreadPoolExecutor(1, thread_name_prefix="mockpost") as pool:
+            return pool.submit(self.loop.run_until_complete, coroutine).result()
 
     def close(self) -> None:
         for client in self._clients:
             client.close()
+        persistence = self.app.state.persistence
+        if persistence is not None:  # calls made here bypass HTTP, so everything is written once
+            persistence.save_everything()
+            self.run(persistence.close())
         self.run(self.sandbox.aclose())
         self.loop.close()
 
-    def __enter__(self) -> Mockpost:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def send(self, call: handle.Call[T]) -> T:
+        if self._control is None:
+            self._control = self.client(headers=self.control_headers)
+        return call.answer(self._control.send(call.request(self._control)))
 
     # -- clients ------------------------------------------------------------------
     def url(self, path: str = "") -> str:
@@ -199,7 +230,7 @@ class Mockpost:
         self, provider: str | None = None, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> InProcessClient:
         """A synchronous httpx client at a provider's mount (or the root when no provider)."""
-        base = BASE_URL + (self._mount(provider) if provider else "")
+        base = BASE_URL + (self.mount(provider) if provider else "")
         client = InProcessClient(transport=_SyncASGITransport(self), base_url=base, headers=headers, **kwargs)
         self._clients.append(client)
         return client
@@ -208,18 +239,24 @@ class Mockpost:
         self, provider: str | None = None, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> httpx.AsyncClient:
         """An httpx.AsyncClient for async tests (runs on the caller's event loop)."""
-        base = BASE_URL + (self._mount(provider) if provider else "")
+        base = BASE_URL + (self.mount(provider) if provider else "")
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.app), base_url=base, headers=headers, **kwargs
         )
 
-    def _mount(self, provider: str) -> str:
-        try:
-            return self.sandbox.providers[provider].mount
-        except KeyError:
-            raise ValueError(
-                f"unknown provider {provider!r}; known: {sorted(self.sandbox.providers)}"
-            ) from None
+    def mounts(self) -> dict[str, str]:
+        return {entry.name: entry.mount for entry in self.sandbox.providers.entries()}
+
+    def intercept(
+        self, hosts: Mapping[str, str] | None = None, passthrough: Iterable[str] = ()
+    ) -> Interceptor:
+        """`with mock.intercept():` (or `@mock.intercept()`): httpx and requests calls to each
+        provider's real hosts reach this sandbox; URLs it hands out are reachable the same way.
+        `hosts={"https://eko.example.com/api": "ekopost"}` serves more; any other host is refused
+        with an error naming it, unless it is in `passthrough` (`["localhost:9000"]`)."""
+        from mockpost.intercept import Interceptor
+
+        return Interceptor(self, hosts, passthrough)
 
     # -- control operations (the same as /_mockpost) ----------------------------------
     @property
@@ -230,9 +267,6 @@ class Mockpost:
 
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
         self.sandbox.reset(provider, tenant)
-
-    def inbox_url(self, name: str) -> str:
-        return self.url(f"/_mockpost/inbox/{name}")
 
     def inbox(self, name: str) -> list[dict[str, Any]]:
         self.run(self.sandbox.run_due())
@@ -253,21 +287,7 @@ class Mockpost:
     def deliveries(self, provider: str | None = None) -> list[dict[str, Any]]:
         """Every webhook delivery attempt, oldest first."""
         self.run(self.sandbox.run_due())
-        return [
-            {**d.attempt_dict(attempt), "provider": d.provider, "event": d.event, "delivery_state": d.state}
-            for d in self.sandbox.outbox.deliveries(provider)
-            for attempt in d.attempts
-        ]
-
-    def transition(self, provider: str, headers: dict[str, str], **request: Any) -> dict[str, Any]:
-        """Force a resource into a state, as `POST /_mockpost/{provider}/transition`."""
-        response = self.client().post(
-            f"/_mockpost/{provider}/transition", json=request, headers={**headers, **self.control_headers}
-        )
-        if response.status_code != 200:
-            raise AssertionError(f"transition refused ({response.status_code}): {response.text}")
-        result: dict[str, Any] = response.json()
-        return result
+        return inventory.delivery_attempts(self.sandbox, provider)
 
     # -- the resource model (the same as /_mockpost/accounts and /_mockpost/timers) ----------
     def accounts(self, provider: str | None = None) -> list[dict[str, Any]]:
@@ -288,14 +308,31 @@ class Mockpost:
         """Every pending timer, by due time."""
         return inventory.timers(self.sandbox)
 
-    def state(self, provider: str, headers: dict[str, str]) -> dict[str, Any]:
-        response = self.client().get(
-            f"/_mockpost/state/{provider}", headers={**headers, **self.control_headers}
-        )
-        response.raise_for_status()
-        state: dict[str, Any] = response.json()["state"]
-        return state
+    # -- snapshots: straight to the sandbox (no body limit, no JSON text in between) -------------
+    def snapshot(self, provider: str | None = None, account: str | None = None) -> dict[str, Any]:
+        """The sandbox (or one provider, or one account of it) as a snapshot document: build a
+        world once, then `restore` it at the start of every test."""
+        try:
+            raw = self.sandbox.snapshots.export(provider, account)
+        except inventory.NotFound as exc:
+            raise handle.NotFound(404, str(exc)) from None
+        document: dict[str, Any] = orjson.loads(raw)
+        return document
+
+    def restore(self, snapshot: handle.Snapshot, merge: bool = False) -> dict[str, Any]:
+        """Put a snapshot back: replaces what it covers, or with merge=True adds to what is there.
+        A document with any problem changes nothing: Refused (400) names each field."""
+        from mockpost.persist.restore import SnapshotError
+
+        raw = orjson.dumps(snapshot) if isinstance(snapshot, dict) else handle.snapshot_bytes(snapshot)
+        try:
+            return self.sandbox.snapshots.restore(raw, merge=merge)
+        except SnapshotError as exc:
+            raise handle.Refused(400, f"invalid snapshot: {exc}", exc.details()) from None
 
 
-def _instant(at: datetime | str) -> datetime:
-    return parse_instant(at) if isinstance(at, str) else at
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

@@ -70,14 +70,15 @@ def objects(
 
 
 def describe(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: str) -> dict[str, Any]:
-    """One object: `{kind, id, state, created_at, updated_at, wire, history, timers, related}`."""
+    """One object: `{kind, id, state, created_at, updated_at, wire, history, timers, related, ...}`,
+    with its account's id and readable `label`."""
     loaded, tenant, _ = _account(sandbox, provider, account)
     if kind not in loaded.kinds:
         raise NotFound(f"{provider} has no kind {kind!r}; kinds: {sorted(loaded.kinds)}")
     described = loaded.describe_object(tenant, kind, object_id)
     if described is None:
         raise NotFound(f"no {kind} {object_id!r} in this account")
-    return described
+    return {**described, "account": tenant, "label": loaded.account_label(tenant)}
 
 
 def documents(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: str) -> list[Document]:
@@ -101,6 +102,24 @@ def delete(sandbox: Sandbox, provider: str, account: str, kind: str, object_id: 
 def timers(sandbox: Sandbox) -> list[dict[str, Any]]:
     """Every pending timer, by due time (ties in the order they run)."""
     return [{**timer.as_dict(), "due": _iso(timer.due)} for timer in sandbox.scheduler.pending()]
+
+
+def delivery_attempts(sandbox: Sandbox, provider: str | None = None) -> list[dict[str, Any]]:
+    """Every webhook delivery attempt (with its delivery's provider, event, account and state),
+    oldest first."""
+    items = [
+        {
+            **delivery.attempt_dict(attempt),
+            "provider": delivery.provider,
+            "event": delivery.event,
+            "tenant": delivery.tenant,
+            "delivery_state": delivery.state,
+        }
+        for delivery in sandbox.outbox.deliveries(provider)
+        for attempt in delivery.attempts
+    ]
+    items.sort(key=lambda item: item["id"])
+    return items
 
 
 def tenant_named(sandbox: Sandbox, text: str, provider: str | None = None) -> str:

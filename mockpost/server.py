@@ -131,8 +131,11 @@ class Server:
         sandbox = self.app.state.sandbox
         lines = [f"mockpost listening on {self.base_url}"]
         lines += [f"  {title:<34} {url}" for title, url in self.urls().items()]
+        strict = sandbox.tenancy.strict_providers()
         mode = (
-            "strict (accounts file)" if sandbox.tenancy.strict else "open (any credential is its own account)"
+            f"strict for {', '.join(strict)} (accounts file), open for the others"
+            if strict
+            else "open (any credential is its own account)"
         )
         lines.append(f"  accounts: {mode}; seed: {self.settings.seed}")
         if self.settings.control_token:

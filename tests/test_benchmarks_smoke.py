@@ -1,4 +1,5 @@
-"""Tiny runs of the benchmark runner's scale, memory, soak and peers parts, so they cannot rot.
+"""Tiny runs of the benchmark runner's scale, memory, persistence, soak and peers parts, so they
+cannot rot.
 
 Checks shapes and sanity only: no timed assertion (the benchmark reports speed, it never judges it).
 """
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from benchmarks import __main__ as runner
-from benchmarks import loadgen, memory, pdf, peers, report, scale, soak
+from benchmarks import loadgen, memory, pdf, peers, persistence, report, scale, soak, webhooks
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,22 @@ def test_memory_reports_payload_and_overhead(measured: dict[str, Any]) -> None:
     assert 0 < result["payload_bytes"] < result["traced_bytes"]
     assert result["overhead_bytes"] == pytest.approx(result["traced_bytes"] - result["payload_bytes"])
     assert result["baseline_parsed_dict_bytes"] > 0
+
+
+def test_persistence_restores_what_it_filled_and_reports_it() -> None:
+    result = persistence.run(objects=40, versus_objects=10)
+    restore, versus = result["restore"], result["versus"]
+    assert (restore["objects"], restore["timers"], versus["objects"]) == (40, 10, 10)
+    assert restore["snapshot_bytes"] > 0 and versus["ratio"] > 0
+    throughput = {
+        "loadgen": "asyncio",
+        "concurrency": 1,
+        "workloads": {
+            "read": {"route": "GET x", "memory": {"rps": 2.0}, "data_dir": {"rps": 1.0}, "rps_ratio": 0.5}
+        },
+    }
+    text = report.table({"persistence": {**result, "throughput": throughput}})
+    assert "persistence: restore a snapshot of 40 objects" in text and "0.50x" in text
 
 
 def test_soak_stays_bounded_for_half_a_second() -> None:
@@ -116,3 +133,9 @@ def test_the_console_cost_is_measured_with_0_1_and_10_open_streams() -> None:
     assert set(result["rps"]) == {"0", "1", "10"} and all(rps > 0 for rps in result["rps"].values())
     assert set(result["cost"]) == {"1", "10"}
     assert any("console" in row[0] for row in report.rows({"console": result}))
+
+
+def test_webhooks_advance_with_a_receiver_that_never_answers() -> None:
+    result = webhooks.measure(timeout=0.3)
+    assert result["healthy_state"] == "delivered" and result["attempts"] == 3 * 6 + 1
+    assert "webhooks: 1-day advance s" in report.table({"webhooks": result})

@@ -166,6 +166,21 @@ BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("PUT", f"/{PROVIDER}/webhook"): {"url": "http://mockpost/_mockpost/inbox/other-hook", "secret": "s"},
     ("PUT", f"/{PROVIDER}/account"): {"credit_limit": 1000, "unreachable": ["198001010000"]},
+    ("POST", "/snapshot"): {  # one provider with no accounts: restoring it empties that provider
+        "mockpost_snapshot": 1,
+        "mockpost_version": "fuzz",
+        "taken_at": T0,
+        "seed": 1,
+        "scope": {"provider": PROVIDER, "account": None},
+        "clock": None,
+        "providers": {},
+        "skipped": {},
+        "timers": [],
+        "outbox": None,
+        "faults": None,
+        "journal": None,
+        "inboxes": None,
+    },
 }
 # Documented fields a valid body cannot hold together: field -> the base fields it replaces.
 EXCLUSIVE_FIELDS: dict[tuple[str, str], dict[str, set[str]]] = {

@@ -119,6 +119,8 @@ class ObjectDetail(BaseModel):
     deletable: bool = Field(description="Whether its API can delete it")
     documents: list[DocumentInfo] = Field(description="Files it holds or made (letters, labels...)")
     address: list[str] | None = Field(description="The recipient's address block as the provider read it")
+    account: str = Field(description="The account's id")
+    label: str = Field(description="The account's readable name: its accounts-file name or masked credential")
 
 
 class ObjectPage(BaseModel):
@@ -147,3 +149,52 @@ class ProviderInfo(BaseModel):
 class ControlError(BaseModel):
     error: str
     detail: Any = None
+
+
+class Snapshot(BaseModel):
+    """A versioned JSON document of the whole sandbox, one provider or one account (docs/persistence.md)."""
+
+    model_config = ConfigDict(extra="allow")
+    mockpost_snapshot: int = Field(description="The document's format (1)")
+    mockpost_version: str = Field(description="The mockpost that wrote it")
+    taken_at: str | None = Field(default=None, description="Virtual time when it was taken")
+    seed: int | None = Field(
+        default=None, description="The writer's --seed; id streams continue only under the same seed"
+    )
+    scope: dict[str, str | None] = Field(description="{provider, account}: what it holds (null: all)")
+    clock: dict[str, Any] | None = Field(
+        default=None, description="Frozen at an instant, or running at an offset"
+    )
+    providers: dict[str, Any] = Field(
+        description="Per provider: id streams, open-mode credentials, and each account's state and timers"
+    )
+    skipped: dict[str, str] = Field(
+        default_factory=dict, description="Providers whose state could not be saved, and why"
+    )
+    timers: list[dict[str, Any]] = Field(default_factory=list, description="Pending timers of no account")
+    outbox: dict[str, Any] | None = Field(default=None, description="Webhook deliveries with their attempts")
+    faults: dict[str, Any] | None = Field(default=None, description="Fault rules (whole sandbox only)")
+    journal: dict[str, Any] | None = Field(default=None, description="Recorded requests (whole sandbox only)")
+    inboxes: dict[str, Any] | None = Field(default=None, description="Inbox items (whole sandbox only)")
+
+
+class SnapshotRestored(BaseModel):
+    restored: dict[str, int] = Field(description="How many accounts, timers and deliveries were restored")
+    scope: dict[str, str | None]
+    merge: bool
+    written_by: str = Field(description="The mockpost version that wrote the snapshot")
+    duration_ms: float
+
+
+class PersistenceStatus(BaseModel):
+    enabled: bool = Field(description="Whether the server keeps its state in a --data-dir")
+    path: str | None = None
+    saves: int = Field(default=0, description="Transactions written since start")
+    unsaved: bool = Field(default=False, description="Changes not written yet (they are within a second)")
+    interval_seconds: float | None = None
+    last_capture_ms: float = Field(default=0.0, description="The last flush's reading of the changes")
+    last_write_ms: float = Field(default=0.0, description="The last flush's transaction, off the event loop")
+    last_error: str | None = None
+    not_saved: dict[str, str] = Field(
+        default_factory=dict, description="Providers whose state cannot be saved, and why"
+    )

@@ -81,6 +81,13 @@ def with_body_errors(endpoint: Endpoint) -> Endpoint:
     )
 
 
+def query_flag(request: Request, name: str) -> bool:
+    raw = (request.query_params.get(name) or "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ControlError(400, f"query parameter {name!r} must be true or false, got {raw!r}")
+    return raw in ("true", "1")
+
+
 class ControlPlane:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -342,20 +349,7 @@ class ControlPlane:
     # -- webhooks -----------------------------------------------------------------
     async def deliveries(self, request: Request) -> Response:
         provider = request.query_params.get("provider") or None
-        items = []
-        for delivery in self.sandbox.outbox.deliveries(provider):
-            for attempt in delivery.attempts:
-                items.append(
-                    {
-                        **delivery.attempt_dict(attempt),
-                        "provider": delivery.provider,
-                        "event": delivery.event,
-                        "tenant": delivery.tenant,
-                        "delivery_state": delivery.state,
-                    }
-                )
-        items.sort(key=lambda item: item["id"])
-        return JSON({"items": items})
+        return JSON({"items": inventory.delivery_attempts(self.sandbox, provider)})
 
     async def delivery(self, request: Request) -> Response:
         delivery = self.sandbox.outbox.get(request.path_params["delivery_id"])
@@ -454,6 +448,41 @@ class ControlPlane:
         if status != 200:
             raise ControlError(status, body["error"], body["detail"])
         return JSON(body)
+
+    # -- snapshots and persistence ------------------------------------------------------------
+    async def export_snapshot(self, request: Request) -> Response:
+        q = request.query_params
+        try:
+            raw = self.sandbox.snapshots.export(q.get("provider") or None, q.get("account") or None)
+        except inventory.NotFound as exc:
+            raise ControlError(404, str(exc)) from None
+        return Response(raw, media_type="application/json")
+
+    async def import_snapshot(self, request: Request) -> Response:
+        """Replace (default) or merge; a document with any problem is refused whole (400 naming each
+        field) and nothing changes."""
+        from mockpost.persist.restore import SnapshotError
+
+        merge = query_flag(request, "merge")
+        try:
+            raw = await read_body(request, self.max_body)
+        except BodyTooLarge as exc:
+            raise ControlError(
+                413,
+                f"{exc}; a larger snapshot needs a server started with a larger --max-body-mb, or "
+                "load it at start with --snapshot FILE",
+            ) from None
+        if not raw.strip():
+            raise ControlError(400, "invalid snapshot: the body is empty; send a snapshot document")
+        try:
+            result = self.sandbox.snapshots.restore(raw, merge=merge)
+        except SnapshotError as exc:
+            raise ControlError(400, f"invalid snapshot: {exc}", exc.details()) from None
+        return JSON(result)
+
+    async def persistence(self, request: Request) -> Response:
+        persistence = self.sandbox.persistence
+        return JSON(persistence.status() if persistence is not None else {"enabled": False})
 
     async def providers(self, request: Request) -> Response:
         return JSON({"items": [self.provider_info(p) for p in self.sandbox.providers.values()]})
@@ -802,6 +831,39 @@ class ControlPlane:
                     409: "The lifecycle does not allow that move from the current state",
                     422: "Invalid request body, or a state the lifecycle does not have",
                 },
+            ),
+            E(
+                "GET",
+                "/snapshot",
+                self.export_snapshot,
+                "A snapshot: the whole sandbox, one provider or one account, as a versioned JSON document",
+                query=(
+                    Param("provider", "Only this provider"),
+                    Param("account", "Only this account of the provider (its id, label or credential)"),
+                ),
+                response=models.Snapshot,
+                tag="state",
+                errors={404: "Unknown provider or account"},
+            ),
+            E(
+                "POST",
+                "/snapshot",
+                self.import_snapshot,
+                "Restore a snapshot: replaces what it covers (the sandbox, a provider or an account), or "
+                "with merge=true adds its accounts, faults and inbox items; all or nothing",
+                query=(Param("merge", "true: add to the current state instead of replacing it", "boolean"),),
+                body=models.Snapshot,
+                response=models.SnapshotRestored,
+                tag="state",
+                errors={400: "Not a snapshot this mockpost can restore (each problem with its field)"},
+            ),
+            E(
+                "GET",
+                "/persistence",
+                self.persistence,
+                "Whether state is kept in a --data-dir, and whether every change is written yet",
+                response=models.PersistenceStatus,
+                tag="state",
             ),
             E(
                 "POST",

@@ -51,7 +51,7 @@ def webhook_from(value: Any) -> AccountWebhook | None:
     return None
 
 
-def webhook_endpoints(provider: Any, account_of: Callable[[Request], Any], max_body: int) -> list[Endpoint]:
+def webhook_endpoints(account_of: Callable[[Request], Any], max_body: int) -> list[Endpoint]:
     """PUT/GET/DELETE /webhook on an account object with a `webhook: AccountWebhook | None` field."""
 
     async def put(request: Request) -> Response:
@@ -68,11 +68,8 @@ def webhook_endpoints(provider: Any, account_of: Callable[[Request], Any], max_b
         account_of(request).webhook = None
         return Response(status_code=204)
 
-    tag = provider.name
     return [
-        Endpoint(
-            "PUT", "/webhook", put, "Set the account's webhook (url, secret)", body=WebhookSetting, tag=tag
-        ),
-        Endpoint("GET", "/webhook", get, "The account's webhook", tag=tag),
-        Endpoint("DELETE", "/webhook", delete, "Remove the account's webhook", status=204, tag=tag),
+        Endpoint("PUT", "/webhook", put, "Set the account's webhook (url, secret)", body=WebhookSetting),
+        Endpoint("GET", "/webhook", get, "The account's webhook"),
+        Endpoint("DELETE", "/webhook", delete, "Remove the account's webhook", status=204),
     ]

@@ -14,6 +14,9 @@ from starlette.types import ASGIApp, Message
 # A scope key no client can set: the request comes from the sandbox itself (a webhook addressed to
 # its own inbox), so a control token guard lets it through.
 INTERNAL = "mockpost.internal"
+# An httpx request extension: traffic of the sandbox itself (webhooks leaving it) or of a handle's
+# control calls, which `intercept()` always lets through.
+DIRECT = "mockpost.direct"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -87,6 +88,22 @@ class Clock:
         self._offset = 0.0
         self._frozen_at = None
 
+    # -- saving ------------------------------------------------------------------
+    def export(self) -> dict[str, Any]:
+        """What a restart needs to continue: frozen at an instant, or running at an offset from
+        wall time (so virtual time keeps running while the sandbox is down, as real time does)."""
+        return {
+            "now": iso_utc(self.now()),
+            "frozen": self.frozen,
+            "offset_seconds": self._offset,
+            "frozen_at": self._frozen_at,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        frozen_at = saved.get("frozen_at")
+        self._frozen_at = float(frozen_at) if frozen_at is not None else None
+        self._offset = float(saved.get("offset_seconds") or 0.0)
+
 
 def _epoch(at: datetime) -> float:
     if at.tzinfo is None:
@@ -103,12 +120,7 @@ def parse_duration(text: str | int | float) -> timedelta:
     if isinstance(text, bool) or not isinstance(text, str | int | float):  # JSON and YAML hold any value
         raise ValueError("a duration is a number of seconds or a string like '2h30m'")
     if isinstance(text, int | float):
-        if text < 0:
-            raise ValueError("a duration cannot be negative")
-        try:
-            return timedelta(seconds=text)
-        except OverflowError:
-            raise ValueError(f"duration {text!r} is too long") from None
+        return _span(text, text)
     stripped = text.strip().replace(" ", "")
     if not stripped:
         raise ValueError("empty duration")
@@ -123,12 +135,16 @@ def parse_duration(text: str | int | float) -> timedelta:
             pos = match.end()
         if pos != len(stripped):
             raise ValueError(f"cannot read duration {text!r}; use e.g. '90s', '15m', '2h30m', '7d'") from None
+    return _span(seconds, text)
+
+
+def _span(seconds: float, given: object) -> timedelta:
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
     try:
         return timedelta(seconds=seconds)
     except OverflowError:
-        raise ValueError(f"duration {text!r} is too long") from None
+        raise ValueError(f"duration {given!r} is too long") from None
 
 
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")

@@ -7,13 +7,16 @@ range), answers with a given status and body instead of the provider, or drops t
 
 from __future__ import annotations
 
-import itertools
+import builtins
 import random
 import re
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mockpost.core.ids import rng_state, set_rng_state
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _FIELD_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")
@@ -84,10 +87,11 @@ class Faults:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self._rules: list[FaultRule] = []
-        self._ids = itertools.count(1)
+        self._last_id = 0
 
     def add(self, spec: FaultSpec) -> FaultRule:
-        rule = FaultRule(id=f"fault-{next(self._ids)}", **spec.model_dump())
+        self._last_id += 1
+        rule = FaultRule(id=f"fault-{self._last_id}", **spec.model_dump())
         self._rules.append(rule)
         return rule
 
@@ -104,6 +108,31 @@ class Faults:
 
     def __bool__(self) -> bool:
         return bool(self._rules)
+
+    # -- saving ---------------------------------------------------------------------
+    def export(self) -> dict[str, Any]:
+        """The rules with what they have fired, the id counter and the random stream's position."""
+        return {
+            "rules": [rule.model_dump(mode="json") for rule in self._rules],
+            "last_id": self._last_id,
+            "rng": rng_state(self.rng),
+        }
+
+    def restore(self, rules: Sequence[FaultRule], last_id: int, rng: Sequence[Any] | None) -> None:
+        """Replace the rules (checked already) and continue their ids and random choices."""
+        self._rules = list(rules)
+        self._last_id = last_id
+        if rng is not None:
+            set_rng_state(self.rng, list(rng))
+
+    def append(self, rules: Sequence[FaultRule]) -> Sequence[FaultRule]:
+        """Add saved rules after the current ones, each with a new id (merging a snapshot)."""
+        added: builtins.list[FaultRule] = []
+        for rule in rules:
+            self._last_id += 1
+            added.append(rule.model_copy(update={"id": f"fault-{self._last_id}"}))
+        self._rules.extend(added)
+        return added
 
     def match(self, provider: str, method: str, path: str) -> FaultRule | None:
         """The first rule that matches and fires; counts the firing."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from typing import Any
 
 
 class Ids:
@@ -36,3 +37,18 @@ def derive_seed(seed: int | None, stream: str) -> int | None:
         return None
     digest = hashlib.sha256(f"{seed}:{stream}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+def rng_state(rng: random.Random) -> list[Any]:
+    """A random stream's position as JSON-ready data (`random.Random.getstate`)."""
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def set_rng_state(rng: random.Random, state: list[Any]) -> None:
+    """Put a random stream back at a position `rng_state` gave; ValueError for anything else."""
+    try:
+        version, internal, gauss = state
+        rng.setstate((int(version), tuple(int(n) for n in internal), gauss))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"not a random stream position: {exc}") from None

@@ -85,6 +85,10 @@ class Journal:
     def next_id(self) -> int:
         return next(self._ids)
 
+    def resume_after(self, last_id: int) -> None:
+        """Hand out ids after `last_id` from now on (a restored journal goes on numbering)."""
+        self._ids = itertools.count(last_id + 1)
+
     def record(self, entry: Entry) -> None:
         """Keep an entry, its bodies and headers cut to the journal's bounds first."""
         self.record_row(

@@ -75,7 +75,14 @@ class SandboxMiddleware:
             if too_large:
                 await self._refuse_headers(None, headers_size, send)
                 return
-            await self.app(scope, receive, send)  # the control plane and the console are not journalled
+            try:
+                await self.app(scope, receive, send)  # the control plane and the console are not journalled
+            finally:
+                if self.events and scope["method"] not in ("GET", "HEAD"):  # what the control plane changed
+                    self.events.publish(
+                        "control",
+                        {"method": scope["method"], "path": path, "account": scope.get(TENANT_KEY)},
+                    )
             return
         target = self.app
         if provider and not too_large:  # too large: answered below, recorded like any other request

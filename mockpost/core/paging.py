@@ -25,7 +25,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 
 from mockpost.core.numbers import parse_int
 
@@ -126,6 +130,49 @@ class KeysetIndex:
                 if len(found) >= limit:
                     break
         return found
+
+
+    # -- saving (a KeysetIndex in an account's state is saved with it) ---------------------------
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Saved as `{"keys": [[value, id], ...], "gone": {id: value}}`; a datetime value as
+        `{"at": ISO-8601}`, so that it comes back a datetime and keeps its place in the order."""
+        return core_schema.no_info_plain_validator_function(
+            cls._from_saved,
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._to_saved, when_used="json"),
+        )
+
+    def _to_saved(self) -> dict[str, Any]:
+        return {
+            "keys": [[_saved_value(value), item_id] for value, item_id in self._keys],
+            "gone": {item_id: _saved_value(key[0]) for item_id, key in self._gone.items()},
+        }
+
+    @classmethod
+    def _from_saved(cls, saved: Any) -> KeysetIndex:
+        if isinstance(saved, KeysetIndex):
+            return saved
+        if not isinstance(saved, dict):
+            raise ValueError("a keyset index is saved as {keys, gone}")
+        index = cls()
+        try:
+            index._keys = [(_loaded_value(value), str(item_id)) for value, item_id in saved.get("keys", [])]
+            index._gone = {str(i): (_loaded_value(v), str(i)) for i, v in saved.get("gone", {}).items()}
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not a saved keyset index: {exc}") from None
+        index._keys.sort()
+        index._key_of = {key[1]: key for key in index._keys}
+        return index
+
+
+def _saved_value(value: Any) -> Any:
+    return {"at": value.isoformat()} if isinstance(value, datetime) else value
+
+
+def _loaded_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return datetime.fromisoformat(value["at"])
+    return value
 
 
 def _value(key: Key) -> Any:

@@ -12,13 +12,14 @@ lifecycle (recorded in its history and published as an event), and changing the 
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,7 +32,7 @@ from mockpost.core.clock import Clock, iso_utc
 from mockpost.core.events import Events
 from mockpost.core.fake import make_faker, reseed_faker
 from mockpost.core.http import JSON, ApiError, BadJSON, BodyTooLarge
-from mockpost.core.ids import Ids, derive_seed
+from mockpost.core.ids import Ids, derive_seed, rng_state, set_rng_state
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.middleware import TENANT_KEY
 from mockpost.core.resources import Change, Document, ResourceKind, acting_as
@@ -39,7 +40,7 @@ from mockpost.core.routing import IndexedRouter
 from mockpost.core.scheduler import Scheduler, Timer
 from mockpost.core.store import Store
 from mockpost.core.tenancy import Tenancy, tenant_id_for
-from mockpost.core.webhooks import DELIVERY, Delivery, Outbox, RetryPolicy
+from mockpost.core.webhooks import DELIVERY, Outbox
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -56,6 +57,14 @@ class TimelineClass(Protocol):
 def tag(request: Request, tenant: str) -> None:
     """Record the calling account on the request (the journal and its filters read it)."""
     request.scope[TENANT_KEY] = tenant
+
+
+class Fresh(TypedDict):
+    """How a new object begins: a fresh id, made and last changed at the same instant."""
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass
@@ -76,6 +85,9 @@ class ProviderContext:
     _fakers: dict[str, Faker] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        # the outbox's `send` with this provider's name bound: (tenant, event, url, body, headers,
+        # policy, schedule=True) -> Delivery, checked by mypy as the method itself
+        self.send_webhook = functools.partial(self.outbox.send, self.name)
         self.reseed()
 
     def reseed(self) -> None:
@@ -95,6 +107,33 @@ class ProviderContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def fresh(self, at: datetime | None = None) -> Fresh:
+        """A new object's id (a UUID from the id stream) and times (`at`, or now): spread into its
+        constructor, `Job(**ctx.fresh(now), name=...)`, before any other argument draws an id."""
+        at = self.now() if at is None else at
+        return {"id": self.ids.uuid4(), "created_at": at, "updated_at": at}
+
+    # -- saving ------------------------------------------------------------------------
+    def streams(self) -> dict[str, Any] | None:
+        """Where the seeded id, random and fake-data streams stand, so that a restored sandbox hands
+        out the ids it would have without the restart. None without a seed: nothing to continue."""
+        if self.seed is None:
+            return None
+        return {
+            "ids": rng_state(self.ids.rng),
+            "rng": rng_state(self.rng),
+            "fakers": {locale: rng_state(faker.random) for locale, faker in self._fakers.items()},
+        }
+
+    def restore_streams(self, saved: dict[str, Any]) -> None:
+        """Continue the streams from `streams()` (a sandbox without a seed keeps its own)."""
+        if self.seed is None:
+            return
+        set_rng_state(self.ids.rng, saved["ids"])
+        set_rng_state(self.rng, saved["rng"])
+        for locale, state in saved.get("fakers", {}).items():
+            set_rng_state(self.faker(locale).random, state)
 
     # -- timed work: data, run by the provider's `timer_actions` -------------------------
     def schedule(self, account: str, kind: str, id: str, due: datetime, action: str) -> Timer:
@@ -136,17 +175,6 @@ class ProviderContext:
                 },
             )
 
-    def send_webhook(
-        self,
-        tenant: str | None,
-        event: str,
-        url: str,
-        body: bytes,
-        headers: dict[str, str],
-        policy: RetryPolicy,
-    ) -> Delivery:
-        return self.outbox.send(self.name, tenant, event, url, body, headers, policy)
-
 
 class Provider(ABC):
     name: ClassVar[str]
@@ -156,6 +184,9 @@ class Provider(ABC):
     description: ClassVar[str] = ""
     faker_locales: ClassVar[tuple[str, ...]] = ()  # built by warm_up, off the request path
     timeline_class: ClassVar[TimelineClass | None] = None  # its `from_options` reads ctx.options
+    # the class of one account's state, as its store factory makes it (saved and restored by a
+    # generic codec); None: the one the factory registered with the store is declared to return
+    state_class: ClassVar[type | None] = None
 
     def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
@@ -178,7 +209,8 @@ class Provider(ABC):
 
     # -- optional ---------------------------------------------------------------------
     def control_endpoints(self) -> list[Endpoint]:
-        """Extra control-plane routes, mounted at /_mockpost/<name>/..."""
+        """Extra control-plane routes, mounted at /_mockpost/<name>/... (documented under the
+        provider's name unless an endpoint gives its own tag)."""
         return []
 
     def lifecycles(self) -> list[Lifecycle]:

@@ -10,9 +10,9 @@ timers that earlier work planned. Timers of one instant run in the order they we
 
 Work is split in two so that a slow receiver never holds time still for everyone: a runner applies
 its state changes at once and may return an awaitable for the part that waits on the network (a
-webhook attempt). The awaitables of one instant — a *wave* — run concurrently, outside the lock that
-orders the walk, and the walk goes on to the next instant only once the wave has settled, so a retry
-planned from an attempt's answer still happens at its virtual time.
+webhook attempt). The awaitables of the instants within one second — a *wave* — run concurrently,
+outside the lock that orders the walk, and the walk goes on only once the wave has settled, so a
+retry planned from an attempt's answer still happens at its virtual time.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ from typing import Any
 from mockpost.core.clock import Clock
 
 TimerKey = tuple[str, str | None, str, str]  # provider, account, kind, id
+# Work due within this span of virtual time is one wave: its state changes run in order, instant
+# by instant, and then its network parts together (webhooks a request sent a few microseconds apart
+# on a running clock are not made to wait for each other).
+WAVE_SECONDS = 1.0
 logger = logging.getLogger("mockpost")
 
 
@@ -52,7 +56,8 @@ class Timer:
         return (self.provider, self.account, self.kind, self.id)
 
     def as_dict(self) -> dict[str, Any]:
-        """The listed and saved form (`due` as epoch seconds; the control plane shows it in ISO)."""
+        """The listed form (`due` as epoch seconds; the control plane shows it in ISO); the saved
+        form adds `seq`, the order among timers of one instant."""
         return {
             "provider": self.provider,
             "account": self.account,
@@ -118,6 +123,11 @@ class Scheduler:
     def pending(self) -> list[Timer]:
         return sorted(timer for timer in self._heap if not timer.cancelled)
 
+    def live(self) -> list[Timer]:
+        """The pending timers in no particular order (cheaper than `pending` when order does not
+        matter: saving them, counting them)."""
+        return [timer for timer in self._heap if not timer.cancelled]
+
     def clear(self, provider: str | None = None, account: str | None = None) -> None:
         """Forget timers: all, one provider's, or one account's of a provider."""
 
@@ -180,18 +190,23 @@ class Scheduler:
         """Apply every timer due at or before `target`; with move_clock, walk the clock to each."""
         applied = 0
         while True:
+            waiting: list[Awaitable[None]] = []
             async with self._lock:
                 due = self.next_due()
                 if due is None or due > target:
                     if move_clock and target > self.clock.timestamp():
                         self.clock.set(_dt(target))
                     return applied
-                if move_clock and due > self.clock.timestamp():
-                    self.clock.set(_dt(due))
-                waiting = self._apply_instant(due)
-                applied += len(waiting[0])
-            if waiting[1]:  # the network part of this instant, outside the lock
-                for outcome in await asyncio.gather(*waiting[1], return_exceptions=True):
+                wave_end = min(due + WAVE_SECONDS, target)
+                while due is not None and due <= wave_end:
+                    if move_clock and due > self.clock.timestamp():
+                        self.clock.set(_dt(due))
+                    timers, awaiting = self._apply_instant(due)
+                    applied += len(timers)
+                    waiting += awaiting
+                    due = self.next_due()
+            if waiting:  # the network part of the wave, outside the lock
+                for outcome in await asyncio.gather(*waiting, return_exceptions=True):
                     if isinstance(outcome, Exception):
                         logger.error("timed work failed: %r", outcome)
 

@@ -7,6 +7,7 @@ isolation is structural: a request can only ever reach its own tenant's partitio
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +27,24 @@ class Store:
         if state is None:
             state = partition[tenant_id] = self._factories[provider](tenant_id)
         return state
+
+    def state_class(self, provider: str) -> type | None:
+        """The class of a provider's account states: the factory itself when it is a class, else
+        the return type its signature declares (None when it declares none)."""
+        factory = self._factories.get(provider)
+        if factory is None:
+            return None
+        if isinstance(factory, type):
+            return factory
+        try:
+            declared = typing.get_type_hints(factory).get("return")
+        except Exception:  # an annotation that does not resolve declares nothing usable
+            return None
+        return declared if isinstance(declared, type) else None
+
+    def adopt(self, provider: str, tenant_id: str, state: Any) -> None:
+        """Put a whole account state in place (a restored one), replacing any there."""
+        self._partitions[provider][tenant_id] = state
 
     def existing(self, provider: str, tenant_id: str) -> Any | None:
         return self._partitions.get(provider, {}).get(tenant_id)

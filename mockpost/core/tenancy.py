@@ -1,8 +1,9 @@
 """Credentials -> tenant.
 
 Open mode (the default): every distinct credential is its own isolated account, created on first
-use. Strict mode (an accounts file): only listed credentials work, and several credentials listed
-on one account (an API key and a username/password, say) reach the same tenant.
+use. Strict mode (an accounts file), per provider: for a provider the file names, only listed
+credentials work, and several credentials listed on one account (an API key and a
+username/password, say) reach the same tenant; providers it does not name stay open.
 
 A credential made of an identity and a secret (a client id and its secret, a login and its
 password) is fixed by its first use: the same identity with another secret is refused (`admit`),
@@ -15,6 +16,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockpost.core.secrets import credential_label, same_secret
 
@@ -29,7 +31,7 @@ class Account:
 
 class Tenancy:
     def __init__(self) -> None:
-        self.strict = False
+        self._strict: set[str] = set()  # providers whose accounts are listed (strict mode)
         self._by_credential: dict[tuple[str, str], Account] = {}
         self._accounts: dict[tuple[str, str], Account] = {}
         self._secrets: dict[tuple[str, str], str] = {}  # (provider, identity) -> its fixed secret
@@ -40,8 +42,9 @@ class Tenancy:
     def add_account(
         self, provider: str, name: str, credentials: set[str], settings: dict[str, object]
     ) -> Account:
-        """Register an account (strict mode); its tenant id is derived from its first credential."""
-        self.strict = True
+        """Register an account (strict mode for its provider); its tenant id is derived from its
+        first credential."""
+        self._strict.add(provider)
         tenant_id = tenant_id_for(provider, sorted(credentials)[0]) if credentials else name
         account = Account(tenant_id, name, set(credentials), dict(settings))
         self._accounts[(provider, tenant_id)] = account
@@ -54,7 +57,7 @@ class Tenancy:
         account = self._by_credential.get((provider, credential))
         if account is not None:
             return account.tenant_id
-        if self.strict:
+        if provider in self._strict:
             return None
         tenant = tenant_id_for(provider, credential)
         if self.on_use is not None:
@@ -63,6 +66,21 @@ class Tenancy:
             self._labels[(provider, tenant)] = credential_label(credential)
             self._raw[(provider, credential.partition(":")[2] or credential)] = tenant
         return tenant
+
+    @property
+    def strict(self) -> bool:
+        """Whether any provider is in strict mode (an accounts file was given)."""
+        return bool(self._strict)
+
+    def is_strict(self, provider: str) -> bool:
+        """Whether only the accounts file's credentials work for this provider."""
+        return provider in self._strict
+
+    def make_strict(self, provider: str) -> None:
+        self._strict.add(provider)
+
+    def strict_providers(self) -> list[str]:
+        return sorted(self._strict)
 
     def label(self, provider: str, tenant_id: str) -> str:
         """The account's name in the accounts file, else its first credential masked."""
@@ -92,6 +110,55 @@ class Tenancy:
         """After a provider's reset: its identities are unknown again."""
         for key in [key for key in self._secrets if key[0] == provider]:
             del self._secrets[key]
+
+    # -- saving ---------------------------------------------------------------------
+    def export(self, provider: str, tenant_id: str | None = None) -> dict[str, Any]:
+        """What open mode learnt of a provider's accounts by their first use: each account's masked
+        label and the raw credentials that name it, and (for the whole provider only) the secrets
+        fixed by first use, so that a restart lets no other secret in. Accounts-file accounts come
+        from the settings, not from here."""
+        secrets = {} if tenant_id is not None else self._provider_items(self._secrets, provider)
+        return {
+            "labels": {
+                tenant: label
+                for tenant, label in self._provider_items(self._labels, provider).items()
+                if tenant_id is None or tenant == tenant_id
+            },
+            "credentials": {
+                raw: tenant
+                for raw, tenant in self._provider_items(self._raw, provider).items()
+                if tenant_id is None or tenant == tenant_id
+            },
+            "secrets": secrets,
+        }
+
+    def restore(self, provider: str, saved: dict[str, Any]) -> None:
+        """Add what `export` saved (on top of what is known; `forget` first to replace it)."""
+        for tenant, label in saved.get("labels", {}).items():
+            self._labels[(provider, tenant)] = label
+        for raw, tenant in saved.get("credentials", {}).items():
+            self._raw[(provider, raw)] = tenant
+        for identity, secret in saved.get("secrets", {}).items():
+            self._secrets[(provider, identity)] = secret
+
+    def forget(self, provider: str, tenant_id: str | None = None) -> None:
+        """Forget open-mode accounts (all of a provider's, with its secrets, or one account's)."""
+        if tenant_id is None:
+            self.forget_secrets(provider)
+        self._labels = {
+            key: label
+            for key, label in self._labels.items()
+            if key[0] != provider or (tenant_id is not None and key[1] != tenant_id)
+        }
+        self._raw = {
+            key: tenant
+            for key, tenant in self._raw.items()
+            if key[0] != provider or (tenant_id is not None and tenant != tenant_id)
+        }
+
+    @staticmethod
+    def _provider_items(table: dict[tuple[str, str], str], provider: str) -> dict[str, str]:
+        return {key: value for (name, key), value in table.items() if name == provider}
 
     def account(self, provider: str, tenant_id: str) -> Account | None:
         return self._accounts.get((provider, tenant_id))

@@ -14,12 +14,12 @@ by a count and by bytes: the oldest finished deliveries go first.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockpost.core.clock import Clock, iso_utc
 from mockpost.core.events import Events
@@ -146,10 +146,11 @@ class Outbox:
         self.max_bytes = max_bytes
         self.timeout = timeout
         self._gate = asyncio.Semaphore(concurrency)
+        self._silent: dict[str, float] = {}  # receiver (host:port) -> real time it is skipped until
         self._deliveries: OrderedDict[str, Delivery] = OrderedDict()
         self._bytes = 0
-        self._ids = itertools.count(1)
-        self._attempt_ids = itertools.count(1)
+        self._last_id = 0
+        self._last_attempt_id = 0
 
     def send(
         self,
@@ -167,7 +168,7 @@ class Outbox:
         With `schedule=False` the delivery is only recorded: the caller makes the first attempt
         itself with `deliver_now` (an API that answers with the receiver's status)."""
         delivery = Delivery(
-            id=f"dlv-{next(self._ids)}",
+            id=self._new_id(),
             provider=provider,
             tenant=tenant,
             event=event,
@@ -217,6 +218,29 @@ class Outbox:
     def bytes_kept(self) -> int:
         return self._bytes
 
+    # -- saving ---------------------------------------------------------------------
+    def counters(self) -> dict[str, int]:
+        """Where delivery and attempt ids go on (deliveries themselves are data: `deliveries()`)."""
+        return {"last_delivery": self._last_id, "last_attempt": self._last_attempt_id}
+
+    def restore(self, deliveries: Iterable[Delivery], counters: dict[str, int]) -> None:
+        """Keep saved deliveries as they were (their pending attempts are timers, restored with the
+        scheduler's) and continue the ids after the saved ones."""
+        for delivery in deliveries:
+            self._forget_id(delivery.id)
+            self._keep(delivery)
+        self._last_id = max(self._last_id, counters.get("last_delivery", 0))
+        self._last_attempt_id = max(self._last_attempt_id, counters.get("last_attempt", 0))
+
+    def adopt(self, delivery: Delivery) -> Delivery:
+        """Keep a saved delivery under new ids (merging a snapshot into a sandbox that has its own);
+        the caller moves its pending attempt to the returned delivery's id."""
+        for attempt in delivery.attempts:
+            attempt.id = self._new_attempt_id()
+        delivery.id = self._new_id()
+        self._keep(delivery)
+        return delivery
+
     # -- timers ---------------------------------------------------------------------
     def run_timer(self, timer: Timer) -> Awaitable[None] | None:
         """A due attempt: the network part is returned for the scheduler to await in its wave."""
@@ -229,6 +253,29 @@ class Outbox:
         await self._attempt(delivery)
 
     # -- internals ----------------------------------------------------------------
+    def _note_silent(self, receiver: str) -> None:
+        """A receiver that let an attempt time out is not waited for again for one timeout of real
+        time: the retries an advance walks through seconds later fail at once instead of each
+        holding the advance (and every other account's webhooks) for another timeout."""
+        now = time.monotonic()
+        if receiver not in self._silent:
+            for host in [host for host, until in self._silent.items() if until <= now]:
+                del self._silent[host]  # keeps the table to the receivers hanging right now
+        self._silent[receiver] = now + self.timeout
+
+    def _new_id(self) -> str:
+        self._last_id += 1
+        return f"dlv-{self._last_id}"
+
+    def _new_attempt_id(self) -> int:
+        self._last_attempt_id += 1
+        return self._last_attempt_id
+
+    def _forget_id(self, delivery_id: str) -> None:
+        kept = self._deliveries.pop(delivery_id, None)
+        if kept is not None:
+            self._bytes -= kept.size
+
     def _plan(self, delivery: Delivery, delay: float, retries_left: int) -> None:
         delivery.retries_left = retries_left
         self.scheduler.schedule(
@@ -245,19 +292,23 @@ class Outbox:
         at = iso_utc(self.clock.now())
         status: int | None = None
         error: str | None = None
+        receiver = urlsplit(delivery.url).netloc
         try:
+            if self._silent.get(receiver, 0.0) > time.monotonic():
+                raise TimeoutError(f"{receiver} did not answer within {self.timeout:g} s moments ago")
             async with self._gate:
                 status = await asyncio.wait_for(
                     self.sender(delivery.url, delivery.body, delivery.headers), self.timeout
                 )
-        except TimeoutError:
-            error = f"TimeoutError: no answer within {self.timeout:g} s"
+        except TimeoutError as exc:
+            error = f"TimeoutError: {str(exc) or f'no answer within {self.timeout:g} s'}"
+            self._note_silent(receiver)
         except Exception as exc:  # any transport failure counts as a failed attempt
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         self._bytes -= delivery.size
         delivery.attempts.append(
             Attempt(
-                id=next(self._attempt_ids),
+                id=self._new_attempt_id(),
                 number=len(delivery.attempts) + 1,
                 at=at,
                 status=status,

@@ -7,19 +7,26 @@ saved before they are used), each problem mapped back to its line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from mockpost.core.faults import FaultSpec
+from mockpost.fileschemas import provider_model
+from mockpost.providers import PROVIDERS
 from mockpost.scenarios.files import FileRefused, scenario_file
+from mockpost.scenarios.problems import (
+    display,
+    schema_problems,
+    suggestion,
+    unknown_key,
+    validation_problems,
+)
 from mockpost.scenarios.providers import SUPPORT
 from mockpost.scenarios.schema import FORMAT_KEY, RuleSpec, Scenario, Step
 from mockpost.scenarios.variables import BUILTIN_VARIABLES, placeholders
@@ -33,6 +40,7 @@ from mockpost.scenarios.yamlsource import (
 )
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+PROVIDER_ENTRIES = {entry.name: entry for entry in PROVIDERS}
 DATA_DIRECTORIES = {"fixtures", "files", "data"}  # files next to scenarios that are not scenarios
 # A scenario says so on a top-level line `mockpost: 1`. Read as text, so collecting never parses
 # a YAML file of the project that is not a scenario.
@@ -180,7 +188,7 @@ def _validated(document: Document) -> LoadedScenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += _problems(document, exc)
+        problems += schema_problems(document, exc, Scenario)
     except RecursionError:
         raise ScenarioError(str(document.path), None, "the document nests too deeply") from None
     parts = _Parts.of(scenario) if scenario is not None else _Parts.valid_in(data)
@@ -202,110 +210,6 @@ def _every_problem_once(reading: list[Problem], checking: list[Problem]) -> list
     return list(dict.fromkeys(kept))
 
 
-def _problems(document: Document, exc: ValidationError) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple[int | None, str, str]] = set()
-    for error in exc.errors():
-        location = tuple(error["loc"])
-        line_location = location
-        if error["type"] == "extra_forbidden":
-            location = location[:-1]  # named on its mapping, at the line of the key
-        elif error["type"] == "missing":
-            location = line_location = location[:-1]
-        real = _existing_prefix(document, location)
-        line = document.line_of(line_location)
-        message = _message(error, location)
-        where = _display(real) or "(top level)"
-        key = (line, where, message if error["type"] == "extra_forbidden" else "")
-        if key in seen:  # union alternatives report the same place several times; the first says enough
-            continue
-        seen.add(key)
-        problems.append((line, f"{where}: {message}"))
-    return problems
-
-
-def _message(error: Any, location: Location) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return f"missing required key {error['loc'][-1]!r}"
-    if kind == "extra_forbidden":
-        allowed = _keys_allowed_at(location)
-        expected = f"; expected one of: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key {error['loc'][-1]!r}{expected}"
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ")
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"{message} (got {_short(error.get('input'))})"
-    return message
-
-
-def _keys_allowed_at(location: Location) -> list[str]:
-    """The keys the schema allows in the mapping at a pydantic location (empty when the location
-    cannot be followed through the models, e.g. through a union of several models)."""
-    node: Any = Scenario
-    for part in location:
-        node = _one_type(node)
-        if isinstance(node, type) and issubclass(node, BaseModel):
-            fields = {field.alias or name: field for name, field in node.model_fields.items()}
-            if part not in fields:
-                return []
-            node = fields[part].annotation
-        elif get_origin(node) is list and isinstance(part, int):
-            node = get_args(node)[0]
-        elif get_origin(node) is dict:
-            node = get_args(node)[1]
-        else:
-            return []
-    node = _one_type(node)
-    if isinstance(node, type) and issubclass(node, BaseModel):
-        return sorted(field.alias or name for name, field in node.model_fields.items())
-    return []
-
-
-def _one_type(annotation: Any) -> Any:
-    """`X | None` -> X; any other annotation as it is."""
-    if get_origin(annotation) in (Union, UnionType):
-        members = [member for member in get_args(annotation) if member is not type(None)]
-        if len(members) == 1:
-            return members[0]
-    return annotation
-
-
-def _existing_prefix(document: Document, location: Location) -> Location:
-    """The part of a pydantic location that names real keys (drops union member labels)."""
-    node: Any = document.data
-    kept: list[str | int] = []
-    for part in location:
-        in_dict = isinstance(node, dict) and part in node
-        if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part.endswith("_") and part[:-1] in node:
-            node = node[part[:-1]]  # json_ is written `json` in the file
-            part = part[:-1]
-        else:
-            if (
-                isinstance(node, dict)
-                and isinstance(part, str)
-                and not part.startswith(("function-", "union"))
-            ):
-                kept.append(part)  # a missing/unknown key: still worth naming
-            break
-        kept.append(part)
-    return tuple(kept)
-
-
-def _display(location: Location) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
 # -- pass 2: references between parts ----------------------------------------------------------------
 def _reference_problems(
     document: Document, loaded: LoadedScenario | None, parts: _Parts
@@ -314,7 +218,7 @@ def _reference_problems(
     variables are followed."""
 
     def at(location: Location, message: str) -> Problem:
-        return document.line_of(location), f"{_display(location)}: {message}"
+        return document.line_of(location), f"{display(location)}: {message}"
 
     saved = set(BUILTIN_VARIABLES)
     if loaded is not None:
@@ -343,7 +247,7 @@ def _top_level_problems(loaded: LoadedScenario, parts: _Parts, at: Any) -> Itera
     providers = scenario.providers
     for index, name in enumerate(providers):
         if name not in SUPPORT:
-            hint = _suggestion(name, list(SUPPORT))
+            hint = suggestion(name, list(SUPPORT))
             yield at(
                 ("providers", index),
                 f"unknown provider {name!r}{hint}; expected one of: {', '.join(sorted(SUPPORT))}",
@@ -352,6 +256,11 @@ def _top_level_problems(loaded: LoadedScenario, parts: _Parts, at: Any) -> Itera
         for name in getattr(scenario, section):
             if name not in providers:
                 yield at((section, name), f"provider {name!r} is not in providers ({', '.join(providers)})")
+    for name, section in scenario.seed.items():
+        if name in SUPPORT:  # the provider's fixture format, as a fixtures file is checked
+            model = provider_model(PROVIDER_ENTRIES[name], "FIXTURES")
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                yield from validation_problems(loaded.document, section, model, ("seed", name))
     for provider, accounts in scenario.accounts.items():
         support = SUPPORT.get(provider)
         for account_name, account in accounts.items():
@@ -359,10 +268,10 @@ def _top_level_problems(loaded: LoadedScenario, parts: _Parts, at: Any) -> Itera
                 continue
             for key in account.fields():
                 if key not in support.account_keys:
-                    allowed = ", ".join([*support.account_keys, "webhook", "env"])
+                    allowed = [*support.account_keys, "webhook", "env"]
                     yield at(
                         ("accounts", provider, account_name, key),
-                        f"unknown key {key!r} for a {provider} account; expected one of: {allowed}",
+                        unknown_key(key, allowed, f"for a {provider} account"),
                     )
             try:
                 support.auth_headers({**account.fields(), **{k: f"${v}" for k, v in account.env.items()}})
@@ -373,14 +282,6 @@ def _top_level_problems(loaded: LoadedScenario, parts: _Parts, at: Any) -> Itera
     for index, fault in parts.faults:
         if fault.provider is not None and fault.provider not in providers:
             yield at(("faults", index, "provider"), f"provider {fault.provider!r} is not in providers")
-
-
-def _suggestion(name: str, known: list[str]) -> str:
-    """' (did you mean X?)' for a near miss: a folder-style spelling, a prefix, a typo."""
-    wanted = name.replace("_", "-").lower()
-    close = [k for k in known if k.startswith(wanted) or wanted in k]
-    close = close or difflib.get_close_matches(wanted, known, n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _rule_problems(loaded: LoadedScenario, index: int, rule: RuleSpec, at: Any) -> Iterator[Problem]:

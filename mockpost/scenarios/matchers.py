@@ -54,12 +54,18 @@ class Comparison:
 
 
 class Matcher:
-    """A YAML-tagged expectation. `inner` is whatever followed the tag (templated like any value)."""
+    """A YAML-tagged expectation. `inner` is whatever followed the tag (templated like any value):
+    it must be one of `takes`, else `usage` says what to write. A matcher that takes text gets a
+    YAML scalar as written (`!regex 123` is the pattern "123", not a number)."""
 
     tag = "!"
+    takes: type | tuple[type, ...] = object
+    usage = ""
 
     def __init__(self, inner: Any = None) -> None:
-        self.inner = inner
+        if not isinstance(inner, self.takes):
+            raise ValueError(self.usage)
+        self.inner: Any = inner
 
     def check(self, actual: Any, path: str, result: Comparison) -> None:
         raise NotImplementedError
@@ -96,6 +102,7 @@ class Absent(Matcher):
 
 class TypeOf(Matcher):
     tag = "!type"
+    takes = str
 
     def __init__(self, inner: Any = None) -> None:
         name = TYPE_ALIASES.get(str(inner).lower(), str(inner).lower())
@@ -112,47 +119,55 @@ class TypeOf(Matcher):
 
 class Regex(Matcher):
     tag = "!regex"
+    takes = str
+    usage = "give a regular expression, e.g. !regex '^RR[0-9]{9}SE$'"
 
     def __init__(self, inner: Any = None) -> None:
-        if not isinstance(inner, str):
-            raise ValueError("give a regular expression, e.g. !regex '^RR[0-9]{9}SE$'")
+        super().__init__(inner)
         try:
             self.pattern = re.compile(inner)
         except re.error as exc:
             raise ValueError(f"bad regular expression {inner!r}: {exc}") from None
-        super().__init__(inner)
 
     def check(self, actual: Any, path: str, result: Comparison) -> None:
         if not isinstance(actual, str) or self.pattern.search(actual) is None:
             result.fail(path, f"text matching /{self.inner}/", actual)
 
 
-class Uuid(Matcher):
-    tag = "!uuid"
+class Parsed(Matcher):
+    """Text that reads as a value of some kind: `reads(text)` says whether it does (a ValueError
+    says it does not), `expected` what the mismatch says was expected."""
+
+    expected = ""
+
+    def reads(self, text: str) -> bool:
+        raise NotImplementedError
 
     def check(self, actual: Any, path: str, result: Comparison) -> None:
         try:
-            ok = isinstance(actual, str) and str(uuid.UUID(actual)) == actual.lower()
+            ok = isinstance(actual, str) and self.reads(actual)
         except ValueError:
             ok = False
         if not ok:
-            result.fail(path, "a UUID", actual)
+            result.fail(path, self.expected, actual)
 
 
-class IsoDate(Matcher):
+class Uuid(Parsed):
+    tag = "!uuid"
+    expected = "a UUID"
+
+    def reads(self, text: str) -> bool:
+        return str(uuid.UUID(text)) == text.lower()
+
+
+class IsoDate(Parsed):
     tag = "!date"
+    expected = "an ISO-8601 date"
 
-    def check(self, actual: Any, path: str, result: Comparison) -> None:
-        ok = isinstance(actual, str)
-        if ok:
-            text = re.sub(r"(\.\d{6})\d+", r"\1", actual.strip())
-            text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-            try:
-                datetime.fromisoformat(text)
-            except ValueError:
-                ok = False
-        if not ok:
-            result.fail(path, "an ISO-8601 date", actual)
+    def reads(self, text: str) -> bool:
+        text = re.sub(r"(\.\d{6})\d+", r"\1", text.strip())
+        datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+        return True
 
 
 class Length(Matcher):
@@ -201,11 +216,8 @@ class Unordered(Matcher):
     """A list with exactly these items, in any order (lists whose order the API does not fix)."""
 
     tag = "!unordered"
-
-    def __init__(self, inner: Any = None) -> None:
-        if not isinstance(inner, list):
-            raise ValueError("give a list of the items expected in any order, e.g. !unordered [a, b]")
-        super().__init__(inner)
+    takes = list
+    usage = "give a list of the items expected in any order, e.g. !unordered [a, b]"
 
     def check(self, actual: Any, path: str, result: Comparison) -> None:
         if not isinstance(actual, list) or len(actual) != len(self.inner):
@@ -233,7 +245,7 @@ class Exact(Matcher):
         _compare(self.inner, actual, path, result, strict=True)
 
 
-TAGS: dict[str, Callable[[Any], Matcher]] = {
+TAGS: dict[str, type[Matcher]] = {
     cls.tag: cls
     for cls in (AnyValue, Absent, TypeOf, Regex, Uuid, IsoDate, Length, Contains, Unordered, Exact)
 }

@@ -120,8 +120,9 @@ class _RecordingLoader(yaml.SafeLoader):
             return None
 
 
-def _loader_for(path: Path, files_root: Path | None) -> type[_RecordingLoader]:
-    """A loader class bound to one file, so file tags resolve below its folder (none if None)."""
+def _loader_for(path: Path, files_root: Path | None, tags: bool = True) -> type[_RecordingLoader]:
+    """A loader class bound to one file, so file tags resolve below its folder (none if None).
+    Without `tags`, only YAML's own: a fixtures or accounts file."""
 
     class Loader(_RecordingLoader):
         pass
@@ -160,6 +161,8 @@ def _loader_for(path: Path, files_root: Path | None) -> type[_RecordingLoader]:
     # An unquoted 2030-03-04T09:00:00Z stays the text it is: scenario values are JSON, which has
     # no date type, and the API compares the text it sent.
     Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
+    if not tags:
+        return Loader
 
     def file_bytes(loader: Any, node: yaml.Node) -> bytes:
         name = str(loader.construct_scalar(node))
@@ -205,11 +208,11 @@ def _plain_scalar(loader: yaml.SafeLoader, raw: str) -> Any:
     return loader.construct_object(yaml.ScalarNode(tag, raw))
 
 
-def _matcher_constructor(path: Path, tag: str, build: Any) -> Any:
+def _matcher_constructor(path: Path, tag: str, build: type[matchers.Matcher]) -> Any:
     def construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
             raw = str(loader.construct_scalar(node))
-            if tag in ("!regex", "!type") or node.style is not None or "{{" in raw:
+            if build.takes is str or node.style is not None or "{{" in raw:
                 value: Any = raw  # quoted, a pattern or a {{ variable }}: text as written
             else:
                 value = _plain_scalar(loader, raw) if raw != "" else None  # `!length 2` is the number 2
@@ -249,7 +252,12 @@ def _space_bare_tags(text: str) -> str:
 
 
 def load_document(
-    path: Path, text: str | None = None, files_root: Path | None = None, *, keep_going: bool = False
+    path: Path,
+    text: str | None = None,
+    files_root: Path | None = None,
+    *,
+    keep_going: bool = False,
+    tags: bool = True,
 ) -> Document:
     """Parse a scenario file (or its given text); YAML syntax errors carry their line.
 
@@ -257,7 +265,7 @@ def load_document(
     `files_root` names the folder it may read below. A value that cannot be read (an unknown tag,
     a duplicate key, a file it may not read) is a ScenarioError naming every one; with
     `keep_going`, they are the document's `problems` instead (None in their place), so the caller
-    can check the rest too."""
+    can check the rest too. `tags=False`: YAML's own tags only (a fixtures or accounts file)."""
     if text is None:
         files_root = path.parent
         try:
@@ -266,8 +274,9 @@ def load_document(
             raise ScenarioError(str(path), None, f"cannot read the file: {exc.strerror}") from None
         except UnicodeDecodeError:
             raise ScenarioError(str(path), None, "the file is not UTF-8 text") from None
-    text = _space_bare_tags(text)
-    loader = _loader_for(path, files_root)(text)
+    if tags:
+        text = _space_bare_tags(text)
+    loader = _loader_for(path, files_root, tags)(text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

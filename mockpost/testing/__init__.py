@@ -6,7 +6,19 @@ def test_send(mockpost):
     mockpost.clock.advance(duration="7d")
 """
 
+from mockpost.handle import Handle, NotFound, Refused
 from mockpost.inprocess import Clock, Faults, Mockpost
+from mockpost.remote import AsyncRemoteMockpost, RemoteMockpost
 from mockpost.testing.live import LiveServer
 
-__all__ = ["Clock", "Faults", "LiveServer", "Mockpost"]
+__all__ = [
+    "AsyncRemoteMockpost",
+    "Clock",
+    "Faults",
+    "Handle",
+    "LiveServer",
+    "Mockpost",
+    "NotFound",
+    "Refused",
+    "RemoteMockpost",
+]

@@ -1,5 +1,6 @@
 """A real mockpost server on a free port, in a background thread, for code that makes its own
-HTTP calls (a service under test, a subprocess, a browser)."""
+HTTP calls (a service under test, a subprocess, a browser). `server.handle` drives it with the
+in-process handle's API (`mockpost.remote.RemoteMockpost`): `server.handle.clock.advance(...)`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import uvicorn
 from mockpost.app import create_app
 from mockpost.config import Settings
 from mockpost.control.guard import control_headers
+from mockpost.remote import RemoteMockpost
 from mockpost.sandbox import Sandbox
 from mockpost.server import Server
 
@@ -28,6 +30,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         # what a call to /_mockpost sends when the server has a control token (else nothing)
         self.control_headers = control_headers(self.settings.control_token)
+        self.handle = RemoteMockpost(self.url, control_token=self.settings.control_token)
         self._uvicorn = uvicorn.Server(self._server.config(uvicorn))
         self._thread = threading.Thread(target=self._run, name="mockpost-live", daemon=True)
 
@@ -44,6 +47,7 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
+        self.handle.close()
         self._uvicorn.should_exit = True
         self._thread.join(timeout=10)
 

@@ -1,8 +1,10 @@
 """pytest plugin (entry point `pytest11`): the `mockpost` and `mockpost_server` fixtures.
 
 `mockpost`: a fresh in-process sandbox per test (no sockets). `mockpost_server`: one real server
-per test session on a free port (`.url`), reset before each test that uses it. Settings come from
-`@pytest.mark.mockpost(seed=7, ...)` on the test, else the defaults.
+per test session on a free port (`.url`, and `.handle` to drive it), reset before each test that
+uses it. Settings come from `@pytest.mark.mockpost(seed=7, ...)` on the test, else the defaults.
+`@pytest.mark.mockpost_intercept(hosts=..., passthrough=...)` runs the whole test inside
+`mockpost.intercept()`: the providers' real hosts reach the test's in-process sandbox.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "mockpost(**settings): settings for the mockpost fixtures (seed, ...)")
     config.addinivalue_line("markers", "scenario: a YAML scenario ('mockpost: 1' below scenarios/)")
+    config.addinivalue_line(
+        "markers",
+        "mockpost_intercept(hosts=None, passthrough=()): the providers' real hosts reach the test's "
+        "in-process sandbox (the mockpost fixture) for the whole test",
+    )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -43,6 +50,17 @@ def mockpost(request: pytest.FixtureRequest) -> Iterator[Mockpost]:
         yield handle
     finally:
         handle.close()
+
+
+@pytest.fixture(autouse=True)
+def _mockpost_intercept(request: pytest.FixtureRequest) -> Iterator[None]:
+    marker = request.node.get_closest_marker("mockpost_intercept")
+    if marker is None:
+        yield
+        return
+    handle: Mockpost = request.getfixturevalue("mockpost")
+    with handle.intercept(*marker.args, **marker.kwargs):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -69,5 +69,5 @@ def test_a_posted_scenario_cannot_set_an_unusable_webhook_url(mockpost, scenario
 def test_an_accounts_file_with_an_unusable_webhook_url_is_refused_at_start(tmp_path):
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text("ekopost:\n  - {api_key: k, webhook: {url: 'javascript:alert(1)'}}\n")
-    with pytest.raises(ConfigError, match=r"ekopost\[0\]: webhook.url must be an http or https URL"):
+    with pytest.raises(ConfigError, match=r"ekopost\[0\]\.webhook\.url: must be an http or https URL"):
         Mockpost(accounts=accounts)

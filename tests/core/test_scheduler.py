@@ -136,7 +136,7 @@ def test_the_network_parts_of_one_instant_wait_together_outside_the_lock():
     recorder.work["b"] = slow
     plan(scheduler, T0 + timedelta(seconds=1), "a")
     plan(scheduler, T0 + timedelta(seconds=1), "b")
-    plan(scheduler, T0 + timedelta(seconds=2), "next")
+    plan(scheduler, T0 + timedelta(seconds=3), "next")  # beyond the wave (a second from the first)
 
     async def scenario():
         advance = asyncio.create_task(scheduler.run_until((T0 + timedelta(seconds=5)).timestamp()))
@@ -152,7 +152,41 @@ def test_the_network_parts_of_one_instant_wait_together_outside_the_lock():
     assert started == 2  # both attempts of the instant were in flight at once
     assert during == [False, False]
     assert not next_ran_early  # the walk goes on only once the instant has settled
-    assert recorder.seen[-1] == ("next", T0 + timedelta(seconds=2))
+    assert recorder.seen[-1] == ("next", T0 + timedelta(seconds=3))
+
+
+def test_network_parts_due_within_a_second_go_out_together_each_instant_applied_in_turn():
+    """On a running clock, webhooks a request sent microseconds apart must not wait for each other."""
+    _clock, scheduler, recorder = make()
+    release = asyncio.Event()
+    started: list[str] = []
+
+    def slow(name):
+        async def wait():
+            started.append(name)
+            await release.wait()
+
+        return wait
+
+    recorder.work["a"] = slow("a")
+    recorder.work["b"] = slow("b")
+    plan(scheduler, T0 + timedelta(seconds=1), "a")
+    plan(scheduler, T0 + timedelta(seconds=1, milliseconds=1), "b")
+
+    async def scenario():
+        advance = asyncio.create_task(scheduler.run_until((T0 + timedelta(seconds=5)).timestamp()))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        in_flight = list(started)
+        release.set()
+        await advance
+        return in_flight
+
+    assert run(scenario()) == ["a", "b"]
+    assert [at for _, at in recorder.seen] == [
+        T0 + timedelta(seconds=1),
+        T0 + timedelta(seconds=1, milliseconds=1),
+    ]
 
 
 def test_listeners_hear_once_the_work_of_an_instant_is_applied():

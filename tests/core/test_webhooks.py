@@ -177,3 +177,24 @@ def test_a_provider_resource_kind_named_delivery_keeps_its_own_timers():
     post.ctx.schedule("acct", "delivery", "1003", post.ctx.now(), "output")
     asyncio.run(sandbox.run_due())
     assert PostProvider.outputs == ["1003"]
+
+
+def test_retries_to_a_receiver_that_just_timed_out_fail_at_once_instead_of_waiting_again():
+    """A 1-day advance walks through every retry of a hanging receiver: only the first wave waits."""
+    statuses = ["hang"] * 6
+    _clock, scheduler, outbox, calls = outbox_with(statuses, timeout=0.05)
+    hanging = outbox.send("p", "t", "evt", "http://hangs.example/hook", b"{}", {}, RetryPolicy((60, 300)))
+    healthy_calls_before = len(calls)
+    asyncio.run(scheduler.run_until(T0.timestamp() + 86_400))
+    assert hanging.state == "failed" and len(hanging.attempts) == 3
+    assert len(calls) - healthy_calls_before == 1  # the retries did not reach the receiver again
+    assert all("TimeoutError" in a.error for a in hanging.attempts)
+    assert "moments ago" in hanging.attempts[1].error
+
+
+def test_another_receiver_is_still_waited_for_after_one_timed_out():
+    _clock, scheduler, outbox, _calls = outbox_with(["hang", 200], timeout=0.05)
+    outbox.send("p", "t", "evt", "http://hangs.example/hook", b"{}", {}, RetryPolicy(()))
+    fine = outbox.send("p", "u", "evt", "http://fine.example/hook", b"{}", {}, RetryPolicy(()))
+    asyncio.run(scheduler.run_due())
+    assert fine.state == "delivered"

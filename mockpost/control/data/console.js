@@ -291,8 +291,9 @@
     const details = h("div");
     let drawnDocuments = "";
     const documents = h("section", { "aria-label": "Letters and documents" });
-    const root = [h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Overview"), " › ",
-      h("a", { href: accountHref(provider, account) }, account), " › ", kind), body, documents, details];
+    const accountLink = h("a", { href: accountHref(provider, account) }, account);
+    const root = [h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Overview"), " › ", accountLink, " › ", kind),
+      body, documents, details];
     async function refresh() {
       let obj;
       try {
@@ -326,9 +327,10 @@
         related.append(h("li", {}, `${r.kind} `, h("a", { href: objectHref(provider, account, r.kind, r.id) }, r.id), " ",
           h("span", { "data-related": `${r.kind}/${r.id}` })));
       }
+      accountLink.textContent = obj.label;
       body.replaceChildren(
         h("h1", {}, `${kind} `, h("span", { class: "mono" }, obj.id), " ", badge(obj.state)),
-        kv([["Created", obj.created_at], ["Changed", obj.updated_at], ["Provider", provider], ["Account", account]]),
+        kv([["Created", obj.created_at], ["Changed", obj.updated_at], ["Provider", provider], ["Account", obj.label]]),
         actions);
       details.replaceChildren(
         h("div", { class: "grid2" },

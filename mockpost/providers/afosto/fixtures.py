@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pydantic import Field
+
+from mockpost.core.filemodels import AccountName, FileModel
 from mockpost.core.lifecycle import TransitionRefused, UnknownState
 from mockpost.providers.afosto.lifecycle import BY_COLLECTION
 from mockpost.providers.afosto.state import TenantState
@@ -71,3 +74,29 @@ def load_fixtures(provider: AfostoProvider, data: Any) -> None:
                 item = store.new_item(state, collection, (), fields)
                 if "lifecycle" in body:
                     move_to(provider, state, collection, item, str(body["lifecycle"]))
+
+
+# -- the schema of the files (unknown keys are refused where the file is read) ----------------------
+class AccountSettings(FileModel):
+    token: str | None = Field(default=None, description="A bearer token (open mode: any)")
+    client_id: str | None = Field(default=None, description="For POST /iam/oauth/authorize")
+    client_secret: str | None = Field(default=None, description="Checked when given")
+
+
+class AccountFixture(AccountSettings):
+    collections: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="Catalog collection (/odr/orders) -> objects: the documented example with these "
+        "fields over it; `lifecycle` moves the object to that state",
+    )
+
+
+class Fixtures(FileModel):
+    accounts: list[AccountFixture] = Field(default_factory=list)
+
+
+class AccountEntry(AccountSettings, AccountName):
+    pass
+
+
+FIXTURES, ACCOUNT = Fixtures, AccountEntry

@@ -19,9 +19,11 @@ from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
+from mockpost.providers import registered
 from mockpost.providers.afosto import (
     binary,
     handlers,
+    letters,
     locations,
     logistics,
     profiles,
@@ -46,10 +48,8 @@ AUTHORIZE = ("POST", "/iam/oauth/authorize")
 TRUE = ("1", "true", "yes", "on")
 
 
+@registered("afosto")
 class AfostoProvider(Provider):
-    name = "afosto"
-    mount = "/afosto"
-    title = "Afosto API"
     api_version = "1.0.0"
     description = (
         "Every endpoint of the Afosto API reference, served from a compiled catalog. OAuth2 bearer tokens "
@@ -151,6 +151,8 @@ class AfostoProvider(Provider):
             id_of=lambda obj: obj.id,
             related=objects.related,
             lifecycle=kind.lifecycle,
+            documents=letters.documents_for(kind.name),
+            address=letters.address_for(kind.name),
         )
 
     def timer_actions(self) -> dict[tuple[str, str], TimerAction]:

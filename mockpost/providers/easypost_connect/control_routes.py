@@ -49,7 +49,6 @@ class ControlRoutes:
         status=201,
         headers=HEADERS,
         errors=ACTING,
-        tag="easypost-connect",
     )
     async def inject_peppol(self, request: Request) -> Response:
         account, company, data = await self._acting(request, models.PeppolInject)
@@ -63,7 +62,6 @@ class ControlRoutes:
         response=models.PeppolDocumentOut,
         headers=HEADERS,
         errors={**ACTING, 404: "No such Peppol document in the acting company"},
-        tag="easypost-connect",
     )
     async def touch_peppol(self, request: Request) -> Response:
         _, company, data = await self._acting(request, models.PeppolTouch)
@@ -82,7 +80,6 @@ class ControlRoutes:
         status=201,
         headers=HEADERS,
         errors=ACTING,
-        tag="easypost-connect",
     )
     async def add_workflow(self, request: Request) -> Response:
         _, company, data = await self._acting(request, models.WorkflowInject)

@@ -43,15 +43,7 @@ class Directory:
     def new_company(
         self, account: Account, name: str, managed_by: str | None, details: dict[str, Any]
     ) -> Company:
-        now = self.ctx.now()
-        company = Company(
-            id=self.ctx.ids.uuid4(),
-            name=name,
-            created_at=now,
-            updated_at=now,
-            managed_by=managed_by,
-            details=details,
-        )
+        company = Company(**self.ctx.fresh(), name=name, managed_by=managed_by, details=details)
         account.companies[company.id] = company
         self.workflows.seed(company)
         return company
@@ -111,13 +103,10 @@ class Directory:
         self, account: Account, acting: Company, data: models.DepartmentCreate
     ) -> Department:
         company = self._target_company(account, acting, data.companyId)
-        now = self.ctx.now()
         department = Department(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(),
             company_id=company.id,
             name=data.name,
-            created_at=now,
-            updated_at=now,
             details={"description": data.description} if data.description is not None else {},
         )
         account.departments[department.id] = department
@@ -146,15 +135,12 @@ class Directory:
         company = self._target_company(account, acting, data.companyId)
         self._unique_email(account, data.email, None)
         departments = self._departments_of(account, company, data.departmentIds or [])
-        now = self.ctx.now()
         user = User(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(),
             company_id=company.id,
             email=data.email,
             first_name=data.firstName,
             last_name=data.lastName,
-            created_at=now,
-            updated_at=now,
             details={
                 "language": data.language or "en",
                 "role": data.role or "USER",

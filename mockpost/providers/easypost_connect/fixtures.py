@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
+from mockpost.core.filemodels import FORBID, AccountName, FileModel
 from mockpost.core.tenancy import tenant_id_for
 from mockpost.providers.easypost_connect import models
 from mockpost.providers.easypost_connect.backend import ConnectBackend
@@ -69,3 +72,56 @@ def load_account(backend: ConnectBackend, account: Account, entry: dict[str, Any
         backend.directory.create_user(account, root, models.parse(models.UserCreate, spec))
     for spec in entry.get("peppol_documents") or []:
         backend.peppol.inject(account, root, models.parse(models.PeppolInject, spec))
+
+
+# -- the schema of the files (unknown keys are refused where the file is read) ----------------------
+class WorkflowFixture(models.WorkflowInject):
+    model_config = FORBID
+    id: str | None = Field(default=None, description="Default: a new UUID")
+
+
+class WebhookFixture(models.WebhookCreate):
+    model_config = FORBID
+    secret: str | None = Field(default=None, description="The signing secret (default: generated)")
+
+
+class CompanyFixture(models.CompanyCreate):
+    model_config = FORBID
+
+
+class DepartmentFixture(models.DepartmentCreate):
+    model_config = FORBID
+
+
+class UserFixture(models.UserCreate):
+    model_config = FORBID
+
+
+class PeppolFixture(models.PeppolInject):
+    model_config = FORBID
+
+
+class AccountFixture(FileModel):
+    api_key: str = Field(description="Sent as the x-api-key header")
+    company_name: str | None = Field(default=None, description="The account's own company")
+    workflows: list[WorkflowFixture] = Field(default_factory=list, description="Added to the seeded ones")
+    webhooks: list[WebhookFixture] = Field(default_factory=list)
+    companies: list[CompanyFixture] = Field(default_factory=list, description="Managed companies")
+    departments: list[DepartmentFixture] = Field(default_factory=list)
+    users: list[UserFixture] = Field(default_factory=list)
+    peppol_documents: list[PeppolFixture] = Field(default_factory=list)
+
+
+class Fixtures(FileModel):
+    accounts: list[AccountFixture] = Field(default_factory=list)
+
+
+class AccountEntry(AccountName):
+    api_key: str = Field(description="Sent as the x-api-key header")
+    client_id: str | None = Field(default=None, description="With client_secret: the token URL's only pair")
+    client_secret: str | None = None
+    require_bearer: bool = Field(default=False, description="Every call needs a bearer token too")
+    company_name: str | None = Field(default=None, description="The account's own company")
+
+
+FIXTURES, ACCOUNT = Fixtures, AccountEntry

@@ -63,16 +63,13 @@ class Hooks:
         return "whsec_" + self.ctx.ids.token(40)
 
     def create(self, company: Company, data: models.WebhookCreate) -> Subscription:
-        now = self.ctx.now()
         subscription = Subscription(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(),
             company_id=company.id,
             name=data.name,
             url=data.url,
             event_types=list(dict.fromkeys(data.eventTypes)),
             secret=self.new_secret(),
-            created_at=now,
-            updated_at=now,
         )
         company.webhooks[subscription.id] = subscription
         return subscription
@@ -128,8 +125,7 @@ class Hooks:
         event = self._event(company, event_type, {}, test=True)
         event["data"] = self._sample(event_type)  # its ids drawn after the event's own
         raw = dumps(event)
-        delivery = self.ctx.outbox.send(
-            self.ctx.name,
+        delivery = self.ctx.send_webhook(
             account.tenant,
             event_type,
             subscription.url,

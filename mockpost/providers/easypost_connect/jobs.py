@@ -142,18 +142,15 @@ class Jobs:
         payload: dict[str, object] | None = None,
         page_count: int | None = None,
     ) -> Job:
-        now = self.ctx.now()
         execution = data.sendingEventExecutionDateUtc
         job = Job(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(),
             name=data.jobName,
             workflow_id=workflow.id,
             company_id=company.id,
             input_source=workflow.input_source,
             filename=filename,
             state=state,
-            created_at=now,
-            updated_at=now,
             execution_date=parse_instant(execution) if execution else None,
             payload=payload,
             page_count=page_count,

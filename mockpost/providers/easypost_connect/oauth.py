@@ -53,7 +53,7 @@ class Tokens:
             raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
         tenancy = self.ctx.tenancy
         tenant: str | None = None
-        if tenancy.strict:
+        if tenancy.is_strict(self.ctx.name):
             tenant = self._client_tenant(client_id, secret)
             if tenant is None:
                 raise OAuthError(401, "invalid_client", "unknown client_id or wrong client_secret")

@@ -16,6 +16,7 @@ from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
+from mockpost.providers import registered
 from mockpost.providers.easypost_connect import letters, models, wire
 from mockpost.providers.easypost_connect.account_routes import AccountRoutes
 from mockpost.providers.easypost_connect.backend import ConnectBackend
@@ -29,10 +30,8 @@ from mockpost.providers.easypost_connect.signing import Signer
 from mockpost.providers.easypost_connect.state import Account, Job, SendingEvent
 
 
+@registered("easypost-connect")
 class EasyPostConnectProvider(Provider):
-    name: ClassVar[str] = "easypost-connect"
-    mount: ClassVar[str] = "/easypost-connect"
-    title: ClassVar[str] = "EasyPost Connect Public API"
     api_version: ClassVar[str] = "1.0.0"
     faker_locales: ClassVar[tuple[str, ...]] = ("nl_BE",)  # Peppol senders
     description: ClassVar[str] = (

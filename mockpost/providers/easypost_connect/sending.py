@@ -84,13 +84,11 @@ class SendingEvents:
         now = self.ctx.now()
         scheduled = execution is not None and execution > now
         event = SendingEvent(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(now),
             job_id=job.id,
             workflow_id=job.workflow_id,
             company_id=company.id,
             state=SCHEDULED if scheduled else PROCESSING,
-            created_at=now,
-            updated_at=now,
             identifiers=[dict(item) for item in identifiers],
             tasks=[Task(t.type) for t in delivery.tasks],
             page_count=pages,

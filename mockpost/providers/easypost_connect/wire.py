@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mockpost.core.wire import Attributes
 from mockpost.providers.easypost_connect.state import (
     Company,
     Department,
@@ -39,15 +40,17 @@ def required_identifiers(workflow: Workflow) -> list[str]:
     return needed
 
 
+def times(obj: Any) -> dict[str, Any]:
+    """`createdAt` and `updatedAt`, last in every object that changes."""
+    return {"createdAt": iso(obj.created_at), "updatedAt": iso(obj.updated_at)}
+
+
+WORKFLOW = Attributes(Workflow, "id name description company_id input_source enabled validated", camel=True)
+
+
 def workflow(w: Workflow) -> dict[str, Any]:
     return {
-        "id": w.id,
-        "name": w.name,
-        "description": w.description,
-        "companyId": w.company_id,
-        "inputSource": w.input_source,
-        "enabled": w.enabled,
-        "validated": w.validated,
+        **WORKFLOW(w),
         "tasks": [
             {"order": index + 1, "type": task["type"], "fallback": bool(task.get("fallback", False))}
             for index, task in enumerate(w.tasks)
@@ -57,18 +60,18 @@ def workflow(w: Workflow) -> dict[str, Any]:
         "requiredChannelIdentifiers": required_identifiers(w),
         "departmentIds": list(w.department_ids),
         "createdAt": iso(w.created_at),
-        "updatedAt": iso(w.created_at),
+        "updatedAt": iso(w.created_at),  # a workflow never changes
     }
+
+
+JOB = Attributes(Job, "workflow_id company_id input_source filename", camel=True)
 
 
 def job(j: Job) -> dict[str, Any]:
     return {
         "id": j.id,
         "jobName": j.name,
-        "workflowId": j.workflow_id,
-        "companyId": j.company_id,
-        "inputSource": j.input_source,
-        "filename": j.filename,
+        **JOB(j),
         "status": j.state,
         "startDate": iso(j.created_at),
         "endDate": iso(j.end_date),
@@ -78,8 +81,7 @@ def job(j: Job) -> dict[str, Any]:
         "fileSize": j.file_size,
         "failureReason": j.failure_reason,
         "expiresAt": iso(j.upload_expires_at) if j.state == "AWAITING_FOR_FILE" else None,
-        "createdAt": iso(j.created_at),
-        "updatedAt": iso(j.updated_at),
+        **times(j),
     }
 
 
@@ -92,12 +94,12 @@ def download_url(url: str, expires: datetime) -> dict[str, Any]:
     return {"url": url, "expiresAt": iso(expires)}
 
 
+SENDING_EVENT = Attributes(SendingEvent, "id job_id workflow_id company_id", camel=True)
+
+
 def sending_event(e: SendingEvent) -> dict[str, Any]:
     return {
-        "id": e.id,
-        "jobId": e.job_id,
-        "workflowId": e.workflow_id,
-        "companyId": e.company_id,
+        **SENDING_EVENT(e),
         "businessStatus": e.state,
         "startDate": iso(e.created_at),
         "endDate": iso(e.end_date),
@@ -119,27 +121,20 @@ def sending_event(e: SendingEvent) -> dict[str, Any]:
         ],
         "resendOf": e.resend_of,
         "resentAs": list(e.resent_as),
-        "createdAt": iso(e.created_at),
-        "updatedAt": iso(e.updated_at),
+        **times(e),
     }
+
+
+PEPPOL = Attributes(
+    PeppolDocument,
+    "id company_id sender_id sender_name receiver_id receiver_name document_type document_id issue_date"
+    " amount currency",
+    camel=True,
+)
 
 
 def peppol(d: PeppolDocument) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "companyId": d.company_id,
-        "senderId": d.sender_id,
-        "senderName": d.sender_name,
-        "receiverId": d.receiver_id,
-        "receiverName": d.receiver_name,
-        "documentType": d.document_type,
-        "documentId": d.document_id,
-        "issueDate": d.issue_date,
-        "amount": d.amount,
-        "currency": d.currency,
-        "createdAt": iso(d.created_at),
-        "lastModifiedAt": iso(d.last_modified_at),
-    }
+    return {**PEPPOL(d), "createdAt": iso(d.created_at), "lastModifiedAt": iso(d.last_modified_at)}
 
 
 def company(c: Company) -> dict[str, Any]:
@@ -148,8 +143,7 @@ def company(c: Company) -> dict[str, Any]:
         "name": c.name,
         **{key: c.details.get(key) for key in COMPANY_FIELDS},
         "managedByCompanyId": c.managed_by,
-        "createdAt": iso(c.created_at),
-        "updatedAt": iso(c.updated_at),
+        **times(c),
     }
 
 
@@ -170,41 +164,40 @@ def department(d: Department) -> dict[str, Any]:
         "companyId": d.company_id,
         "name": d.name,
         "description": d.details.get("description"),
-        "createdAt": iso(d.created_at),
-        "updatedAt": iso(d.updated_at),
+        **times(d),
     }
+
+
+USER = Attributes(User, "id company_id email first_name last_name", camel=True)
 
 
 def user(u: User) -> dict[str, Any]:
     return {
-        "id": u.id,
-        "companyId": u.company_id,
-        "email": u.email,
-        "firstName": u.first_name,
-        "lastName": u.last_name,
+        **USER(u),
         "language": u.details.get("language", "en"),
         "role": u.details.get("role", "USER"),
         "departmentIds": list(u.details.get("departmentIds", [])),
         "active": u.details.get("active", True),
-        "createdAt": iso(u.created_at),
-        "updatedAt": iso(u.updated_at),
+        **times(u),
     }
+
+
+SUBSCRIPTION = Attributes(Subscription, "id company_id name url", camel=True)
 
 
 def subscription(s: Subscription, with_secret: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": s.id,
-        "companyId": s.company_id,
-        "name": s.name,
-        "url": s.url,
+        **SUBSCRIPTION(s),
         "eventTypes": list(s.event_types),
         "enabled": s.enabled,
-        "createdAt": iso(s.created_at),
-        "updatedAt": iso(s.updated_at),
+        **times(s),
     }
     if with_secret:
         out["secret"] = s.secret
     return out
+
+
+USAGE_RECORD = Attributes(UsageRecord, "channel job_id sending_event_id pages", camel=True)
 
 
 def usage_record(r: UsageRecord) -> dict[str, Any]:
@@ -212,10 +205,7 @@ def usage_record(r: UsageRecord) -> dict[str, Any]:
         "id": r.id,
         "companyId": r.company_id,
         "date": iso(r.at),
-        "channel": r.channel,
-        "jobId": r.job_id,
-        "sendingEventId": r.sending_event_id,
-        "pages": r.pages,
+        **USAGE_RECORD(r),
         "quantity": 1,
         "outcome": r.outcome,
     }

@@ -69,13 +69,11 @@ class EkopostBackend:
         request = validated(models.CampaignCreate, body, invalid_data)
         now = self.ctx.now()
         campaign = Campaign(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(now),
             name=request.name,
             output_date=parse_instant(request.output_date) if request.output_date else now,
             cost_center=request.cost_center,
             state=CAMPAIGN.initial,
-            created_at=now,
-            updated_at=now,
         )
         account.add_campaign(campaign)
         self.ctx.begin(account.tenant, CAMPAIGN, campaign)
@@ -146,7 +144,7 @@ class EkopostBackend:
         ):
             raise EkopostError("113", f"the account's limit is {account.credit_limit} envelopes in {month}")
         envelope = Envelope(
-            id=self.ctx.ids.uuid4(),
+            **self.ctx.fresh(now),
             campaign_id=campaign.id,
             name=request.name,
             packed_address=pack_address(checked.address),
@@ -155,8 +153,6 @@ class EkopostBackend:
             plex=request.plex or "simplex",
             color=bool(request.color),
             state=ENVELOPE.initial,
-            created_at=now,
-            updated_at=now,
             agent=request.agent,
             unique_id=unique_id,
             warning=checked.warning,

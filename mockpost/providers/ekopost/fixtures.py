@@ -20,8 +20,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from pydantic import Field
+
+from mockpost.core.filemodels import FORBID, AccountName, FileModel, WebhookSetting
 from mockpost.core.pdf import make_pdf
 from mockpost.providers.ekopost.lifecycle import CAMPAIGN, ENVELOPE
+from mockpost.providers.ekopost.models import AccountSetting, CampaignCreate, EnvelopeCreate
 from mockpost.providers.ekopost.state import SMS_CHANNEL, Account, Campaign, apply_settings
 
 
@@ -88,3 +92,45 @@ def _content_for(envelope: Any) -> dict[str, Any]:
         "data": base64.b64encode(pdf).decode(),
         "length": len(pdf),
     }
+
+
+# -- the schema of the files (unknown keys are refused where the file is read) ----------------------
+class AccountSettings(AccountSetting):
+    """An account's credentials and settings, in fixtures and in the accounts file."""
+
+    model_config = FORBID
+    api_key: str | None = Field(default=None, description="Sent as 'Authorization: api-key KEY'")
+    username: str | None = Field(default=None, description="With password: Basic authentication")
+    password: str | None = None
+    fui: dict[str, list[Any] | None] | None = Field(
+        default=None, description="e-bank FUIs -> their applicants (replaces the two defaults)"
+    )
+    webhook: WebhookSetting | None = None
+
+
+class EnvelopeFixture(EnvelopeCreate):
+    model_config = FORBID
+    state: str = Field(default="opened", description="Any envelope state; a matching document is added")
+    reason: str | None = Field(default=None, description="Why it failed (failed_reason)")
+
+
+class CampaignFixture(CampaignCreate):
+    model_config = FORBID
+    state: str = Field(default="opened", description="Any campaign state")
+    reason: str | None = None
+    envelopes: list[EnvelopeFixture] = Field(default_factory=list)
+
+
+class AccountFixture(AccountSettings):
+    campaigns: list[CampaignFixture] = Field(default_factory=list)
+
+
+class Fixtures(FileModel):
+    accounts: list[AccountFixture] = Field(default_factory=list)
+
+
+class AccountEntry(AccountSettings, AccountName):
+    pass
+
+
+FIXTURES, ACCOUNT = Fixtures, AccountEntry

@@ -20,6 +20,7 @@ from mockpost.core.http import JSON, ApiError, read_json
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
+from mockpost.providers import registered
 from mockpost.providers.ekopost import models, wire
 from mockpost.providers.ekopost.addresses import lookup_faker
 from mockpost.providers.ekopost.backend import EkopostBackend
@@ -33,11 +34,8 @@ from mockpost.providers.ekopost.state import Account, Campaign, Envelope, apply_
 BAD_CREDENTIALS = "Please verify that the account is activated and the username and password are valid."
 
 
+@registered("ekopost")
 class EkopostProvider(Provider):
-    name: ClassVar[str] = "ekopost"
-    mount: ClassVar[str] = "/ekopost"
-    title: ClassVar[str] = "Ekopost REST API"
-    api_version: ClassVar[str] = "1.0"
     description: ClassVar[str] = (
         "Campaigns, envelopes, content, reachable checks and sms. Authorization: `api-key KEY` or "
         "`Basic base64(user:pass)`; every distinct credential is its own account."
@@ -89,7 +87,7 @@ class EkopostProvider(Provider):
 
     def _password_admitted(self, credential: str) -> bool:
         """Open mode: a username's first Basic request fixes its password (strict mode lists both)."""
-        if self.ctx.tenancy.strict or not credential.startswith("basic:"):
+        if self.ctx.tenancy.is_strict(self.name) or not credential.startswith("basic:"):
             return True
         username, _, password = credential.removeprefix("basic:").partition(":")
         return self.ctx.tenancy.admit(self.name, f"basic:{username}", password)
@@ -202,14 +200,13 @@ class EkopostProvider(Provider):
 
     def control_endpoints(self) -> list[Endpoint]:
         return [
-            *webhook_endpoints(self, self.account_of, self.ctx.max_body),
+            *webhook_endpoints(self.account_of, self.ctx.max_body),
             Endpoint(
                 "PUT",
                 "/account",
                 self.put_account,
                 "Account settings: credit_limit, unreachable",
                 body=models.AccountSetting,
-                tag="ekopost",
             ),
         ]
 

@@ -7,6 +7,7 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
+from mockpost.core.wire import Attributes
 from mockpost.providers.ekopost.state import Campaign, Content, Envelope
 
 
@@ -37,6 +38,8 @@ def render_campaign(campaign: Campaign) -> dict[str, Any]:
 
 
 def render_envelope(envelope: Envelope) -> dict[str, Any]:
+    # written out, not `Attributes`: envelopes are rendered in bulk (a campaign's list), where the
+    # microsecond a generic render adds to each would show
     changed = wire_date(envelope.updated_at)
     out: dict[str, Any] = {
         "id": envelope.id,
@@ -58,12 +61,12 @@ def render_envelope(envelope: Envelope) -> dict[str, Any]:
     return out
 
 
+CONTENT = Attributes(Content, "id mime length type")
+
+
 def render_content(content: Content) -> dict[str, Any]:
     return {
-        "id": content.id,
-        "mime": content.mime,
-        "length": content.length,
-        "type": content.type,
+        **CONTENT(content),
         "created_at": wire_date(content.created_at),
         "return_address": content.return_address,
     }

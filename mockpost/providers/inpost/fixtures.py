@@ -19,7 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from mockpost.core.account_webhook import webhook_from
+from mockpost.core.filemodels import AccountName, FileModel, WebhookSetting
 from mockpost.providers.inpost.errors import ShipxError
 from mockpost.providers.inpost.lifecycle import SHIPMENT
 
@@ -57,3 +60,40 @@ def _load_shipment(backend: Any, account: Any, organization: Any, item: Any, whe
         raise ValueError(f"inpost fixtures: {where} status {status!r} is not one of {SHIPMENT.states}")
     if status != "created":
         backend.flow.walk_to(account, shipment, status)
+
+
+# -- the schema of the files (unknown keys are refused where the file is read) ----------------------
+class ShipmentFixture(FileModel):
+    request: dict[str, Any] = Field(description="A ShipX create-shipment body (validated as the API does)")
+    status: str = Field(default="created", description="Walked through the usual statuses up to this one")
+
+
+class OrganizationFixture(FileModel):
+    """Every field optional: Polish fake data fills the rest."""
+
+    id: int | None = None
+    name: str | None = None
+    tax_id: str | None = None
+    services: list[str] | None = None
+    address: dict[str, Any] | None = None
+    contact_person: dict[str, Any] | None = None
+    bank_account_number: str | None = None
+    shipments: list[ShipmentFixture] = Field(default_factory=list)
+
+
+class AccountSettings(FileModel):
+    token: str = Field(description="Sent as 'Authorization: Bearer TOKEN'")
+    read_only: bool = Field(default=False, description="Reads answer, every change is 403 forbidden")
+    webhook: WebhookSetting | None = None
+    organizations: list[OrganizationFixture] | None = None
+
+
+class Fixtures(FileModel):
+    accounts: list[AccountSettings] = Field(default_factory=list)
+
+
+class AccountEntry(AccountSettings, AccountName):
+    pass
+
+
+FIXTURES, ACCOUNT = Fixtures, AccountEntry

@@ -20,7 +20,8 @@ from mockpost.core.ids import Ids
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
-from mockpost.providers.inpost import models, wire
+from mockpost.providers import registered
+from mockpost.providers.inpost import letters, models, wire
 from mockpost.providers.inpost.backend import InpostBackend
 from mockpost.providers.inpost.errors import TokenInvalid, generic_error, language, language_from
 from mockpost.providers.inpost.fixtures import load_accounts
@@ -33,12 +34,9 @@ REPEATED_SLASHES = re.compile("/{2,}")
 REPEATED_SLASHES_RAW = re.compile(b"/{2,}")
 
 
+@registered("inpost")
 class InpostProvider(Provider):
-    name: ClassVar[str] = "inpost"
-    mount: ClassVar[str] = "/inpost"
     faker_locales: ClassVar[tuple[str, ...]] = ("pl_PL",)  # warmed off the request path
-    title: ClassVar[str] = "InPost ShipX API"
-    api_version: ClassVar[str] = "1.0"
     description: ClassVar[str] = (
         "Organizations and statistics, shipments (simplified and offer mode), labels, tracking, points, "
         "dispatch orders. `Authorization: Bearer <token>`; every distinct token is its own account."
@@ -100,13 +98,34 @@ class InpostProvider(Provider):
         return [SHIPMENT, OFFER, DISPATCH_ORDER]
 
     def resource_kinds(self) -> list[ResourceKind]:
+        """`shipment` (its labels, the receiver's address block), `offer`, `dispatch_order` (its
+        printout, the pickup address)."""
+        points = self.backend.points
         kinds = (
             (SHIPMENT, _shipments, self.backend.flow.find, _shipment_wire, _shipment_related),
             (OFFER, _offers, _find_offer, wire.offer, _offer_related),
             (DISPATCH_ORDER, _dispatch_orders, self.backend.dispatch.find, _order_wire, _order_related),
         )
+        paperwork: dict[str, dict[str, Any]] = {
+            SHIPMENT.resource: {
+                "documents": letters.shipment_documents,
+                "address": lambda account, shipment: letters.shipment_address(points, shipment),
+            },
+            DISPATCH_ORDER.resource: {
+                "documents": letters.dispatch_order_documents,
+                "address": letters.dispatch_order_address,
+            },
+        }
         return [
-            ResourceKind(lifecycle.resource, objects, find, render, related=related, lifecycle=lifecycle)
+            ResourceKind(
+                lifecycle.resource,
+                objects,
+                find,
+                render,
+                related=related,
+                lifecycle=lifecycle,
+                **paperwork.get(lifecycle.resource, {}),
+            )
             for lifecycle, objects, find, render, related in kinds
         ]
 
@@ -148,7 +167,7 @@ class InpostProvider(Provider):
         load_accounts(self, data)
 
     def control_endpoints(self) -> list[Endpoint]:
-        return webhook_endpoints(self, self.account_of, self.ctx.max_body)
+        return webhook_endpoints(self.account_of, self.ctx.max_body)
 
     def account_of(self, request: Request) -> Account:
         account: Account = self.resolve(request)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mockpost.core.wire import Attributes
 from mockpost.providers.inpost import services
 from mockpost.providers.inpost.lifecycle import PROGRESS
 from mockpost.providers.inpost.state import (
@@ -147,16 +148,15 @@ def offer(item: Offer) -> dict[str, Any]:
     }
 
 
+SHIPMENT = Attributes(Shipment, "tracking_number return_tracking_number service reference is_return")
+
+
 def shipment(base: str, item: Shipment) -> dict[str, Any]:
     selected = item.selected_offer
     return {
         **link(base, "shipments", item.id),
         "status": item.state,
-        "tracking_number": item.tracking_number,
-        "return_tracking_number": item.return_tracking_number,
-        "service": item.service,
-        "reference": item.reference,
-        "is_return": item.is_return,
+        **SHIPMENT(item),
         "application_id": 1,
         "created_by_id": None,
         "external_customer_id": item.external_customer_id,

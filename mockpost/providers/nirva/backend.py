@@ -45,7 +45,7 @@ class NirvaBackend:
         login is the one user of its own organisation, made on its first sign-in. Either way the
         password is the user's: the first sign-in fixes one the data left empty."""
         tenancy = self.ctx.tenancy
-        if tenancy.strict:
+        if tenancy.is_strict(PROVIDER):
             tenant = tenancy.resolve(PROVIDER, credential(login, password))
             if tenant is None:
                 raise Unauthorized("login or password is wrong")
@@ -53,7 +53,7 @@ class NirvaBackend:
         else:
             org = self.open_organisation(login)
         user = org.user_by_login(login)
-        if user is None and not tenancy.strict:
+        if user is None and not tenancy.is_strict(PROVIDER):
             user = User(id=max(org.users, default=0) + 1, login=login, password=password)
             org.users[user.id] = user
         if user is None or not secret_admitted(user.password, password):

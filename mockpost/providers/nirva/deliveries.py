@@ -72,17 +72,12 @@ class DeliveryBackend:
         now = self.ctx.now()
         for channel, group_ids in by_channel.items():
             delivery = Delivery(
-                id=org.new_id(),
-                job_id=job.id,
-                owner_id=job.owner_id,
+                **org.new_part(job.id, job.owner_id, now),
                 channel=channel,
                 pack_group_ids=group_ids,
                 state=DELIVERY.initial,
-                created_at=now,
-                updated_at=now,
             )
             job.deliveries[delivery.id] = delivery
-            org.job_of[delivery.id] = job.id
             self.ctx.begin(org.tenant, DELIVERY, delivery)
             for pid in group_ids:
                 group = job.pack_groups[pid]
@@ -104,23 +99,18 @@ class DeliveryBackend:
         job = org.jobs[delivery.job_id]
         for pid in delivery.pack_group_ids:
             group = job.pack_groups[pid]
-            sid = org.new_id()
+            part = org.new_part(delivery.job_id, delivery.owner_id, now)
             shipment = Shipment(
-                id=sid,
-                external_id=900_000 + sid,
+                **part,
+                external_id=900_000 + part["id"],
                 delivery_id=delivery.id,
-                job_id=delivery.job_id,
                 pack_group_id=pid,
-                owner_id=delivery.owner_id,
                 channel=delivery.channel,
                 post=tracking.post_of(group.document.address_block),
                 recipient=" / ".join(r.value or r.raw for r in group.requirements),
                 state=SHIPMENT.initial,
-                created_at=now,
-                updated_at=now,
             )
-            delivery.shipments[sid] = shipment
-            org.job_of[sid] = job.id
+            delivery.shipments[shipment.id] = shipment
             self.ctx.begin(org.tenant, SHIPMENT, shipment)
             self._entered(org, shipment)
 

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field, StrictBool, StrictInt, StrictStr
+
+from mockpost.core.filemodels import AccountName, FileModel, WebhookSetting
 from mockpost.core.pdf import make_pdf
 from mockpost.providers.nirva.backend import NirvaBackend
 from mockpost.providers.nirva.jobs import Upload
@@ -56,3 +59,66 @@ def load_jobs(backend: NirvaBackend, org: Organisation, entries: Any) -> None:
         backend.jobs.force(org, job, "PACK_GROUP_CREATED", None)
         if backend.jobs.delivery_planned(org, job):
             backend.jobs.force(org, job, "CREATED", None)
+
+
+# -- the schema of the files (unknown keys are refused where the file is read) ----------------------
+class OrganisationInfo(FileModel):
+    id: int = 1
+    name: str = "Organisation"
+
+
+class UserEntry(FileModel):
+    id: int | None = Field(default=None, description="Default: its position in the list, from 1")
+    login: str
+    password: str = ""
+    firstName: str = ""
+    lastName: str = ""
+    email: str = ""
+    administrator: bool = Field(default=False, description="May create jobs for another user")
+    services: list[str] | None = Field(default=None, description="Service ids; default: every service")
+    token: str | None = Field(default=None, description="A session open with this token from the start")
+
+
+class BoxEntry(FileModel):
+    id: str | int
+    name: str
+    type: str = Field(default="MAIN", description="MAIN (split into documents) or ATTACHMENT")
+    channel: str = Field(default="MAIL", description="MAIL, REGISTERED_MAIL, EMAIL or MULTICHANNEL")
+
+
+class ServiceEntry(FileModel):
+    id: str | int
+    name: str = ""
+    defaultOptions: list[int] = Field(default_factory=list)
+    boxes: list[BoxEntry]
+
+
+class OrganisationEntry(FileModel):
+    """An organisation's users, services and webhook (replacing the package defaults' parts)."""
+
+    organisation: OrganisationInfo | None = None
+    users: list[UserEntry] | None = None
+    services: list[ServiceEntry] | None = None
+    webhook: WebhookSetting | None = None
+
+
+class JobFixture(FileModel):
+    login: str = Field(description="The owner's login")
+    jobName: StrictStr | None = None
+    serviceId: StrictStr | StrictInt
+    autocreateDeliveryCommand: StrictBool = False
+    options: list[StrictInt | StrictStr] | None = None
+    documents: list[list[str]] | None = Field(
+        default=None, description="One document per entry: its address block lines"
+    )
+
+
+class Fixtures(OrganisationEntry):
+    jobs: list[JobFixture] = Field(default_factory=list, description="Made already split")
+
+
+class AccountEntry(OrganisationEntry, AccountName):
+    """An organisation of the accounts file: only its users' login/password pairs sign in."""
+
+
+FIXTURES, ACCOUNT = Fixtures, AccountEntry

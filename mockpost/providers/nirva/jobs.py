@@ -202,20 +202,15 @@ class JobBackend:
             channel = eligibility.channel_for(box_channel, document.address_block)
             requirements = eligibility.requirements_for(channel, document.address_block)
             group = PackGroup(
-                id=org.new_id(),
-                job_id=job.id,
-                owner_id=job.owner_id,
+                **org.new_part(job.id, job.owner_id, now),
                 channel=channel,
                 document=document,
                 requirements=requirements,
                 options=self.catalog.merged(defaults, job.options),
                 attachment_pages=job.attachment_pages,
                 state="ELIGIBLE" if all(r.valid for r in requirements) else "NOT_ELIGIBLE",
-                created_at=now,
-                updated_at=now,
             )
             job.pack_groups[group.id] = group
-            org.job_of[group.id] = job.id
             self.ctx.begin(org.tenant, PACK_GROUP, group)
         self._move(org, job, "PACK_GROUP_CREATED")
         self._deliver_when_ready(org, job)

@@ -21,6 +21,7 @@ from mockpost.core.http import ApiError
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
+from mockpost.providers import registered
 from mockpost.providers.nirva import letters, models, wire
 from mockpost.providers.nirva.backend import DEFAULT_TENANT, NirvaBackend
 from mockpost.providers.nirva.errors import NirvaError
@@ -32,11 +33,8 @@ from mockpost.providers.nirva.sessions import credential
 from mockpost.providers.nirva.state import Delivery, Job, Organisation, PackGroup, Shipment
 
 
+@registered("nirva")
 class NirvaProvider(Provider):
-    name: ClassVar[str] = "nirva"
-    mount: ClassVar[str] = "/nirva"
-    title: ClassVar[str] = "Nirva Intelligent Hybrid Mail"
-    api_version: ClassVar[str] = "1.0"
     description: ClassVar[str] = (
         "Session auth (X-Auth-Token), multipart jobs split into packGroups, deliveries per channel, "
         "shipments with numeric status codes and tracking files."
@@ -79,7 +77,7 @@ class NirvaProvider(Provider):
         control plane (state, transition, webhook) may leave the token out in open mode: it then
         addresses the demo (default) organisation."""
         token = request.headers.get(TOKEN_HEADER)
-        if not token and not self.ctx.tenancy.strict and not self.routes.serves(request):
+        if not token and not self.ctx.tenancy.is_strict(self.name) and not self.routes.serves(request):
             return DEFAULT_TENANT
         return self.backend.sessions.tenant_of(token)
 
@@ -248,7 +246,7 @@ class NirvaProvider(Provider):
         return rendered
 
     def control_endpoints(self) -> list[Endpoint]:
-        return webhook_endpoints(self, self.organisation_of, self.ctx.max_body)
+        return webhook_endpoints(self.organisation_of, self.ctx.max_body)
 
     def organisation_of(self, request: Request) -> Organisation:
         organisation: Organisation = self.resolve(request)

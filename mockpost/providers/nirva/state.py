@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from mockpost.core.account_webhook import AccountWebhook
 from mockpost.core.resources import Stateful
@@ -160,6 +160,16 @@ class Job(Stateful):
     deliveries: dict[int, Delivery] = field(default_factory=dict)
 
 
+class JobPart(TypedDict):
+    """How a packGroup, delivery or shipment begins: `Organisation.new_part`."""
+
+    id: int
+    job_id: int
+    owner_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
 @dataclass
 class Organisation:
     tenant: str
@@ -176,6 +186,13 @@ class Organisation:
     def new_id(self) -> int:
         self.next_id += 1
         return self.next_id
+
+    def new_part(self, job_id: int, owner_id: int, now: datetime) -> JobPart:
+        """A new packGroup's, delivery's or shipment's id, its job's and owner's, and its times, to
+        spread into its constructor; from now on `holder_of` finds the job by that id."""
+        part_id = self.new_id()
+        self.job_of[part_id] = job_id
+        return {"id": part_id, "job_id": job_id, "owner_id": owner_id, "created_at": now, "updated_at": now}
 
     def user_by_login(self, login: str) -> User | None:
         return next((user for user in self.users.values() if user.login == login), None)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockpost.core.clock import iso_utc
+from mockpost.core.wire import Attributes
 from mockpost.providers.nirva.lifecycle import SHIPMENT_LABELS
 from mockpost.providers.nirva.organisation import OptionCatalog
 from mockpost.providers.nirva.state import Delivery, Job, Organisation, PackGroup, Service, Shipment, User
@@ -24,14 +25,12 @@ def render_service(service: Service) -> dict[str, Any]:
     }
 
 
+PROFILE = Attributes(User, "id login first_name last_name email administrator", camel=True)
+
+
 def render_profile(org: Organisation, user: User) -> dict[str, Any]:
     return {
-        "id": user.id,
-        "login": user.login,
-        "firstName": user.first_name,
-        "lastName": user.last_name,
-        "email": user.email,
-        "administrator": user.administrator,
+        **PROFILE(user),
         "organisation": {"id": org.id, "name": org.name},
         "services": [render_service(s) for s in org.services_of(user)],
     }
@@ -101,15 +100,14 @@ def render_pack_group(group: PackGroup, catalog: OptionCatalog) -> dict[str, Any
     }
 
 
+SHIPMENT = Attributes(
+    Shipment, "id external_id delivery_id job_id pack_group_id channel recipient", camel=True
+)
+
+
 def render_shipment(shipment: Shipment) -> dict[str, Any]:
     return {
-        "id": shipment.id,
-        "externalId": shipment.external_id,
-        "deliveryId": shipment.delivery_id,
-        "jobId": shipment.job_id,
-        "packGroupId": shipment.pack_group_id,
-        "channel": shipment.channel,
-        "recipient": shipment.recipient,
+        **SHIPMENT(shipment),
         "status": int(shipment.state),
         "statusLabel": SHIPMENT_LABELS[int(shipment.state)],
         "statusDate": date(shipment.updated_at),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from collections.abc import Iterator
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from nirva_acceptance_client import PARIS, letters
+from receiver_support import Answer, http_receiver
 
 FIELDS = {"eventType", "shipmentId", "shipmentExternalId", "name", "value", "serverTimestamp", "eventDate"}
 
@@ -91,32 +90,11 @@ def test_unanswered_event_is_resent_every_15_minutes_for_48_hours(nirva):
     assert first["state"] == "failed"
 
 
-class _Answer(BaseHTTPRequestHandler):
-    status = 200
-    bodies: list[bytes]
-
-    def do_POST(self) -> None:
-        self.bodies.append(self.rfile.read(int(self.headers.get("content-length", 0))))
-        self.send_response(self.status)
-        self.send_header("content-length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
 @pytest.fixture
-def receiver() -> Iterator[tuple[str, type[_Answer]]]:
-    """A real HTTP receiver on a free port, answering `_Answer.status`."""
-    handler = type("Answer", (_Answer,), {"bodies": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+def receiver() -> Iterator[tuple[str, type[Answer]]]:
+    """A real HTTP receiver on a free port, answering `Answer.status`."""
+    with http_receiver() as found:
+        yield found
 
 
 def test_only_200_counts_as_delivered_another_2xx_is_resent(nirva, receiver):
