@@ -137,7 +137,9 @@ def _set(kind: type, item: Any, seen: frozenset[Any]) -> SavedForm:
         except TypeError:  # members without an order (None beside text ...): by their text
             return sorted(saved, key=repr)
 
-    return SavedForm(GenericAlias(list, (form.type,)), to_sorted, lambda items: kind(from_item(i) for i in items))
+    return SavedForm(
+        GenericAlias(list, (form.type,)), to_sorted, lambda items: kind(from_item(i) for i in items)
+    )
 
 
 def _tuple(hint: Any, args: tuple[Any, ...], seen: frozenset[Any]) -> SavedForm:
