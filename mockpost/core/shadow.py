@@ -1,11 +1,14 @@
-"""Dicts keyed by tuples, in a codec whose format (JSON) keys objects by text only.
+"""Dicts keyed by tuples and sets, in a codec whose format (JSON) keys objects by text only and
+keeps the order of arrays.
 
 A provider may key a dict by a tuple (`(collection, parent ids) -> items`). Such a dict is saved as
-a list of `[key, value]` pairs. pydantic reads the classes' annotations and cannot be told that per
-field, so for a class that holds one anywhere, `saved_form(cls)` builds a *saved form*: the same
-dataclasses with those dicts typed as lists of pairs (a class holding none stays itself), and the
-two conversions between an object and its saved form. Only the parts of the tree on the way to such
-a dict are converted (in Python); everything else is handed over as it is.
+a list of `[key, value]` pairs. A set is saved as a sorted list, so that the same state is saved as
+the same bytes whatever the order a set happens to iterate in (it depends on the process's hash
+seed). pydantic reads the classes' annotations and cannot be told that per field, so for a class
+that holds either anywhere, `saved_form(cls)` builds a *saved form*: the same dataclasses with those
+fields typed as lists (a class holding none stays itself), and the two conversions between an object
+and its saved form. Only the parts of the tree on the way to such a field are converted (in Python);
+everything else is handed over as it is.
 """
 
 from __future__ import annotations
@@ -47,13 +50,15 @@ def saved_form(hint: Any, seen: frozenset[Any] = frozenset()) -> SavedForm:
         return _sequence(hint, list, args[0], seen)
     if origin is tuple and args:
         return _tuple(hint, args, seen)
+    if origin in (set, frozenset) and args:
+        return _set(origin, args[0], seen)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if hint in seen:  # a class that holds itself: its saved form would have to hold itself too
             if _holds_tuple_keys(hint, frozenset()):
                 raise TypeError(f"{hint.__name__} holds itself and a dict keyed by tuples")
             return SavedForm(hint, IDENTITY, IDENTITY)
         return _dataclass(hint, seen | {hint})
-    return SavedForm(hint, IDENTITY, IDENTITY)  # leaves, sets, Any, models, ...
+    return SavedForm(hint, IDENTITY, IDENTITY)  # leaves, Any, models, ...
 
 
 def _holds_tuple_keys(hint: Any, seen: frozenset[Any]) -> bool:
@@ -117,6 +122,23 @@ def _sequence(hint: Any, kind: type, item: Any, seen: frozenset[Any]) -> SavedFo
         GenericAlias(list, (form.type,)),
         lambda items: [to_item(i) for i in items],
         lambda items: kind(from_item(i) for i in items),
+    )
+
+
+def _set(kind: type, item: Any, seen: frozenset[Any]) -> SavedForm:
+    form = saved_form(item, seen)
+    to_item = form.to_saved or (lambda i: i)
+    from_item = form.from_saved or (lambda i: i)
+
+    def to_sorted(items: Any) -> list[Any]:
+        saved = [to_item(i) for i in items]
+        try:
+            return sorted(saved)
+        except TypeError:  # members without an order (None beside text ...): by their text
+            return sorted(saved, key=repr)
+
+    return SavedForm(
+        GenericAlias(list, (form.type,)), to_sorted, lambda items: kind(from_item(i) for i in items)
     )
 
 

@@ -121,6 +121,30 @@ def test_a_dict_keyed_by_tuples_is_saved_as_pairs_and_comes_back_a_dict():
 
 
 @dataclass
+class Seen:
+    keys: set[tuple[str, str]] = field(default_factory=set)
+    scopes: frozenset[str] = frozenset()
+
+
+def test_sets_are_saved_sorted_so_the_same_state_gives_the_same_bytes():
+    members = [("orders", "p2"), ("calculations", ""), ("orders", "p1"), ("a", "z")]
+    dumps = set()
+    for order in (members, members[::-1], sorted(members)):
+        state = Seen()
+        for member in order:  # a set's iteration order follows its history, and the hash seed
+            state.keys.add(member)
+        state.scopes = frozenset(reversed([m for m, _ in order]))
+        dumps.add(Codec(Seen).dump(state))
+    assert dumps == {
+        b'{"keys":[["a","z"],["calculations",""],["orders","p1"],["orders","p2"]],'
+        b'"scopes":["a","calculations","orders"]}'
+    }
+    back = Codec(Seen).load(dumps.pop())
+    assert back == Seen(set(members), frozenset({"a", "calculations", "orders"}))
+    assert isinstance(back.keys, set) and isinstance(back.scopes, frozenset)
+
+
+@dataclass
 class Tree:
     children: list[Tree] = field(default_factory=list)
     index: dict[tuple[str, str], int] = field(default_factory=dict)
