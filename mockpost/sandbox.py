@@ -160,9 +160,12 @@ class Sandbox:
     # -- reset --------------------------------------------------------------------
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
         """Empty state. A full reset also empties journal, faults, inboxes, deliveries and puts the
-        clock back to real time; fixtures given at start-up are loaded again."""
+        clock back to real time; fixtures given at start-up are loaded again, after a full reset or
+        a provider's. A reset of one account only empties it: the fixtures hold the other accounts
+        too, which are still there."""
         self.clear(provider, tenant)
-        self._apply_fixtures(only=provider)
+        if tenant is None:
+            self._apply_fixtures(only=provider)
         self.events.publish("reset", {"provider": provider, "account": tenant})
 
     def clear(self, provider: str | None = None, tenant: str | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -45,6 +46,29 @@ def query_int(request: Request, name: str) -> int | None:
     if number is None:
         raise ControlError(400, f"query parameter {name!r} must be an integer, got {raw!r}")
     return number
+
+
+# generic routes that take the credentials of the provider their path names (the *tenant* routes)
+TENANT_ROUTES = {("GET", "/state/{provider}"), ("POST", "/{provider}/transition")}
+
+
+def with_refusals(endpoint: Endpoint, refusals: Iterable[dict[int, tuple[str, Any]]]) -> Endpoint:
+    """A tenant route also answers a provider's refusal of its credentials, in the provider's own
+    envelope: the statuses it refuses with, and its body next to the control plane's."""
+    errors = dict(endpoint.errors)
+    for refusal in refusals:
+        for status, (text, schema) in refusal.items():
+            known = errors.get(status)
+            if known is None:
+                errors[status] = (text, schema)
+                continue
+            known_text, known_schema = known if isinstance(known, tuple) else (known, models.ControlError)
+            schemas = known_schema if isinstance(known_schema, tuple) else (known_schema,)
+            errors[status] = (
+                known_text if text in known_text else f"{known_text}; {text}",
+                schemas if schema in schemas else (*schemas, schema),
+            )
+    return replace(endpoint, errors=errors)
 
 
 def with_body_errors(endpoint: Endpoint) -> Endpoint:
@@ -502,6 +526,8 @@ class ControlPlane:
         )
         reveal = Param("secrets", "show: raw credential headers (needs a server with a control token)")
         bad = {422: "Invalid request body"}
+        # any name is an inbox, but a path holding a line break (%0A) matches no route at all
+        unroutable = {404: "No such route: the name holds a line break"}
         table = [
             E(
                 "GET",
@@ -674,6 +700,7 @@ class ControlPlane:
                 self.inbox_put,
                 "Store any request (a webhook receiver for tests)",
                 tag="inbox",
+                errors=unroutable,
             ),
             E(
                 "GET",
@@ -682,8 +709,16 @@ class ControlPlane:
                 "Stored requests, oldest first",
                 response=models.Items,
                 tag="inbox",
+                errors=unroutable,
             ),
-            E("DELETE", "/inbox/{name}", self.inbox_delete, "Empty an inbox", tag="inbox"),
+            E(
+                "DELETE",
+                "/inbox/{name}",
+                self.inbox_delete,
+                "Empty an inbox",
+                tag="inbox",
+                errors=unroutable,
+            ),
             E(
                 "GET",
                 "/accounts",
@@ -707,7 +742,10 @@ class ControlPlane:
                 ),
                 response=models.ObjectPage,
                 tag="state",
-                errors={404: "Unknown provider, account or kind"},
+                errors={
+                    400: "offset or limit is not a whole number",
+                    404: "Unknown provider, account or kind",
+                },
             ),
             E(
                 "GET",
@@ -842,16 +880,30 @@ class ControlPlane:
 
     def all_endpoints(self) -> list[Endpoint]:
         """The generic table plus each provider's own control routes under /<provider>/..., each
-        documenting the control token's 401 (health excepted)."""
+        documenting the control token's 401 (health excepted) and, where the route takes a
+        provider's credentials, that provider's refusal of them (any provider's on the generic
+        tenant routes)."""
+
+        def documented(endpoint: Endpoint, refusals: Iterable[dict[int, tuple[str, Any]]]) -> Endpoint:
+            if not endpoint.public:
+                endpoint = replace(endpoint, errors={401: UNAUTHORIZED_DOC, **endpoint.errors})
+            return with_refusals(with_body_errors(endpoint), refusals)
+
+        providers = list(self.sandbox.providers.values())
+        every_refusal = [provider.credentials_refused() for provider in providers]
+        table = [
+            documented(e, every_refusal if (e.method, e.path) in TENANT_ROUTES else ())
+            for e in self.endpoints()
+        ]
         extra = [
-            replace(endpoint, path=f"/{provider.name}{endpoint.path}", tag=endpoint.tag or provider.name)
-            for provider in self.sandbox.providers.values()
+            documented(
+                replace(endpoint, path=f"/{provider.name}{endpoint.path}", tag=endpoint.tag or provider.name),
+                [provider.credentials_refused()],
+            )
+            for provider in providers
             for endpoint in provider.control_endpoints()
         ]
-        return [
-            with_body_errors(e if e.public else replace(e, errors={401: UNAUTHORIZED_DOC, **e.errors}))
-            for e in [*self.endpoints(), *extra]
-        ]
+        return [*table, *extra]
 
     def provider_control_routes(self, name: str) -> list[Route]:
         """/_mockpost/<provider>/...: the provider's own control routes."""

@@ -43,7 +43,8 @@ class Endpoint:
     status: int = 200
     query: Sequence[Param] = ()
     headers: Sequence[Param] = ()
-    errors: dict[int, Any] = field(default_factory=dict)  # status -> description, or (description, schema)
+    # status -> description, or (description, schema); a tuple of schemas: any one of them
+    errors: dict[int, Any] = field(default_factory=dict)
     tag: str = ""
     content_type: str = "application/json"  # of the request body
     response_type: str = "application/json"
@@ -118,8 +119,20 @@ def openapi_document(
     error_schema: Any = None,
 ) -> dict[str, Any]:
     components: dict[str, Any] = {}
+    named: dict[str, Any] = {}  # component name -> the model it documents
+
+    def component_name(model: type[BaseModel]) -> str:
+        """The model's name; a second model of the same name (two providers' `ErrorBody`) is named
+        after its package too, so that neither replaces the other."""
+        name = model.__name__
+        if named.setdefault(name, model) is not model:
+            name = f"{model.__module__.split('.')[-2]}.{name}"
+            named[name] = model
+        return name
 
     def schema_of(model: Any) -> dict[str, Any]:
+        if isinstance(model, tuple):  # one of several bodies
+            return {"anyOf": [schema_of(item) for item in model]}
         if isinstance(model, Deferred):
             model = model.load()
         schema = TypeAdapter(model).json_schema(
@@ -127,8 +140,9 @@ def openapi_document(
         )
         components.update(schema.pop("$defs", {}))
         if isinstance(model, type) and issubclass(model, BaseModel):
-            components[model.__name__] = schema
-            return {"$ref": f"#/components/schemas/{model.__name__}"}
+            name = component_name(model)
+            components[name] = schema
+            return {"$ref": f"#/components/schemas/{name}"}
         return schema
 
     error_ref = schema_of(error_schema) if error_schema is not None else {}

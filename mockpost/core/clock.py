@@ -117,7 +117,7 @@ _UNIT_SECONDS = {"ms": 0.001, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 
 def parse_duration(text: str | int | float) -> timedelta:
     """Parse "2h30m", "90s", "1d", "500ms" or a number of seconds into a timedelta."""
-    if isinstance(text, bool):
+    if isinstance(text, bool) or not isinstance(text, str | int | float):  # JSON and YAML hold any value
         raise ValueError("a duration is a number of seconds or a string like '2h30m'")
     if isinstance(text, int | float):
         return _span(text, text)

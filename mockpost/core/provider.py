@@ -253,6 +253,12 @@ class Provider(ABC):
     def error_schema(self) -> Any:
         return None
 
+    def credentials_refused(self) -> dict[int, tuple[str, Any]]:
+        """How `authenticate` refuses missing or wrong credentials, status -> (description, body
+        schema): documented on the control routes that take the provider's credentials."""
+        refused = "Credentials missing or refused, in the provider's envelope"
+        return {401: (refused, self.error_schema() or dict)}
+
     # -- built from the above ---------------------------------------------------------
     def tenant_state(self, tenant: str) -> Any:
         return self.ctx.store.tenant(self.name, tenant)

@@ -98,3 +98,11 @@ def test_announcing_another_type_for_a_property_is_a_bare_409(mockpost: Any) -> 
     assert conflict.status_code == 409
     assert conflict.json()["code"] == 409 and conflict.json()["errors"] == {"invalid value": ["retries"]}
     assert afosto.put("/iam/profiles/carrier/announce", json=["not", "an", "object"]).status_code == 400
+
+
+def test_the_openapi_document_lists_the_204_of_a_profile_announced_but_not_stored(mockpost: Any) -> None:
+    afosto = afosto_client(mockpost)
+    afosto.put("/iam/profiles/carrier/announce", json=SETTINGS)
+    assert afosto.get("/iam/profiles/carrier").status_code == 204
+    responses = afosto.get("/openapi.json").json()["paths"]["/iam/profiles/{path}"]["get"]["responses"]
+    assert {"200", "204", "206"} <= set(responses)  # the reference's three answers to a read

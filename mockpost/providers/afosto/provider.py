@@ -207,7 +207,13 @@ class AfostoProvider(Provider):
                     for p in op.parameters
                     if p["in"] == "header"
                 ],
-                errors={int(code): text or code for code, text in op.statuses.items() if code[0] in "345"},
+                # every answer the reference lists besides the success (GET /iam/profiles/{path}
+                # also answers 204 and 206)
+                errors={
+                    int(code): text or code
+                    for code, text in op.statuses.items()
+                    if code[0] in "2345" and int(code) != op.success
+                },
                 tag=op.service,
                 public=self.is_public(op),
             )

@@ -13,10 +13,12 @@ from mockpost.core.control import ControlError
 from mockpost.core.http import JSON
 from mockpost.providers.easypost_connect import models, wire
 from mockpost.providers.easypost_connect.errors import ConnectError, Invalid
-from mockpost.providers.easypost_connect.routes import Http, pid
+from mockpost.providers.easypost_connect.routes import AUTH_ERRORS, HEADERS, Http, pid
 from mockpost.providers.easypost_connect.state import Account, Company
 
 B = TypeVar("B", bound=models.Body)
+# what the acting company can refuse, answered in the control plane's envelope
+ACTING = {403: AUTH_ERRORS[403]}
 
 
 class ControlRoutes:
@@ -45,6 +47,8 @@ class ControlRoutes:
         body=models.PeppolInject,
         response=models.PeppolDocumentOut,
         status=201,
+        headers=HEADERS,
+        errors=ACTING,
     )
     async def inject_peppol(self, request: Request) -> Response:
         account, company, data = await self._acting(request, models.PeppolInject)
@@ -56,6 +60,8 @@ class ControlRoutes:
         "Modify an incoming Peppol document: lastModifiedAt becomes now (or the given instant)",
         body=models.PeppolTouch,
         response=models.PeppolDocumentOut,
+        headers=HEADERS,
+        errors={**ACTING, 404: "No such Peppol document in the acting company"},
     )
     async def touch_peppol(self, request: Request) -> Response:
         _, company, data = await self._acting(request, models.PeppolTouch)
@@ -72,6 +78,8 @@ class ControlRoutes:
         body=models.WorkflowInject,
         response=models.WorkflowOut,
         status=201,
+        headers=HEADERS,
+        errors=ACTING,
     )
     async def add_workflow(self, request: Request) -> Response:
         _, company, data = await self._acting(request, models.WorkflowInject)

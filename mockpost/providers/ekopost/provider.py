@@ -112,6 +112,9 @@ class EkopostProvider(Provider):
     def error_schema(self) -> Any:
         return models.ErrorObject
 
+    def credentials_refused(self) -> dict[int, tuple[str, Any]]:
+        return {400: ('Credentials missing or refused: Ekopost\'s error_code "0"', models.ErrorObject)}
+
     def security_schemes(self) -> dict[str, Any]:
         return {
             "apiKey": {
