@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from nirva_support import PARIS, letter, pdf_of
 
 from mockpost.app import create_app
 from mockpost.config import Settings
+from mockpost.core.offload import HANDOFF_SECONDS, off_loop
 from mockpost.providers.easypost_connect import files
 from mockpost.providers.ekopost import documents as ekopost_documents
 from mockpost.providers.nirva import documents as nirva_documents
@@ -151,3 +153,36 @@ def test_connect_fails_a_job_whose_pdf_has_more_pages_than_the_budget(mockpost: 
     failed = connect.get(f"/jobs/{job['id']}").json()
     assert failed["status"] == "FAILED"
     assert f"more than {files.MAX_PAGES} pages" in failed["failureReason"]
+
+
+def test_while_documents_are_read_the_loop_gets_the_interpreter_back_quickly() -> None:
+    """Other requests wait for the interpreter lock at most HANDOFF_SECONDS per step while a
+    document is read; the process's own switch interval comes back after the last reading."""
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    both_reading = threading.Barrier(2, timeout=STALL_LIMIT)
+
+    def reading(name: str) -> str:
+        both_reading.wait()  # two readings overlap: the first to end must not restore too early
+        seen.append(sys.getswitchinterval())
+        return name
+
+    async def two_readings() -> list[str]:
+        first, second = await asyncio.gather(off_loop(reading, "a"), off_loop(reading, "b"))
+        return [first.get(), second.get()]
+
+    assert asyncio.run(two_readings()) == ["a", "b"]
+    assert seen == [HANDOFF_SECONDS, HANDOFF_SECONDS]
+    assert sys.getswitchinterval() == before
+
+
+def test_a_reading_that_raises_is_kept_and_still_gives_the_switch_interval_back() -> None:
+    before = sys.getswitchinterval()
+
+    def unreadable() -> None:
+        raise ValueError("not a PDF")
+
+    outcome = asyncio.run(off_loop(unreadable))
+    with pytest.raises(ValueError, match="not a PDF"):
+        outcome.get()
+    assert sys.getswitchinterval() == before
