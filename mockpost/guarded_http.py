@@ -46,6 +46,7 @@ class RequestGuard:
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
         self._timer: asyncio.TimerHandle | None = None
+        self._deadline = 0.0
         self._reading = False
         self._refused = False
         self._begin()
@@ -64,7 +65,6 @@ class RequestGuard:
         cycle = self.cycle
         if cycle is not None and cycle is not self._cycle_before and not cycle.more_body:
             self._reading = False  # the whole request is in: the app's time is not limited here
-            self._stop_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_timer()
@@ -74,8 +74,20 @@ class RequestGuard:
         self._reading = True
         self._cycle_before = self.cycle  # uvicorn starts a new cycle once the headers are in
         self._header_bytes = 0
-        self._stop_timer()
-        self._timer = self.loop.call_later(self.read_timeout, self._timed_out)
+        self._deadline = self.loop.time() + self.read_timeout
+        if self._timer is None:
+            self._timer = self.loop.call_at(self._deadline, self._check)
+
+    def _check(self) -> None:
+        """The connection's one timer: it is not moved for every request (that would cost a timer
+        per request), it looks at the deadline of the request being read when it fires."""
+        self._timer = None
+        if not self._reading or self.transport.is_closing():
+            return  # idle between requests: the next request's first byte arms it again
+        if self.loop.time() < self._deadline:
+            self._timer = self.loop.call_at(self._deadline, self._check)
+        else:
+            self._timed_out()
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
@@ -83,9 +95,6 @@ class RequestGuard:
             self._timer = None
 
     def _timed_out(self) -> None:
-        self._timer = None
-        if self.transport.is_closing():
-            return
         cycle = self.cycle
         if cycle is not None and cycle is not self._cycle_before and cycle.response_started:
             self.transport.close()

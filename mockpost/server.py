@@ -35,6 +35,8 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # another host name: it may resolve to any interface
+
+
 class ListenError(OSError):
     """The server cannot listen where its settings say; `setting` is the field to change."""
 

@@ -219,6 +219,23 @@ def test_a_request_that_does_not_arrive_in_time_is_408_and_closed(live: LiveServ
     assert exchange(live, partial).startswith(b"HTTP/1.1 408 ")
 
 
+def test_the_read_timeout_holds_for_every_request_of_a_kept_alive_connection(live: LiveServer) -> None:
+    """A connection's first request is answered; its second one, sent only in part after that
+    answer, is 408."""
+    request = b"GET /_mockpost/health HTTP/1.1\r\nHost: x\r\n"
+    with socket.create_connection(("127.0.0.1", live.port), timeout=10) as conn:
+        conn.sendall(request + b"\r\n")
+        first = b""
+        while not (first.count(b"\r\n\r\n") and first.endswith(b"}")):
+            first += conn.recv(65536)
+        conn.sendall(request)  # the second request's headers never end
+        rest = b""
+        while chunk := conn.recv(65536):
+            rest += chunk
+    assert first.startswith(b"HTTP/1.1 200 ")
+    assert rest.startswith(b"HTTP/1.1 408 ")
+
+
 def test_a_header_block_too_large_to_read_is_a_plain_431_and_closed(live: LiveServer) -> None:
     answer = exchange(live, b"GET /ekopost/campaigns HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 2_000_000)
     assert answer.startswith(b"HTTP/1.1 431 ")
