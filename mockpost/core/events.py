@@ -19,17 +19,20 @@ Listener = Callable[[str, dict[str, Any]], None]
 class Events:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self.listening = False  # read on every request: an attribute, not a method
 
     def __bool__(self) -> bool:
-        return bool(self._listeners)
+        return self.listening
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(type, data)` for every event from now on; returns the unsubscribe."""
         self._listeners.append(listener)
+        self.listening = True
 
         def unsubscribe() -> None:
             if listener in self._listeners:
                 self._listeners.remove(listener)
+            self.listening = bool(self._listeners)
 
         return unsubscribe
 

@@ -22,6 +22,9 @@ HEADERS_KEPT = 30  # headers kept from a large header block
 HEADER_VALUE_LIMIT = 512  # bytes kept of each of those headers' values
 HEADER_BLOCK_KEPT = 8 * 1024  # a header block up to this size is kept whole
 ENTRY_OVERHEAD = 400  # bytes an entry costs besides its bodies, headers, path and query
+# a response header is counted at this (they are the mock's own, short ones; counting each costs
+# more than the estimate is off by)
+RESPONSE_HEADER_BYTES = 64
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -101,10 +104,12 @@ class Journal:
             )
         )
 
-    def record_row(self, row: tuple[Any, ...], headers_size: int | None = None) -> None:
+    def record_row(self, row: tuple[Any, ...], size: int | None = None) -> None:
         """An entry as a plain tuple in Entry's field order, already cut to the journal's bounds
-        (the request path's cheaper form); `headers_size`: its headers' bytes, when counted."""
-        size = entry_size(row, headers_size)
+        (the request path's cheaper form); `size`: what `entry_size(row)` says, when the caller
+        has counted it."""
+        if size is None:
+            size = entry_size(row)
         if len(self._entries) == self._entries.maxlen:
             self._bytes -= self._sizes[0]  # the append below drops the oldest from both
         self._entries.append(row)
@@ -220,10 +225,11 @@ def kept_headers(headers: Iterable[tuple[bytes, bytes]], size: int | None = None
 
 
 def entry_size(row: tuple[Any, ...], headers_size: int | None = None) -> int:
-    """What an entry (a row in Entry's field order) is counted at against the byte budget."""
+    """What an entry (a row in Entry's field order) is counted at against the byte budget;
+    `headers_size`: the request headers' bytes, when known."""
     headers = header_bytes(row[9]) if headers_size is None else headers_size
-    headers += header_bytes(row[13]) if len(row) > 13 else 0  # the response's
-    return ENTRY_OVERHEAD + len(row[5]) + len(row[6]) + headers + len(row[10]) + len(row[11])
+    responses = RESPONSE_HEADER_BYTES * len(row[13]) if len(row) > 13 else 0
+    return ENTRY_OVERHEAD + len(row[5]) + len(row[6]) + headers + len(row[10]) + len(row[11]) + responses
 
 
 def safe_headers(headers: Iterable[tuple[bytes, bytes]], limit: int = HEADERS_KEPT) -> dict[str, str]:

@@ -87,7 +87,7 @@ class EkopostProvider(Provider):
 
     def _password_admitted(self, credential: str) -> bool:
         """Open mode: a username's first Basic request fixes its password (strict mode lists both)."""
-        if self.ctx.tenancy.is_strict(self.name) or not credential.startswith("basic:"):
+        if not credential.startswith("basic:") or self.ctx.tenancy.is_strict(self.name):
             return True
         username, _, password = credential.removeprefix("basic:").partition(":")
         return self.ctx.tenancy.admit(self.name, f"basic:{username}", password)
