@@ -19,13 +19,15 @@ from nirva_support import PARIS, letter, pdf_of
 
 from mockpost.app import create_app
 from mockpost.config import Settings
-from mockpost.core.offload import HANDOFF_SECONDS, off_loop
+from mockpost.core.offload import HANDOFF_SECONDS, INLINE_BELOW, off_loop
+from mockpost.core.pdf import make_pdf
 from mockpost.providers.easypost_connect import files
 from mockpost.providers.ekopost import documents as ekopost_documents
 from mockpost.providers.nirva import documents as nirva_documents
 from mockpost.testing import Mockpost
 
 EKOPOST = {"Authorization": "api-key reader-key"}
+BIG_DOCUMENT_PAGES = 100  # a PDF over INLINE_BELOW: read in a worker thread
 STALL_LIMIT = 5.0  # seconds a reading waits for the other answer before giving up (the failure case)
 
 
@@ -74,9 +76,9 @@ def test_ekopost_answers_others_while_it_reads_a_document(monkeypatch: pytest.Mo
             campaign = (await eko.post("/campaigns", json={"name": "C", "output_date": "2030-03-05"})).json()
             envelope_body = {"name": "E", "address": POSTAL, "postage": "priority", "plex": "simplex"}
             envelope = (await eko.post(f"/campaigns/{campaign['id']}/envelopes", json=envelope_body)).json()
-            upload = eko.post(
-                f"/campaigns/{campaign['id']}/envelopes/{envelope['id']}/content", json=document()
-            )
+            content = document(pages=BIG_DOCUMENT_PAGES)
+            assert len(content["data"]) >= INLINE_BELOW  # a small one is read where it is
+            upload = eko.post(f"/campaigns/{campaign['id']}/envelopes/{envelope['id']}/content", json=content)
             return await answered_in_order(eko, held, upload, lambda: eko.get(f"/campaigns/{campaign['id']}"))
 
     assert asyncio.run(scenario()) == ["other", "upload"]
@@ -115,14 +117,28 @@ def test_connect_reads_an_uploaded_file_off_the_event_loop(
 
     monkeypatch.setattr(files, "pdf_page_texts", recorded)
     connect = mockpost.client("easypost-connect", headers={"x-api-key": "reader-key"})
-    job = single_file_job(connect)
-    assert (
-        mockpost.client().put(job["fileUploadUrl"], content=pdf("EMAIL_ADDRESS: ann@example.be")).status_code
-        == 200
-    )
-    mockpost.clock.advance(duration="1h")
-    assert connect.get(f"/jobs/{job['id']}").json()["status"] != "FAILED"
-    assert readers and threading.current_thread() not in readers  # the loop runs in this thread
+    letter_lines = ["EMAIL_ADDRESS: ann@example.be", *["Dear Ann, here is your statement."] * 600]
+    for data in (pdf("EMAIL_ADDRESS: ann@example.be"), make_pdf([letter_lines])):
+        job = single_file_job(connect)
+        assert mockpost.client().put(job["fileUploadUrl"], content=data).status_code == 200
+        mockpost.clock.advance(duration="1h")
+        assert connect.get(f"/jobs/{job['id']}").json()["status"] != "FAILED"
+    small, large = readers
+    assert small is threading.current_thread()  # the loop runs in this thread: a small file is read there
+    assert large is not threading.current_thread()  # a large one in a worker thread
+
+
+def test_a_small_document_is_read_where_it_is_and_a_large_one_in_a_worker_thread() -> None:
+    def reader() -> threading.Thread:
+        return threading.current_thread()
+
+    async def read(size: int | None) -> threading.Thread:
+        return (await off_loop(reader, size=size)).get()
+
+    here = threading.current_thread()
+    assert asyncio.run(read(INLINE_BELOW - 1)) is here
+    assert asyncio.run(read(INLINE_BELOW)) is not here
+    assert asyncio.run(read(None)) is not here  # no size: always off the loop (Nirva's pypdf)
 
 
 def crafted_pdf(size: int) -> bytes:

@@ -334,7 +334,7 @@ class ConnectRoutes:
         account, company = self._signed(request, "PUT", upload_path(p["tenant"], p["companyId"], p["jobId"]))
         data = await read_body(request, self.http.max_body)
         kind = self.backend.jobs.upload_kind(company, p["jobId"])
-        read = await off_loop(read_file, kind, data)  # reading a large or crafted file can be slow
+        read = await off_loop(read_file, kind, data, size=len(data))  # a large or crafted file can be slow
         self.backend.jobs.receive_upload(account, company, p["jobId"], data, read)
         return Response(status_code=200, headers={"ETag": f'"{hashlib.md5(data).hexdigest()}"'})
 
