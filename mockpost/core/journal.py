@@ -104,12 +104,10 @@ class Journal:
             )
         )
 
-    def record_row(self, row: tuple[Any, ...], size: int | None = None) -> None:
+    def record_row(self, row: tuple[Any, ...], headers_size: int | None = None) -> None:
         """An entry as a plain tuple in Entry's field order, already cut to the journal's bounds
-        (the request path's cheaper form); `size`: what `entry_size(row)` says, when the caller
-        has counted it."""
-        if size is None:
-            size = entry_size(row)
+        (the request path's cheaper form); `headers_size`: its request headers' bytes, when counted."""
+        size = entry_size(row, headers_size)
         if len(self._entries) == self._entries.maxlen:
             self._bytes -= self._sizes[0]  # the append below drops the oldest from both
         self._entries.append(row)

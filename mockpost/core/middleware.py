@@ -21,15 +21,7 @@ from mockpost.core.control import ControlError
 from mockpost.core.events import Events
 from mockpost.core.faults import FaultRule, Faults
 from mockpost.core.http import dumps
-from mockpost.core.journal import (
-    BODY_LIMIT,
-    ENTRY_OVERHEAD,
-    HEADER_BLOCK_KEPT,
-    RESPONSE_HEADER_BYTES,
-    Journal,
-    header_bytes,
-    kept_headers,
-)
+from mockpost.core.journal import BODY_LIMIT, HEADER_BLOCK_KEPT, Journal, header_bytes, kept_headers
 from mockpost.core.scheduler import Scheduler
 
 TENANT_KEY = "mockpost.tenant"
@@ -158,8 +150,6 @@ class SandboxMiddleware:
                 response_body = clip(response_body, BODY_LIMIT, captured[1])
             # a plain tuple in Entry's field order (building the NamedTuple costs more than the rest)
             entry_id = self.journal.next_id()
-            query = scope.get("query_string", b"")
-            answer_headers = tuple(response_headers[0])  # a tuple: rows of atoms are not tracked by the GC
             tenant = scope.get(TENANT_KEY)
             self.journal.record_row(
                 (
@@ -169,25 +159,16 @@ class SandboxMiddleware:
                     tenant,
                     scope["method"],
                     path,
-                    query,
+                    scope.get("query_string", b""),
                     status_holder[0],
                     (time.perf_counter() - started) * 1000,
                     tuple(headers) if whole else kept_headers(headers, headers_size),
                     request_body,
                     response_body,
                     fault.id if fault is not None else None,
-                    answer_headers,
+                    tuple(response_headers[0]),  # a tuple: rows of atoms are not tracked by the GC
                 ),
-                # journal.entry_size, counted here with what is known already
-                ENTRY_OVERHEAD
-                + len(path)
-                + len(query)
-                + headers_size
-                + len(request_body)
-                + len(response_body)
-                + RESPONSE_HEADER_BYTES * len(answer_headers)
-                if whole
-                else None,
+                headers_size if whole else None,
             )
             if self.events.listening:  # the console's live view; one attribute read when nobody listens
                 self.events.publish(
