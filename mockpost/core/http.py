@@ -89,9 +89,8 @@ async def read_json(
     raw = await read_body(request, limit)
     if not raw.strip():
         return empty
-    if len(raw) > PARSE_OFF_LOOP_BYTES:
-        return (await off_loop(parse_json, raw, repair)).get()
-    return parse_json(raw, repair)
+    parsed = await off_loop(parse_json, raw, repair, size=len(raw), inline_below=PARSE_OFF_LOOP_BYTES + 1)
+    return parsed.get()
 
 
 def parse_json(raw: bytes, repair: Callable[[bytes], bytes] | None = None) -> Any:

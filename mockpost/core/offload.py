@@ -50,11 +50,13 @@ def attempt(fn: Callable[..., T], *args: object) -> Outcome[T]:
         return Outcome(error=exc)
 
 
-async def off_loop(fn: Callable[..., T], *args: object, size: int | None = None) -> Outcome[T]:
+async def off_loop(
+    fn: Callable[..., T], *args: object, size: int | None = None, inline_below: int = INLINE_BELOW
+) -> Outcome[T]:
     """`attempt(fn, *args)` in a worker thread: the event loop answers other requests meanwhile.
-    With `size` (the bytes `fn` reads, for a reader that is linear in them): below INLINE_BELOW,
+    With `size` (the bytes `fn` reads, for a reader that is linear in them): below `inline_below`,
     here and now."""
-    if size is not None and size < INLINE_BELOW:
+    if size is not None and size < inline_below:
         return attempt(fn, *args)
     with _quick_handoff():
         return await asyncio.to_thread(attempt, fn, *args)

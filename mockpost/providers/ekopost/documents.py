@@ -33,6 +33,13 @@ class CheckedContent:
     address: dict[str, Any] | None
 
 
+def encoded_size(body: Any) -> int:
+    """The length of a content body's base64 `data` (0 when it has none: it is refused quickly),
+    for deciding whether checking it is worth a worker thread."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return len(data) if isinstance(data, str) else 0
+
+
 def check_content_fields(body: Any) -> CheckedContent:
     """Everything about a content request that does not depend on the envelope."""
     if not isinstance(body, dict):

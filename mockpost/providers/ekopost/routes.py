@@ -15,7 +15,7 @@ from mockpost.core.http import JSON, read_json
 from mockpost.core.offload import off_loop
 from mockpost.providers.ekopost import models, reachability, wire
 from mockpost.providers.ekopost.backend import EkopostBackend
-from mockpost.providers.ekopost.documents import check_content_fields
+from mockpost.providers.ekopost.documents import check_content_fields, encoded_size
 from mockpost.providers.ekopost.jsonbody import without_trailing_commas
 from mockpost.providers.ekopost.state import Account
 
@@ -240,9 +240,3 @@ class EkopostRoutes:
     async def direct_sms(self, request: Request) -> Response:
         account = self.account(request)
         return JSON(self.backend.direct_sms(account, await self.body(request)))
-
-
-def encoded_size(body: Any) -> int:
-    """The length of a content body's base64 `data` (0 when it has none: it is refused quickly)."""
-    data = body.get("data") if isinstance(body, dict) else None
-    return len(data) if isinstance(data, str) else 0
