@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
             return bool(sandbox.providers.owner_of(path)[0])
 
         guard = [Middleware(ControlGuard, token=settings.control_token, is_provider_path=is_provider_path)]
-    app = Starlette(
+    app = SandboxApp(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: unmatched},
@@ -112,6 +112,22 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
     app.state.persistence = persistence
     sandbox.app = app
     return app
+
+
+class SandboxApp(Starlette):
+    """Starlette with the user middleware outside its own: the sandbox middleware sends provider
+    requests straight to their provider's app, whose boundary answers every error in the provider's
+    envelope, so Starlette's outermost 500 layer (and its send wrapper) only wraps the rest."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        outer, self.user_middleware = self.user_middleware, []
+        try:
+            app = super().build_middleware_stack()  # the 500 layer, exception handlers, router
+        finally:
+            self.user_middleware = outer
+        for cls, args, kwargs in reversed(outer):
+            app = cls(app, *args, **kwargs)
+        return app
 
 
 def cors_middleware(settings: Settings) -> list[Middleware]:

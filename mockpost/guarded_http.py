@@ -33,6 +33,22 @@ def hard_header_bytes(settings: Settings) -> int:
     return max(1024 * 1024, 4 * settings.max_header_bytes)
 
 
+class Watch:
+    """A connection's guard state, in one attribute of the protocol: uvicorn's protocol has 27
+    attributes of its own, and CPython keeps an instance's attributes in its fast shared layout only
+    up to 30 (more, and every attribute read of the protocol, uvicorn's included, is slower)."""
+
+    __slots__ = ("cycle_before", "deadline", "header_bytes", "reading", "refused", "timer")
+
+    def __init__(self) -> None:
+        self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0
+        self.reading = False
+        self.refused = False
+        self.cycle_before: Any = None
+        self.header_bytes = 0
+
+
 class RequestGuard:
     """Mixed in before a uvicorn protocol class: watches the bytes it is given and its request cycles."""
 
@@ -45,58 +61,58 @@ class RequestGuard:
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
-        self._timer: asyncio.TimerHandle | None = None
-        self._deadline = 0.0
-        self._reading = False
-        self._refused = False
-        self._begin()
+        self._watch = Watch()
+        self._begin(self._watch)
 
     def data_received(self, data: bytes) -> None:
-        if self._refused:
+        watch = self._watch
+        if watch.refused:
             return  # read and dropped, so that closing does not reset the answer away
-        if not self._reading:
-            self._begin()
-        if self.cycle is self._cycle_before:  # the request line and headers are still coming
-            self._header_bytes += len(data)
-            if self._header_bytes > self.hard_header_bytes:
+        if not watch.reading:
+            self._begin(watch)
+        if self.cycle is watch.cycle_before:  # the request line and headers are still coming
+            watch.header_bytes += len(data)
+            if watch.header_bytes > self.hard_header_bytes:
                 self._answer_and_close(431)
                 return
         super().data_received(data)  # type: ignore[misc]
         cycle = self.cycle
-        if cycle is not None and cycle is not self._cycle_before and not cycle.more_body:
-            self._reading = False  # the whole request is in: the app's time is not limited here
+        if cycle is not None and cycle is not watch.cycle_before and not cycle.more_body:
+            watch.reading = False  # the whole request is in: the app's time is not limited here
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_timer()
         super().connection_lost(exc)  # type: ignore[misc]
 
-    def _begin(self) -> None:
-        self._reading = True
-        self._cycle_before = self.cycle  # uvicorn starts a new cycle once the headers are in
-        self._header_bytes = 0
-        self._deadline = self.loop.time() + self.read_timeout
-        if self._timer is None:
-            self._timer = self.loop.call_at(self._deadline, self._check)
+    def _begin(self, watch: Watch) -> None:
+        watch.reading = True
+        watch.cycle_before = self.cycle  # uvicorn starts a new cycle once the headers are in
+        watch.header_bytes = 0
+        watch.deadline = self.loop.time() + self.read_timeout
+        if watch.timer is None:
+            watch.timer = self.loop.call_at(watch.deadline, self._check)
 
     def _check(self) -> None:
         """The connection's one timer: it is not moved for every request (that would cost a timer
         per request), it looks at the deadline of the request being read when it fires."""
-        self._timer = None
-        if not self._reading or self.transport.is_closing():
+        watch = self._watch
+        watch.timer = None
+        if not watch.reading or self.transport.is_closing():
             return  # idle between requests: the next request's first byte arms it again
-        if self.loop.time() < self._deadline:
-            self._timer = self.loop.call_at(self._deadline, self._check)
+        if self.loop.time() < watch.deadline:
+            watch.timer = self.loop.call_at(watch.deadline, self._check)
         else:
             self._timed_out()
 
     def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        watch = self._watch
+        if watch.timer is not None:
+            watch.timer.cancel()
+            watch.timer = None
 
     def _timed_out(self) -> None:
         cycle = self.cycle
-        if cycle is not None and cycle is not self._cycle_before and cycle.response_started:
+        if cycle is not None and cycle is not self._watch.cycle_before and cycle.response_started:
             self.transport.close()
         else:
             self._answer_and_close(408)
@@ -105,7 +121,7 @@ class RequestGuard:
         """Answer, end our side of the connection, and close it once the client's bytes in flight
         were drained: closing with unread bytes would reset the connection, and the answer with it."""
         reason = REASONS[status]
-        self._refused = True
+        self._watch.refused = True
         self._stop_timer()
         self.transport.write(
             b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
@@ -114,7 +130,7 @@ class RequestGuard:
         if self.transport.can_write_eof():
             self.transport.write_eof()
         # an app waiting for the rest of a body hears a disconnect when the connection closes
-        self._timer = self.loop.call_later(LINGER, self.transport.close)
+        self._watch.timer = self.loop.call_later(LINGER, self.transport.close)
 
 
 def guarded_protocol(http: str, settings: Settings) -> type[asyncio.Protocol]:

@@ -90,11 +90,40 @@ def endpoints_of(table: object) -> list[Endpoint]:
     return found
 
 
-def build_routes(endpoints: Sequence[Endpoint]) -> list[Route]:
+def build_routes(
+    endpoints: Sequence[Endpoint], on_error: Callable[[Scope, Exception], Response] | None = None
+) -> list[Route]:
+    """Starlette routes for `endpoints`. With `on_error`, each handler answers its own exceptions
+    with it (see Answering); without, they go to the app's exception handlers."""
     return [
-        Route(endpoint.path, endpoint.handler, methods=[endpoint.method], name=endpoint.operation_id)
+        Route(
+            endpoint.path,
+            endpoint.handler if on_error is None else Answering(endpoint.handler, on_error),
+            methods=[endpoint.method],
+            name=endpoint.operation_id,
+        )
         for endpoint in endpoints
     ]
+
+
+class Answering:
+    """A handler as an ASGI app that answers its own exceptions with `on_error` (a provider's
+    envelope). What Starlette's `request_response` does, without its exception-handler layer and
+    the send wrapper that layer needs: a provider's boundary is this one place, and the request path
+    is shorter by two calls per message."""
+
+    __slots__ = ("handler", "on_error")
+
+    def __init__(self, handler: Handler, on_error: Callable[[Scope, Exception], Response]) -> None:
+        self.handler = handler
+        self.on_error = on_error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            response = await self.handler(Request(scope, receive, send))
+        except Exception as exc:
+            response = self.on_error(scope, exc)
+        await response(scope, receive, send)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -24,6 +24,15 @@ class JSON(Response):
 
     def render(self, content: Any) -> bytes:
         return dumps(content)
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        status = self.status_code
+        if headers is not None or self.media_type != JSON.media_type or status < 200 or status in (204, 304):
+            super().init_headers(headers)
+            return
+        # the usual answer: Starlette's two headers, in its order, without its general case's work
+        length = b"%d" % len(self.body)
+        self.raw_headers = [(b"content-length", length), (b"content-type", b"application/json")]
 
 
 class ApiError(Exception):
@@ -112,7 +121,8 @@ def parse_json(raw: bytes, repair: Callable[[bytes], bytes] | None = None) -> An
             value = orjson.loads(repair(raw))
         except orjson.JSONDecodeError:
             raise BadJSON(f"the body is not valid JSON: {exc}") from None
-    if too_deep(value, MAX_JSON_DEPTH):
+    # nesting deeper than the limit takes more opening brackets than that (most bodies have a few)
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and too_deep(value, MAX_JSON_DEPTH):
         raise BadJSON(f"the body is nested more than {MAX_JSON_DEPTH} levels deep")
     return value
 

@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockpost.core.api import Endpoint, build_routes, openapi_document
 from mockpost.core.clock import Clock, iso_utc
@@ -156,9 +155,9 @@ class ProviderContext:
         self._published(account, lifecycle.resource, obj, change)
         return change
 
-    def begin(self, account: str, lifecycle: Lifecycle, obj: Any) -> Change:
-        """Record a new object's first state."""
-        change = lifecycle.begin(obj, at=self.now())
+    def begin(self, account: str, lifecycle: Lifecycle, obj: Any, at: datetime | None = None) -> Change:
+        """Record a new object's first state, entered `at` (its creation instant; now if not given)."""
+        change = lifecycle.begin(obj, at=self.now() if at is None else at)
         self._published(account, lifecycle.resource, obj, change)
         return change
 
@@ -397,13 +396,15 @@ class Provider(ABC):
 
     def asgi_app(self) -> ASGIApp:
         """The provider's routes behind one exception boundary that answers in its own envelope.
-        A plain Router, not a nested Starlette app: two middleware layers fewer on every request."""
+        A plain Router, not a nested Starlette app: two middleware layers fewer on every request.
+        Each handler answers its own exceptions (build_routes' `on_error`); what reaches this
+        boundary is the router's own 404 or 405, raised before anything was sent."""
 
         async def openapi(request: Request) -> Response:
             return JSON(self.openapi(str(request.base_url).rstrip("/")))
 
-        routes = [Route("/openapi.json", openapi, methods=["GET"]), *build_routes(self.endpoints())]
-        router = IndexedRouter(routes)
+        document = Endpoint("GET", "/openapi.json", openapi, "OpenAPI document")
+        router = IndexedRouter(build_routes([document, *self.endpoints()], on_error=self.error_response))
 
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
             path = scope["path"]
@@ -411,18 +412,9 @@ class Provider(ABC):
                 # `POST /campaigns/` reaches `POST /campaigns`: provider samples use both, and a
                 # redirect would lose the body for many clients
                 scope["path"] = path[:-1]
-            started = False
-
-            async def tracked_send(message: Message) -> None:
-                nonlocal started
-                started = True
-                await send(message)
-
             try:
-                await router(scope, receive, tracked_send)
-            except Exception as exc:
-                if started:
-                    raise
+                await router(scope, receive, send)
+            except HTTPException as exc:
                 await self.error_response(scope, exc)(scope, receive, send)
 
         return app

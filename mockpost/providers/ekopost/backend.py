@@ -137,12 +137,7 @@ class EkopostBackend:
                 "126", f"unique_id {unique_id!r} is already used by envelope {account.unique_ids[unique_id]}"
             )
         now = self.ctx.now()
-        month = now.strftime("%Y-%m")
-        if (
-            account.credit_limit is not None
-            and account.monthly_envelopes.get(month, 0) >= account.credit_limit
-        ):
-            raise EkopostError("113", f"the account's limit is {account.credit_limit} envelopes in {month}")
+        month = self._check_credit(account, now)
         envelope = Envelope(
             **self.ctx.fresh(now),
             campaign_id=campaign.id,
@@ -158,8 +153,8 @@ class EkopostBackend:
             warning=checked.warning,
         )
         campaign.envelopes[envelope.id] = envelope
-        self.ctx.begin(account.tenant, ENVELOPE, envelope)
-        if envelope.address_type == "einbox_signer":
+        self.ctx.begin(account.tenant, ENVELOPE, envelope, at=now)
+        if checked.address is not None and checked.address.get("$type") == "einbox_signer":
             campaign.signer_envelopes += 1
         account.envelope_index[envelope.id] = campaign.id
         account.monthly_envelopes[month] = account.monthly_envelopes.get(month, 0) + 1
@@ -167,9 +162,9 @@ class EkopostBackend:
             account.unique_ids[unique_id] = envelope.id
         return envelope
 
-    def _check_credit(self, account: Account) -> str:
-        """The current month, or 113 when the account's monthly envelope allowance is used up."""
-        month = self.ctx.now().strftime("%Y-%m")
+    def _check_credit(self, account: Account, now: datetime) -> str:
+        """`now`'s month, or 113 when the account's monthly envelope allowance is used up."""
+        month = f"{now.year:04d}-{now.month:02d}"  # strftime costs ten times as much
         if (
             account.credit_limit is not None
             and account.monthly_envelopes.get(month, 0) >= account.credit_limit
@@ -296,7 +291,8 @@ class EkopostBackend:
             if value is not None and not isinstance(value, str):
                 raise InvalidData(f"{key} must be a string")
         check_address({"$type": "sms", "from_name": sender, "recipients": [recipient]}, "economy")
-        self._check_credit(account)  # every check before the first write: nothing half-created
+        # every check before the first write: nothing half-created
+        self._check_credit(account, self.ctx.now())
         campaign = self.create_campaign(account, {"name": title or "Direct sms", "cost_center": cost_center})
         envelope = self.create_envelope(
             account,

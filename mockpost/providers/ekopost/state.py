@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +11,7 @@ from typing import Any
 import orjson
 
 from mockpost.core.account_webhook import AccountWebhook, webhook_from
+from mockpost.core.http import dumps
 from mockpost.core.resources import Stateful
 
 PRINTED_CHANNEL = "print"  # postal (and lookup, which resolves to postal)
@@ -67,10 +67,7 @@ class Envelope(Stateful):
 
 
 def pack_address(address: dict[str, Any] | None) -> bytes | None:
-    # the standard library's encoder: orjson's output keeps a 4 KiB buffer behind each small result
-    if address is None:
-        return None
-    return json.dumps(address, separators=(",", ":"), ensure_ascii=False).encode()
+    return None if address is None else dumps(address)  # compact, in an exact-size object
 
 
 @dataclass(slots=True)

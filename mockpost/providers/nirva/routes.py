@@ -47,7 +47,9 @@ class NirvaRoutes:
 
     def serves(self, request: Request) -> bool:
         """Whether a request is for one of these routes (rather than for the control plane)."""
-        return getattr(request.scope.get("endpoint"), "__self__", None) is self
+        endpoint = request.scope.get("endpoint")
+        handler = getattr(endpoint, "handler", endpoint)  # a route's endpoint wraps its handler (Answering)
+        return getattr(handler, "__self__", None) is self
 
     def caller(self, request: Request) -> tuple[Organisation, User]:
         org: Organisation = self.provider.resolve(request)
