@@ -4,7 +4,10 @@
   `read_timeout` seconds of its first byte (of the connection, for its first request). Past it the
   server answers a plain `408` (when no answer was started) and closes the connection, so a client
   that opens connections and trickles bytes holds none of them for long. uvicorn's own keep-alive
-  timeout only closes connections that sit idle between requests.
+  timeout only closes connections that sit idle between requests. One sweep a server looks at every
+  connection's deadline (each `read_timeout / 4`, at most a second apart), so the 408 comes that
+  much after the deadline at most: a timer per connection costs every request several
+  microseconds under uvloop.
 - A hard bound on a header block: one larger than `hard_header_bytes` is not read on; the server
   answers a plain `431` and closes the connection (httptools has no such bound; h11's is raised to
   this one). The limit users see is the smaller `--max-header-kb`, answered by the app in the
@@ -26,6 +29,7 @@ PROTOCOLS = {
 }
 REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 LINGER = 1.0  # seconds a refused client's remaining bytes are read and dropped before closing
+MAX_SWEEP_INTERVAL = 1.0  # seconds between two looks at the connections' deadlines
 
 
 def hard_header_bytes(settings: Settings) -> int:
@@ -38,15 +42,40 @@ class Watch:
     attributes of its own, and CPython keeps an instance's attributes in its fast shared layout only
     up to 30 (more, and every attribute read of the protocol, uvicorn's included, is slower)."""
 
-    __slots__ = ("cycle_before", "deadline", "header_bytes", "reading", "refused", "timer")
+    __slots__ = ("cycle_before", "deadline", "header_bytes", "linger", "reading", "refused")
 
     def __init__(self) -> None:
-        self.timer: asyncio.TimerHandle | None = None
         self.deadline = 0.0
         self.reading = False
         self.refused = False
         self.cycle_before: Any = None
         self.header_bytes = 0
+        self.linger: asyncio.TimerHandle | None = None
+
+
+class Sweeper:
+    """The one timer of a server's guarded connections: every `interval` it lets each of them look
+    at its deadline; it stops while there are none."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, interval: float) -> None:
+        self.loop = loop
+        self.interval = interval
+        self.connections: set[RequestGuard] = set()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, connection: RequestGuard) -> None:
+        self.connections.add(connection)
+        if self._timer is None:
+            self._timer = self.loop.call_later(self.interval, self._sweep)
+
+    def discard(self, connection: RequestGuard) -> None:
+        self.connections.discard(connection)
+
+    def _sweep(self) -> None:
+        now = self.loop.time()
+        for connection in list(self.connections):
+            connection.check(now)
+        self._timer = self.loop.call_later(self.interval, self._sweep) if self.connections else None
 
 
 class RequestGuard:
@@ -54,6 +83,7 @@ class RequestGuard:
 
     read_timeout: float = 30.0
     hard_header_bytes: int = 1024 * 1024
+    sweepers: dict[asyncio.AbstractEventLoop, Sweeper] = {}  # per class: see guarded_protocol
     # set by uvicorn's protocols
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
@@ -63,6 +93,7 @@ class RequestGuard:
         super().connection_made(transport)  # type: ignore[misc]
         self._watch = Watch()
         self._begin(self._watch)
+        self._sweeper().add(self)
 
     def data_received(self, data: bytes) -> None:
         watch = self._watch
@@ -81,34 +112,29 @@ class RequestGuard:
             watch.reading = False  # the whole request is in: the app's time is not limited here
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._stop_timer()
+        self._sweeper().discard(self)
+        if self._watch.linger is not None:
+            self._watch.linger.cancel()
         super().connection_lost(exc)  # type: ignore[misc]
+
+    def check(self, now: float) -> None:
+        """The sweep's look: a request still being read past its deadline is refused."""
+        watch = self._watch
+        if watch.reading and not watch.refused and now >= watch.deadline and not self.transport.is_closing():
+            self._timed_out()
+
+    def _sweeper(self) -> Sweeper:
+        sweeper = self.sweepers.get(self.loop)
+        if sweeper is None:
+            interval = min(MAX_SWEEP_INTERVAL, self.read_timeout / 4)
+            sweeper = self.sweepers[self.loop] = Sweeper(self.loop, interval)
+        return sweeper
 
     def _begin(self, watch: Watch) -> None:
         watch.reading = True
         watch.cycle_before = self.cycle  # uvicorn starts a new cycle once the headers are in
         watch.header_bytes = 0
         watch.deadline = self.loop.time() + self.read_timeout
-        if watch.timer is None:
-            watch.timer = self.loop.call_at(watch.deadline, self._check)
-
-    def _check(self) -> None:
-        """The connection's one timer: it is not moved for every request (that would cost a timer
-        per request), it looks at the deadline of the request being read when it fires."""
-        watch = self._watch
-        watch.timer = None
-        if not watch.reading or self.transport.is_closing():
-            return  # idle between requests: the next request's first byte arms it again
-        if self.loop.time() < watch.deadline:
-            watch.timer = self.loop.call_at(watch.deadline, self._check)
-        else:
-            self._timed_out()
-
-    def _stop_timer(self) -> None:
-        watch = self._watch
-        if watch.timer is not None:
-            watch.timer.cancel()
-            watch.timer = None
 
     def _timed_out(self) -> None:
         cycle = self.cycle
@@ -122,7 +148,7 @@ class RequestGuard:
         were drained: closing with unread bytes would reset the connection, and the answer with it."""
         reason = REASONS[status]
         self._watch.refused = True
-        self._stop_timer()
+        self._sweeper().discard(self)
         self.transport.write(
             b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
             b"connection: close\r\n\r\n%s" % (status, reason, len(reason), reason)
@@ -130,7 +156,7 @@ class RequestGuard:
         if self.transport.can_write_eof():
             self.transport.write_eof()
         # an app waiting for the rest of a body hears a disconnect when the connection closes
-        self._watch.timer = self.loop.call_later(LINGER, self.transport.close)
+        self._watch.linger = self.loop.call_later(LINGER, self.transport.close)
 
 
 def guarded_protocol(http: str, settings: Settings) -> type[asyncio.Protocol]:
@@ -140,5 +166,9 @@ def guarded_protocol(http: str, settings: Settings) -> type[asyncio.Protocol]:
     return type(
         f"Guarded{class_name}",
         (RequestGuard, base),
-        {"read_timeout": settings.read_timeout, "hard_header_bytes": hard_header_bytes(settings)},
+        {
+            "read_timeout": settings.read_timeout,
+            "hard_header_bytes": hard_header_bytes(settings),
+            "sweepers": {},  # the class's own: one per server
+        },
     )

@@ -10,6 +10,7 @@ Routes it cannot place (mounts, `{name:path}` parameters, a parameter first) are
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException
@@ -32,6 +33,23 @@ def route_shape(route: BaseRoute) -> Shape | None:
     return None if "{" in first else (count, first)
 
 
+class Candidate:
+    """A route as the router tries it: a plain Route's regex, converters and methods read once
+    (matched here, without Starlette's per-route `matches` and `handle` calls); None for a route
+    Starlette must match itself."""
+
+    __slots__ = ("app", "convertors", "endpoint", "methods", "regex", "route")
+
+    def __init__(self, route: BaseRoute) -> None:
+        self.route = route
+        plain = type(route) is Route
+        self.regex = route.path_regex if plain else None  # type: ignore[attr-defined]
+        self.convertors = route.param_convertors if plain else {}  # type: ignore[attr-defined]
+        self.methods = route.methods if plain else None  # type: ignore[attr-defined]
+        self.endpoint = route.endpoint if plain else None  # type: ignore[attr-defined]
+        self.app: Any = route.app if plain else None  # type: ignore[attr-defined]
+
+
 class IndexedRouter:
     def __init__(self, routes: Sequence[BaseRoute]) -> None:
         self.routes = list(routes)
@@ -44,26 +62,49 @@ class IndexedRouter:
                 anywhere.append(position)
             else:
                 placed.setdefault(shape, []).append(position)
+        candidates = [Candidate(route) for route in self.routes]
         self._by_shape = {
-            shape: [self.routes[p] for p in sorted(positions + anywhere)]
+            shape: [candidates[p] for p in sorted(positions + anywhere)]
             for shape, positions in placed.items()
         }
-        self._anywhere = [self.routes[p] for p in anywhere]
+        self._anywhere = [candidates[p] for p in anywhere]
 
     def candidates(self, path: str) -> list[BaseRoute]:
+        return [candidate.route for candidate in self._candidates(path)]
+
+    def _candidates(self, path: str) -> list[Candidate]:
         return self._by_shape.get(shape_of(path), self._anywhere)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope.setdefault("router", self._router)
+        route_path = get_route_path(scope)
         partial: tuple[BaseRoute, Scope] | None = None
-        for route in self.candidates(get_route_path(scope)):
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
-            if match is Match.PARTIAL and partial is None:
-                partial = route, child_scope
+        for candidate in self._candidates(route_path):
+            if candidate.regex is None:
+                match, child_scope = candidate.route.matches(scope)
+                if match is Match.FULL:
+                    scope.update(child_scope)
+                    await candidate.route.handle(scope, receive, send)
+                    return
+                if match is Match.PARTIAL and partial is None:
+                    partial = candidate.route, child_scope
+                continue
+            found = candidate.regex.match(route_path)
+            if found is None:
+                continue
+            # what Route.matches does
+            params = found.groupdict()
+            for key, value in params.items():
+                params[key] = candidate.convertors[key].convert(value)
+            path_params = {**scope.get("path_params", {}), **params}
+            child_scope = {"endpoint": candidate.endpoint, "path_params": path_params}
+            if candidate.methods and scope["method"] not in candidate.methods:
+                if partial is None:
+                    partial = candidate.route, child_scope
+                continue
+            scope.update(child_scope)
+            await candidate.app(scope, receive, send)
+            return
         if partial is not None:
             route, child_scope = partial
             scope.update(child_scope)

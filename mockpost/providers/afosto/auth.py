@@ -18,6 +18,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from mockpost.core.http import request_header
 from mockpost.core.provider import ProviderContext
 from mockpost.core.secrets import same_secret
 from mockpost.providers.afosto.catalog import Operation, template
@@ -58,7 +59,7 @@ class Tokens:
 
 def bearer_token(request: Request) -> str:
     """The token of an `Authorization: Bearer TOKEN` header ("" for none or another scheme)."""
-    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    scheme, _, token = (request_header(request, "authorization") or "").strip().partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
 
 

@@ -112,7 +112,17 @@ class Operation:
         return any(h["name"].lower() == name for hs in self.headers.values() for h in hs)
 
     def takes_header(self, name: str) -> bool:
-        return any(p["in"] == "header" and p["name"].lower() == name for p in self.parameters)
+        return name in self.header_names
+
+    @functools.cached_property
+    def header_names(self) -> frozenset[str]:
+        """The headers it takes, in lower case (asked on every request: worked out once)."""
+        return frozenset(p["name"].lower() for p in self.parameters if p["in"] == "header")
+
+    @functools.cached_property
+    def takes_form(self) -> bool:
+        """Whether its body is a form (read as bytes) rather than JSON."""
+        return any(p["in"] == "formData" for p in self.parameters)
 
     @property
     def path_params(self) -> list[str]:

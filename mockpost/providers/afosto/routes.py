@@ -64,15 +64,16 @@ class AfostoRoutes:
             provider.credentials.check_scope(op, token)
             body = None
             raw = b""
-            if any(p["in"] == "formData" for p in op.parameters):
+            if op.takes_form:
                 raw = await read_body(request, provider.ctx.max_body)
             else:
                 body = await read_json(request, provider.ctx.max_body)
             call = Call(
                 op=op,
                 params=params,
-                query=dict(request.query_params),
-                headers={k.lower(): v for k, v in request.headers.items()},
+                query=dict(request.query_params) if request.scope["query_string"] else {},
+                # ASGI servers pass header names in lower case
+                headers={k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]},
                 body=body,
                 raw=raw,
                 token=token,

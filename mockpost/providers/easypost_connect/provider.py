@@ -12,7 +12,7 @@ import yaml
 from starlette.requests import Request
 
 from mockpost.core.api import Endpoint, endpoints_of
-from mockpost.core.http import ApiError
+from mockpost.core.http import ApiError, request_header
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
@@ -64,13 +64,13 @@ class EasyPostConnectProvider(Provider):
         return {f"api-key:{entry['api_key']}"} if entry.get("api_key") else set()
 
     def authenticate(self, request: Request) -> str:
-        key = request.headers.get("x-api-key")
+        key = request_header(request, "x-api-key")
         if key is None or not key.strip():
             raise Unauthorized("Missing API key: send it in the x-api-key header")
         tenant = self.ctx.tenancy.resolve(self.name, f"api-key:{key.strip()}")
         if tenant is None:
             raise Unauthorized("Invalid API key")
-        header = request.headers.get("authorization")
+        header = request_header(request, "authorization")
         if header is not None:
             self.tokens.check(header, tenant)
         elif self._bearer_required(tenant):

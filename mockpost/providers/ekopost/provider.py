@@ -16,7 +16,7 @@ from starlette.responses import Response
 from mockpost.core.account_webhook import webhook_endpoints
 from mockpost.core.api import Endpoint
 from mockpost.core.control import validate_body
-from mockpost.core.http import JSON, ApiError, read_json
+from mockpost.core.http import JSON, ApiError, read_json, request_header
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
@@ -69,7 +69,7 @@ class EkopostProvider(Provider):
         return account
 
     def authenticate(self, request: Request) -> str:
-        header = request.headers.get("authorization")
+        header = request_header(request, "authorization")
         if not header:
             raise Unauthorized(
                 "Send an Authorization header: 'api-key KEY' or 'Basic base64(username:password)'."

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockpost.core.account_webhook import webhook_endpoints, webhook_from
 from mockpost.core.api import Endpoint
-from mockpost.core.http import ApiError
+from mockpost.core.http import ApiError, request_header
 from mockpost.core.ids import Ids
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
@@ -65,7 +65,7 @@ class InpostProvider(Provider):
         return account
 
     def authenticate(self, request: Request) -> str:
-        header = request.headers.get("authorization")
+        header = request_header(request, "authorization")
         if not header or not header.strip():
             raise TokenInvalid("missing Authorization header: send 'Authorization: Bearer <token>'")
         scheme, _, token = header.strip().partition(" ")

@@ -17,7 +17,7 @@ from starlette.requests import Request
 
 from mockpost.core.account_webhook import webhook_endpoints
 from mockpost.core.api import Endpoint
-from mockpost.core.http import ApiError
+from mockpost.core.http import ApiError, request_header
 from mockpost.core.lifecycle import Lifecycle
 from mockpost.core.provider import Provider, ProviderContext, TimerAction
 from mockpost.core.resources import ResourceKind
@@ -76,7 +76,7 @@ class NirvaProvider(Provider):
         """The organisation of the session whose token the request sends (X-Auth-Token). The
         control plane (state, transition, webhook) may leave the token out in open mode: it then
         addresses the demo (default) organisation."""
-        token = request.headers.get(TOKEN_HEADER)
+        token = request_header(request, TOKEN_HEADER)
         if not token and not self.ctx.tenancy.is_strict(self.name) and not self.routes.serves(request):
             return DEFAULT_TENANT
         return self.backend.sessions.tenant_of(token)
