@@ -72,7 +72,9 @@ def create_app(settings: Settings | None = None, sandbox: Sandbox | None = None)
             return sandbox.providers[owner].error(exc.status_code, message).response()
         return ControlError(exc.status_code, message).response()
 
-    provider_apps = {entry.name: provider_app(sandbox, entry.name) for entry in sandbox.providers.entries()}
+    provider_apps: dict[str, ASGIApp] = {}
+    for entry in sandbox.providers.entries():
+        provider_apps[entry.name] = provider_app(sandbox, entry.name, provider_apps)
     routes = [
         Route("/", console_page(sandbox), methods=["GET"]),
         Route(FAVICON, favicon, methods=["GET"]),
@@ -162,13 +164,16 @@ async def warm_up_soon(sandbox: Sandbox) -> None:
     settle_heap()  # the providers just loaded are long-lived too
 
 
-def provider_app(sandbox: Sandbox, name: str) -> ASGIApp:
-    """A provider's ASGI app, built (and the provider loaded) on its first request."""
+def provider_app(sandbox: Sandbox, name: str, apps: dict[str, ASGIApp] | None = None) -> ASGIApp:
+    """A provider's ASGI app, built (and the provider loaded) on its first request; once built, it
+    takes this stand-in's place in `apps` (the table requests are sent by)."""
     built: list[ASGIApp] = []
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if not built:
             built.append(sandbox.providers[name].asgi_app())
+            if apps is not None:
+                apps[name] = built[0]
         await built[0](scope, receive, send)
 
     return app

@@ -5,9 +5,9 @@
   server answers a plain `408` (when no answer was started) and closes the connection, so a client
   that opens connections and trickles bytes holds none of them for long. uvicorn's own keep-alive
   timeout only closes connections that sit idle between requests. One sweep a server looks at every
-  connection's deadline (each `read_timeout / 4`, at most a second apart), so the 408 comes that
-  much after the deadline at most: a timer per connection costs every request several
-  microseconds under uvloop.
+  connection (each `read_timeout / 4`, at most a second apart), so the 408 comes that much after
+  the deadline at most: a timer per connection, or even a clock read per request, costs every
+  request microseconds under uvloop.
 - A hard bound on a header block: one larger than `hard_header_bytes` is not read on; the server
   answers a plain `431` and closes the connection (httptools has no such bound; h11's is raised to
   this one). The limit users see is the smaller `--max-header-kb`, answered by the app in the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import math
 from typing import Any
 
 from mockpost.config import Settings
@@ -29,7 +30,8 @@ PROTOCOLS = {
 }
 REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 LINGER = 1.0  # seconds a refused client's remaining bytes are read and dropped before closing
-MAX_SWEEP_INTERVAL = 1.0  # seconds between two looks at the connections' deadlines
+MAX_SWEEP_INTERVAL = 1.0  # seconds between two looks at the connections' deadlines, at most
+MIN_SWEEPS = 4  # looks per timeout, at least
 
 
 def hard_header_bytes(settings: Settings) -> int:
@@ -42,10 +44,11 @@ class Watch:
     attributes of its own, and CPython keeps an instance's attributes in its fast shared layout only
     up to 30 (more, and every attribute read of the protocol, uvicorn's included, is slower)."""
 
-    __slots__ = ("cycle_before", "deadline", "header_bytes", "linger", "reading", "refused")
+    __slots__ = ("cycle_before", "header_bytes", "linger", "reading", "refused", "since", "sweeper")
 
-    def __init__(self) -> None:
-        self.deadline = 0.0
+    def __init__(self, sweeper: Sweeper) -> None:
+        self.sweeper = sweeper
+        self.since = 0  # the sweep count when the request being read began
         self.reading = False
         self.refused = False
         self.cycle_before: Any = None
@@ -54,12 +57,17 @@ class Watch:
 
 
 class Sweeper:
-    """The one timer of a server's guarded connections: every `interval` it lets each of them look
-    at its deadline; it stops while there are none."""
+    """The one timer of a server's guarded connections. It counts sweeps, `interval` apart: a
+    request notes the count when it begins (no clock read, no timer of its own), and is late once
+    more than `timeout / interval` sweeps have passed since, between `timeout` and `timeout +
+    interval` after its first byte. It stops while there are no connections."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, interval: float) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
         self.loop = loop
-        self.interval = interval
+        # sweeps a request may take: 4, or one a second (a whole number of intervals per timeout)
+        self.allowed = max(MIN_SWEEPS, math.ceil(timeout / MAX_SWEEP_INTERVAL))
+        self.interval = timeout / self.allowed
+        self.count = 0
         self.connections: set[RequestGuard] = set()
         self._timer: asyncio.TimerHandle | None = None
 
@@ -71,10 +79,13 @@ class Sweeper:
     def discard(self, connection: RequestGuard) -> None:
         self.connections.discard(connection)
 
+    def is_late(self, since: int) -> bool:
+        return self.count - since > self.allowed
+
     def _sweep(self) -> None:
-        now = self.loop.time()
+        self.count += 1
         for connection in list(self.connections):
-            connection.check(now)
+            connection.check()
         self._timer = self.loop.call_later(self.interval, self._sweep) if self.connections else None
 
 
@@ -91,9 +102,12 @@ class RequestGuard:
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
-        self._watch = Watch()
+        sweeper = self.sweepers.get(self.loop)
+        if sweeper is None:
+            sweeper = self.sweepers[self.loop] = Sweeper(self.loop, self.read_timeout)
+        self._watch = Watch(sweeper)
         self._begin(self._watch)
-        self._sweeper().add(self)
+        sweeper.add(self)
 
     def data_received(self, data: bytes) -> None:
         watch = self._watch
@@ -112,29 +126,23 @@ class RequestGuard:
             watch.reading = False  # the whole request is in: the app's time is not limited here
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._sweeper().discard(self)
+        self._watch.sweeper.discard(self)
         if self._watch.linger is not None:
             self._watch.linger.cancel()
         super().connection_lost(exc)  # type: ignore[misc]
 
-    def check(self, now: float) -> None:
-        """The sweep's look: a request still being read past its deadline is refused."""
+    def check(self) -> None:
+        """The sweep's look: a request still being read past its time is refused."""
         watch = self._watch
-        if watch.reading and not watch.refused and now >= watch.deadline and not self.transport.is_closing():
+        late = watch.reading and not watch.refused and watch.sweeper.is_late(watch.since)
+        if late and not self.transport.is_closing():
             self._timed_out()
-
-    def _sweeper(self) -> Sweeper:
-        sweeper = self.sweepers.get(self.loop)
-        if sweeper is None:
-            interval = min(MAX_SWEEP_INTERVAL, self.read_timeout / 4)
-            sweeper = self.sweepers[self.loop] = Sweeper(self.loop, interval)
-        return sweeper
 
     def _begin(self, watch: Watch) -> None:
         watch.reading = True
+        watch.since = watch.sweeper.count
         watch.cycle_before = self.cycle  # uvicorn starts a new cycle once the headers are in
         watch.header_bytes = 0
-        watch.deadline = self.loop.time() + self.read_timeout
 
     def _timed_out(self) -> None:
         cycle = self.cycle
@@ -148,7 +156,7 @@ class RequestGuard:
         were drained: closing with unread bytes would reset the connection, and the answer with it."""
         reason = REASONS[status]
         self._watch.refused = True
-        self._sweeper().discard(self)
+        self._watch.sweeper.discard(self)
         self.transport.write(
             b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
             b"connection: close\r\n\r\n%s" % (status, reason, len(reason), reason)

@@ -19,6 +19,7 @@ from mockpost.core.asgi import call_asgi
 from mockpost.core.faults import FaultSpec
 from mockpost.core.inbox import INBOX_BODY_LIMIT, Inboxes
 from mockpost.core.journal import BODY_LIMIT, HEADER_VALUE_LIMIT, Entry, Journal
+from mockpost.guarded_http import Sweeper
 from mockpost.testing import Mockpost
 from mockpost.testing.live import LiveServer
 
@@ -288,3 +289,22 @@ def test_a_large_json_body_is_parsed_off_the_event_loop(
     response = mockpost.client("ekopost", headers=EKOPOST).post("/campaigns", json={"name": "n" * 300_000})
     assert response.status_code == 200
     assert parsers and threading.current_thread() not in parsers  # the loop runs in this thread
+
+
+@pytest.mark.parametrize("timeout", [0.3, 2.0, 30.0, 45.5])
+def test_the_sweep_refuses_a_request_between_its_timeout_and_one_sweep_later(timeout: float) -> None:
+    """Requests note the sweep count when they begin; one that began just after a sweep is not late
+    before `timeout` has passed, and one that began just before a sweep is late by `timeout + interval`."""
+    loop = asyncio.new_event_loop()
+    sweeper = Sweeper(loop, timeout)
+    loop.close()
+    assert sweeper.interval <= min(1.0, timeout / 4) + 1e-9
+    since = sweeper.count
+    sweeps = 0
+    while not sweeper.is_late(since):
+        sweeper.count += 1
+        sweeps += 1
+    # begun just before the sweep after `since`: sweeps - 1 intervals passed when it is refused
+    assert (sweeps - 1) * sweeper.interval >= timeout - 1e-9
+    # begun just after sweep `since`: sweeps intervals passed
+    assert sweeps * sweeper.interval <= timeout + sweeper.interval + 1e-9

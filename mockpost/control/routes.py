@@ -17,11 +17,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mockpost import __version__, inventory
-from mockpost.control import models
 from mockpost.control.guard import SECURITY_SCHEMES
 from mockpost.control.page_images import DEFAULT_SCALE, MAX_PAGES, PDF_MIME, PageImages, Unrenderable
 from mockpost.control.stream import EventHub, EventStreamResponse
-from mockpost.core.api import Deferred, Endpoint, LazyMount, Param, build_routes, openapi_document
+from mockpost.core.api import (
+    Deferred,
+    DeferredModels,
+    Endpoint,
+    LazyMount,
+    Param,
+    build_routes,
+    openapi_document,
+)
 from mockpost.core.clip import clip
 from mockpost.core.clock import ClockRangeError, parse_duration, parse_instant, reachable
 from mockpost.core.control import ControlError, validate_body
@@ -36,6 +43,9 @@ from mockpost.core.secrets import mask_credential, mask_headers
 from mockpost.sandbox import Sandbox
 
 UNAUTHORIZED_DOC = "Control token missing or wrong (a server with --control-token)"
+
+# the control plane's pydantic models take ~15 ms to build: imported on first use, not at start-up
+models = DeferredModels("mockpost.control.models")
 
 
 def query_int(request: Request, name: str) -> int | None:
@@ -95,8 +105,9 @@ class ControlPlane:
         self.hub = EventHub(sandbox.events)
         self.page_images = PageImages()
 
-    async def parse(self, request: Request, model: type[BaseModel]) -> Any:
-        return validate_body(model, await read_json(request, self.max_body))
+    async def parse(self, request: Request, model: type[BaseModel] | Deferred) -> Any:
+        loaded = model.load() if isinstance(model, Deferred) else model
+        return validate_body(loaded, await read_json(request, self.max_body))
 
     # -- health, clock ------------------------------------------------------------
     async def health(self, request: Request) -> Response:

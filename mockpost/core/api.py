@@ -138,6 +138,19 @@ class Deferred:
         return getattr(importlib.import_module(self.module), self.name)
 
 
+class DeferredModels:
+    """A module of models as Deferred ones: `models.Health` names the model without importing the
+    module, which happens when the OpenAPI document is built or a body is parsed with it."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+
+    def __getattr__(self, name: str) -> Deferred:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Deferred(self.module, name)
+
+
 def openapi_document(
     title: str,
     version: str,

@@ -13,6 +13,7 @@ epoch-second and epoch-millisecond fields count from.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -150,6 +151,7 @@ def _span(seconds: float, given: object) -> timedelta:
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
+@functools.lru_cache(maxsize=1024)  # pure; a body's date is often checked, then parsed again
 def parse_instant(text: str) -> datetime:
     """Parse an ISO-8601 instant (or a date); a naive value is taken as UTC. Fractions longer than
     microseconds (.NET sends seven digits) are cut to microseconds."""
