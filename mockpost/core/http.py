@@ -66,9 +66,10 @@ def request_header(request: Request, name: str) -> str | None:
     pass names): a scan of the raw list, which costs a fraction of building Starlette's `Headers`
     and asking it (every authenticated request asks for one)."""
     wanted = name.encode("latin-1")
-    for key, value in request.scope["headers"]:
+    raw: list[tuple[bytes, bytes]] = request.scope["headers"]
+    for key, value in raw:
         if key == wanted:
-            return str(value.decode("latin-1"))
+            return value.decode("latin-1")
     return None
 
 

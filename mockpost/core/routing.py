@@ -35,8 +35,8 @@ def route_shape(route: BaseRoute) -> Shape | None:
 
 class Candidate:
     """A route as the router tries it: a plain Route's regex, converters and methods read once
-    (matched here, without Starlette's per-route `matches` and `handle` calls); None for a route
-    Starlette must match itself."""
+    (matched here, without Starlette's per-route `matches` and `handle` calls). Any other route
+    (a mount) has no regex here and is matched by Starlette."""
 
     __slots__ = ("app", "convertors", "endpoint", "methods", "regex", "route")
 

@@ -173,7 +173,6 @@ def secret_admitted(known: str, given: str) -> bool:
     return not known or same_secret(given, known)
 
 
-@functools.lru_cache(maxsize=4096)
 @functools.lru_cache(maxsize=4096)  # every request asks it again; a digest per request is a cost
 def tenant_id_for(provider: str, credential: str) -> str:
     """A stable, opaque tenant id: the same credential always lands in the same account."""
